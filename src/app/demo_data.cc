@@ -1,0 +1,170 @@
+#include "app/demo_data.h"
+
+#include <array>
+#include <random>
+
+namespace liaison::app {
+namespace {
+
+using domain::OrgKind;
+using domain::TeamKind;
+
+constexpr int kDemoPeople = 120;
+
+struct DemoOrg {
+  const char* code;
+  const char* name;
+  OrgKind kind;
+};
+constexpr std::array<DemoOrg, 3> kOrgs = {{
+    {"RDEMO", "Demo Hospitals NHS Foundation Trust", OrgKind::kTrust},
+    {"LA-NORTH", "Northshire County Council", OrgKind::kLocalAuthority},
+    {"LA-CITY", "Demo City Council", OrgKind::kLocalAuthority},
+}};
+
+struct DemoSite {
+  const char* org;
+  const char* code;
+  const char* name;
+};
+constexpr std::array<DemoSite, 3> kSites = {{
+    {"RDEMO", "RDEMO-GEN", "Demo General Hospital emergency department"},
+    {"RDEMO", "RDEMO-CHD", "Demo Children's Emergency Department"},
+    {"RDEMO", "RDEMO-UTC", "Riverside Urgent Treatment Centre"},
+}};
+
+struct DemoTeam {
+  const char* org;
+  const char* code;
+  const char* name;
+  TeamKind kind;
+};
+constexpr std::array<DemoTeam, 7> kTeams = {{
+    {"RDEMO", "ED", "Emergency department", TeamKind::kEmergencyDepartment},
+    {"RDEMO", "SAFEGUARDING", "Hospital safeguarding team", TeamKind::kHospitalSafeguarding},
+    {"RDEMO", "PAEDS", "Paediatrics", TeamKind::kPaediatrics},
+    {"RDEMO", "MATERNITY", "Maternity", TeamKind::kMaternity},
+    {"LA-NORTH", "HOSPITAL-SW", "Hospital social work team", TeamKind::kHospitalSocialWork},
+    {"LA-NORTH", "MASH", "Northshire MASH", TeamKind::kFrontDoor},
+    {"LA-CITY", "FRONT-DOOR", "City children's front door", TeamKind::kFrontDoor},
+}};
+
+constexpr std::array<const char*, 16> kGivenNames = {
+    "Amelia", "Oliver", "Isla",  "Noah", "Ava",  "Muhammad", "Freya",  "Leo",
+    "Ivy",    "Arthur", "Aisha", "Jack", "Maya", "Theo",     "Zainab", "Harry"};
+constexpr std::array<const char*, 12> kFamilyNames = {"Smith",    "Jones",  "Taylor", "Brown",
+                                                      "Williams", "Wilson", "Khan",   "Evans",
+                                                      "Patel",    "Davies", "Nowak",  "O'Connor"};
+constexpr std::array<const char*, 6> kPostcodes = {"NS1 2AB", "NS2 7QT", "NS4 1LP",
+                                                   "DC1 9XY", "DC3 4HG", "DC7 2RN"};
+
+Status UpsertOrganisation(AuditedWork& work, const DemoOrg& demo) {
+  domain::Organisation org{{}, demo.code, demo.name, demo.kind};
+  Result<domain::Organisation> existing = work.store().GetOrganisationByCode(demo.code);
+  std::string action = "organisation.create";
+  if (existing.ok()) {
+    org.id = existing->id;
+    RETURN_IF_ERROR(work.store().UpdateOrganisation(org));
+    action = "organisation.update";
+  } else if (existing.status().code() == StatusCode::kNotFound) {
+    ASSIGN_OR_RETURN(org.id, work.store().InsertOrganisation(org));
+  } else {
+    return existing.status();
+  }
+  return work.Append(
+      {"system:demo", action, "organisation", std::to_string(org.id.value()), "demo data"});
+}
+
+Status EnsureSite(AuditedWork& work, const DemoSite& demo) {
+  if (work.store().GetSiteByCode(demo.code).ok()) return Status::Ok();
+  ASSIGN_OR_RETURN(domain::Organisation org, work.store().GetOrganisationByCode(demo.org));
+  ASSIGN_OR_RETURN(domain::SiteId id, work.store().InsertSite({{}, org.id, demo.code, demo.name}));
+  return work.Append(
+      {"system:demo", "site.create", "site", std::to_string(id.value()), "demo data"});
+}
+
+Status EnsureTeam(AuditedWork& work, const DemoTeam& demo) {
+  ASSIGN_OR_RETURN(domain::Organisation org, work.store().GetOrganisationByCode(demo.org));
+  ASSIGN_OR_RETURN(std::vector<domain::Team> teams, work.store().ListTeams(org.id));
+  for (const domain::Team& team : teams) {
+    if (team.code == demo.code) return Status::Ok();
+  }
+  ASSIGN_OR_RETURN(domain::TeamId id,
+                   work.store().InsertTeam({{}, org.id, demo.code, demo.name, demo.kind}));
+  return work.Append(
+      {"system:demo", "team.create", "team", std::to_string(id.value()), "demo data"});
+}
+
+domain::Person DemoPerson(int index, std::mt19937_64& random, std::chrono::year_month_day today) {
+  auto pick = [&](auto& list) { return list[random() % list.size()]; };
+  domain::Person person;
+  person.nhs_number = *domain::NhsNumber::Parse(SyntheticNhsNumber(index));
+  person.given_name = pick(kGivenNames);
+  person.family_name = pick(kFamilyNames);
+  // Mostly children, some adults (parents and carers attend too).
+  int age_days = index % 5 == 0 ? 18 * 365 + static_cast<int>(random() % (30 * 365))
+                                : static_cast<int>(random() % (18 * 365));
+  person.birth_date =
+      std::chrono::year_month_day(std::chrono::sys_days(today) - std::chrono::days(age_days + 1));
+  person.sex = random() % 2 == 0 ? domain::Sex::kFemale : domain::Sex::kMale;
+  person.postcode = pick(kPostcodes);
+  return person;
+}
+
+Status UpsertPerson(AuditedWork& work, domain::Person person) {
+  ASSIGN_OR_RETURN(std::optional<domain::Person> existing,
+                   work.store().FindPersonByNhsNumber(*person.nhs_number));
+  std::string action = "person.create";
+  if (existing) {
+    person.id = existing->id;
+    RETURN_IF_ERROR(work.store().UpdatePerson(person));
+    action = "person.update";
+  } else {
+    ASSIGN_OR_RETURN(person.id, work.store().InsertPerson(person));
+  }
+  return work.Append(
+      {"system:demo", action, "person", std::to_string(person.id.value()), "demo data"});
+}
+
+}  // namespace
+
+std::string SyntheticNhsNumber(int index) {
+  int found = -1;
+  for (int serial = 0;; ++serial) {
+    std::string digits = "999" + std::to_string(1000000 + serial).substr(1);
+    int sum = 0;
+    for (int i = 0; i < 9; ++i) sum += (digits[static_cast<size_t>(i)] - '0') * (10 - i);
+    int check = (11 - sum % 11) % 11;
+    if (check == 10) continue;
+    if (++found == index) return digits + std::to_string(check);
+  }
+}
+
+Result<DemoSummary> LoadDemoData(storage::Store& store, const AuditLog& audit) {
+  ASSIGN_OR_RETURN(AuditedWork work, AuditedWork::Begin(store, audit));
+  DemoSummary summary;
+  for (const DemoOrg& org : kOrgs) {
+    RETURN_IF_ERROR(UpsertOrganisation(work, org));
+    ++summary.organisations;
+  }
+  for (const DemoSite& site : kSites) {
+    RETURN_IF_ERROR(EnsureSite(work, site));
+    ++summary.sites;
+  }
+  for (const DemoTeam& team : kTeams) {
+    RETURN_IF_ERROR(EnsureTeam(work, team));
+    ++summary.teams;
+  }
+  // The population is anchored to a fixed date so ages are the same on every run.
+  std::chrono::year_month_day reference{std::chrono::year(2026), std::chrono::November,
+                                        std::chrono::day(20)};
+  std::mt19937_64 random(20261120);
+  for (int i = 0; i < kDemoPeople; ++i) {
+    RETURN_IF_ERROR(UpsertPerson(work, DemoPerson(i, random, reference)));
+    ++summary.people;
+  }
+  RETURN_IF_ERROR(work.Commit());
+  return summary;
+}
+
+}  // namespace liaison::app

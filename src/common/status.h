@@ -1,0 +1,151 @@
+// Status and Result<T>: how every fallible function in Liaison reports failure.
+//
+// A Status carries a canonical code (what kind of failure), a stable machine reason
+// (for example "invalid_nhs_number", part of the HTTP contract), an optional JSON pointer
+// to the offending input field, and a human message. Messages must never contain a patient
+// identifier: refer to records by internal id.
+//
+// Result<T> holds either a T or a non-OK Status. It is shaped like C++23 std::expected so a
+// later move is mechanical. Value types; not thread-safe to mutate concurrently.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <utility>
+#include <variant>
+
+#include "common/check.h"
+
+namespace liaison {
+
+enum class StatusCode {
+  kOk = 0,
+  kInvalidArgument,
+  kNotFound,
+  kAlreadyExists,
+  kFailedPrecondition,
+  kUnauthenticated,
+  kPermissionDenied,
+  kResourceExhausted,
+  kAborted,
+  kUnavailable,
+  kDataLoss,
+  kInternal,
+};
+
+std::string_view StatusCodeName(StatusCode code);
+
+class [[nodiscard]] Status {
+ public:
+  Status() = default;
+  Status(StatusCode code, std::string reason, std::string message, std::string field = {})
+      : code_(code),
+        reason_(std::move(reason)),
+        message_(std::move(message)),
+        field_(std::move(field)) {}
+
+  static Status Ok() { return Status(); }
+
+  bool ok() const { return code_ == StatusCode::kOk; }
+  StatusCode code() const { return code_; }
+  // Stable machine code, e.g. "invalid_nhs_number". Empty when ok().
+  const std::string& reason() const { return reason_; }
+  const std::string& message() const { return message_; }
+  // JSON pointer to the offending input ("/patient/nhs_number"), or empty.
+  const std::string& field() const { return field_; }
+
+  // Returns a copy whose field is `prefix` + field(), for errors found in nested values.
+  Status WithFieldPrefix(std::string_view prefix) const;
+  Status WithField(std::string field) const;
+
+  // "invalid_argument: invalid_nhs_number: the check digit does not match (/nhs_number)".
+  std::string ToString() const;
+
+ private:
+  StatusCode code_ = StatusCode::kOk;
+  std::string reason_;
+  std::string message_;
+  std::string field_;
+};
+
+// Short constructors, one per canonical code.
+Status InvalidArgument(std::string reason, std::string message, std::string field = {});
+Status NotFound(std::string reason, std::string message, std::string field = {});
+Status AlreadyExists(std::string reason, std::string message, std::string field = {});
+Status FailedPrecondition(std::string reason, std::string message, std::string field = {});
+Status Unavailable(std::string reason, std::string message);
+Status DataLoss(std::string reason, std::string message);
+Status Internal(std::string reason, std::string message);
+
+template <typename T>
+class [[nodiscard]] Result {
+ public:
+  // Implicit by design, so that `return value;` and `return status;` both read naturally.
+  Result(T value) : data_(std::move(value)) {}        // NOLINT(google-explicit-constructor)
+  Result(Status status) : data_(std::move(status)) {  // NOLINT(google-explicit-constructor)
+    // A Result built from a Status must carry a failure: an OK status has no value to give.
+    LIAISON_CHECK(!std::get<Status>(data_).ok());
+  }
+
+  bool ok() const { return std::holds_alternative<T>(data_); }
+  explicit operator bool() const { return ok(); }
+
+  // REQUIRES: !ok()
+  const Status& status() const& {
+    LIAISON_CHECK(!ok());
+    return std::get<Status>(data_);
+  }
+  Status status() && {
+    LIAISON_CHECK(!ok());
+    return std::get<Status>(std::move(data_));
+  }
+
+  // REQUIRES: ok()
+  T& value() & {
+    LIAISON_CHECK(ok());
+    return std::get<T>(data_);
+  }
+  const T& value() const& {
+    LIAISON_CHECK(ok());
+    return std::get<T>(data_);
+  }
+  T&& value() && {
+    LIAISON_CHECK(ok());
+    return std::get<T>(std::move(data_));
+  }
+  T* operator->() { return &value(); }
+  const T* operator->() const { return &value(); }
+  T& operator*() & { return value(); }
+  const T& operator*() const& { return value(); }
+
+ private:
+  std::variant<T, Status> data_;
+};
+
+namespace internal {
+inline Status ToStatus(const Status& status) { return status; }
+template <typename T>
+Status ToStatus(const Result<T>& result) {
+  return result.ok() ? Status::Ok() : result.status();
+}
+}  // namespace internal
+
+}  // namespace liaison
+
+#define LIAISON_CONCAT_INNER(a, b) a##b
+#define LIAISON_CONCAT(a, b) LIAISON_CONCAT_INNER(a, b)
+
+// Returns from the enclosing function if `expr` (a Status or Result) failed.
+#define RETURN_IF_ERROR(expr)                                                \
+  do {                                                                       \
+    ::liaison::Status liaison_status_ = ::liaison::internal::ToStatus(expr); \
+    if (!liaison_status_.ok()) return liaison_status_;                       \
+  } while (false)
+
+// ASSIGN_OR_RETURN(auto x, MakeX()); declares x from the value or returns the failure.
+#define ASSIGN_OR_RETURN(lhs, expr) \
+  ASSIGN_OR_RETURN_IMPL(LIAISON_CONCAT(liaison_result_, __LINE__), lhs, expr)
+#define ASSIGN_OR_RETURN_IMPL(tmp, lhs, expr)    \
+  auto tmp = (expr);                             \
+  if (!tmp.ok()) return std::move(tmp).status(); \
+  lhs = std::move(tmp).value()

@@ -1,0 +1,59 @@
+#include "common/time_format.h"
+
+#include <gtest/gtest.h>
+
+namespace liaison {
+namespace {
+
+using namespace std::chrono_literals;  // NOLINT(google-build-using-namespace)
+
+TEST(TimeFormatTest, ParsesRfc3339WithOffsetsAndFractions) {
+  struct Case {
+    const char* text;
+    const char* utc;
+  } cases[] = {
+      {"2026-11-26T09:30:00Z", "2026-11-26T09:30:00.000000Z"},
+      {"2026-11-26T09:30:00.5Z", "2026-11-26T09:30:00.500000Z"},
+      {"2026-07-01T10:00:00+01:00", "2026-07-01T09:00:00.000000Z"},
+      {"2026-01-01T00:30:00-05:30", "2026-01-01T06:00:00.000000Z"},
+      {"2026-11-26T09:30:00.1234567Z", "2026-11-26T09:30:00.123456Z"},
+      {"2024-02-29T23:59:59Z", "2024-02-29T23:59:59.000000Z"},
+  };
+  for (const Case& c : cases) {
+    Result<Timestamp> at = ParseTimestamp(c.text);
+    ASSERT_TRUE(at.ok()) << c.text << ": " << at.status().ToString();
+    EXPECT_EQ(FormatTimestamp(*at), c.utc) << c.text;
+  }
+}
+
+TEST(TimeFormatTest, RejectsMalformedAndImpossibleDateTimes) {
+  const char* bad[] = {"",
+                       "2026-11-26",
+                       "2026-11-26T09:30:00",
+                       "2026-02-30T09:30:00Z",
+                       "2023-02-29T00:00:00Z",
+                       "2026-11-26T24:00:00Z",
+                       "2026-11-26T09:60:00Z",
+                       "2026-11-26T09:30:00+1:00",
+                       "2026-11-26T09:30:00Zjunk",
+                       "2026-11-26T09:30:00.Z",
+                       "26-11-2026T09:30:00Z"};
+  for (const char* text : bad) {
+    Result<Timestamp> at = ParseTimestamp(text);
+    ASSERT_FALSE(at.ok()) << text;
+    EXPECT_EQ(at.status().reason(), "invalid_datetime") << text;
+  }
+}
+
+TEST(TimeFormatTest, DatesRoundTripAndImpossibleDatesFail) {
+  ASSERT_TRUE(ParseDate("2024-02-29").ok());
+  EXPECT_EQ(FormatDate(*ParseDate("2024-02-29")), "2024-02-29");
+  for (const char* text : {"2023-02-29", "2026-13-01", "2026-00-10", "2026-1-01", "abcd-ef-gh"}) {
+    Result<std::chrono::year_month_day> date = ParseDate(text);
+    ASSERT_FALSE(date.ok()) << text;
+    EXPECT_EQ(date.status().reason(), "invalid_date");
+  }
+}
+
+}  // namespace
+}  // namespace liaison

@@ -1,0 +1,162 @@
+#include "http/dto.h"
+
+#include <boost/json.hpp>
+
+#include "common/time_format.h"
+#include "http/json_reader.h"
+
+namespace liaison::http {
+namespace {
+
+boost::json::object OrganisationObject(const domain::Organisation& organisation) {
+  return {{"code", organisation.code},
+          {"name", organisation.name},
+          {"kind", domain::OrgKindSlug(organisation.kind)}};
+}
+
+boost::json::object SiteObject(const domain::Site& site, std::string_view org_code) {
+  return {{"code", site.code}, {"name", site.name}, {"org", org_code}};
+}
+
+boost::json::object TeamObject(const domain::Team& team, std::string_view org_code) {
+  return {{"code", team.code},
+          {"name", team.name},
+          {"kind", domain::TeamKindSlug(team.kind)},
+          {"org", org_code}};
+}
+
+}  // namespace
+
+Result<domain::Organisation> DecodeOrganisation(std::string_view body) {
+  ASSIGN_OR_RETURN(JsonObjectReader reader, JsonObjectReader::Parse(body));
+  domain::Organisation organisation;
+  ASSIGN_OR_RETURN(organisation.code, reader.RequiredString("code", 32));
+  ASSIGN_OR_RETURN(organisation.name, reader.RequiredString("name"));
+  ASSIGN_OR_RETURN(std::string kind, reader.RequiredString("kind", 32));
+  std::optional<domain::OrgKind> parsed = domain::OrgKindFromSlug(kind);
+  if (!parsed) {
+    return InvalidArgument("invalid_enum", "kind is trust or local_authority", "/kind");
+  }
+  organisation.kind = *parsed;
+  RETURN_IF_ERROR(reader.RejectUnknownFields());
+  return organisation;
+}
+
+Result<app::NewSite> DecodeSite(std::string_view body, std::string org_code) {
+  ASSIGN_OR_RETURN(JsonObjectReader reader, JsonObjectReader::Parse(body));
+  app::NewSite site;
+  site.org_code = std::move(org_code);
+  ASSIGN_OR_RETURN(site.code, reader.RequiredString("code", 32));
+  ASSIGN_OR_RETURN(site.name, reader.RequiredString("name"));
+  RETURN_IF_ERROR(reader.RejectUnknownFields());
+  return site;
+}
+
+Result<app::NewTeam> DecodeTeam(std::string_view body, std::string org_code) {
+  ASSIGN_OR_RETURN(JsonObjectReader reader, JsonObjectReader::Parse(body));
+  app::NewTeam team;
+  team.org_code = std::move(org_code);
+  ASSIGN_OR_RETURN(team.code, reader.RequiredString("code", 32));
+  ASSIGN_OR_RETURN(team.name, reader.RequiredString("name"));
+  ASSIGN_OR_RETURN(std::string kind, reader.RequiredString("kind", 64));
+  std::optional<domain::TeamKind> parsed = domain::TeamKindFromSlug(kind);
+  if (!parsed) return InvalidArgument("invalid_enum", "kind is not a known team kind", "/kind");
+  team.kind = *parsed;
+  RETURN_IF_ERROR(reader.RejectUnknownFields());
+  return team;
+}
+
+Result<domain::Person> DecodePerson(std::string_view body) {
+  ASSIGN_OR_RETURN(JsonObjectReader reader, JsonObjectReader::Parse(body));
+  domain::Person person;
+  ASSIGN_OR_RETURN(std::optional<std::string> nhs, reader.OptionalString("nhs_number", 32));
+  if (nhs) {
+    Result<domain::NhsNumber> parsed = domain::NhsNumber::Parse(*nhs);
+    if (!parsed.ok()) return parsed.status().WithField("/nhs_number");
+    person.nhs_number = *parsed;
+  }
+  ASSIGN_OR_RETURN(std::optional<std::string> given, reader.OptionalString("given_name"));
+  ASSIGN_OR_RETURN(std::optional<std::string> family, reader.OptionalString("family_name"));
+  person.given_name = given.value_or("");
+  person.family_name = family.value_or("");
+  ASSIGN_OR_RETURN(std::optional<std::string> birth, reader.OptionalString("birth_date", 10));
+  if (birth) {
+    Result<std::chrono::year_month_day> date = ParseDate(*birth);
+    if (!date.ok()) return date.status().WithField("/birth_date");
+    person.birth_date = *date;
+  }
+  ASSIGN_OR_RETURN(std::optional<std::string> sex, reader.OptionalString("sex", 16));
+  if (sex) {
+    std::optional<domain::Sex> parsed = domain::SexFromText(*sex);
+    if (!parsed) {
+      return InvalidArgument("invalid_enum", "sex is female, male, other or unknown", "/sex");
+    }
+    person.sex = *parsed;
+  }
+  ASSIGN_OR_RETURN(std::optional<std::string> postcode, reader.OptionalString("postcode", 10));
+  person.postcode = postcode.value_or("");
+  RETURN_IF_ERROR(reader.RejectUnknownFields());
+  return person;
+}
+
+std::string EncodeOrganisation(const domain::Organisation& organisation) {
+  return boost::json::serialize(OrganisationObject(organisation));
+}
+
+std::string EncodeOrganisations(const std::vector<domain::Organisation>& organisations) {
+  boost::json::array items;
+  for (const domain::Organisation& organisation : organisations) {
+    items.push_back(OrganisationObject(organisation));
+  }
+  return boost::json::serialize(boost::json::object{{"organisations", std::move(items)}});
+}
+
+std::string EncodeOrganisationDetail(const app::OrganisationDetail& detail) {
+  boost::json::object body = OrganisationObject(detail.organisation);
+  boost::json::array sites;
+  for (const domain::Site& site : detail.sites) {
+    sites.push_back(SiteObject(site, detail.organisation.code));
+  }
+  boost::json::array teams;
+  for (const domain::Team& team : detail.teams) {
+    teams.push_back(TeamObject(team, detail.organisation.code));
+  }
+  body["sites"] = std::move(sites);
+  body["teams"] = std::move(teams);
+  return boost::json::serialize(body);
+}
+
+std::string EncodeSite(const domain::Site& site, std::string_view org_code) {
+  return boost::json::serialize(SiteObject(site, org_code));
+}
+
+std::string EncodeTeam(const domain::Team& team, std::string_view org_code) {
+  return boost::json::serialize(TeamObject(team, org_code));
+}
+
+std::string EncodePerson(const domain::Person& person) {
+  boost::json::object body;
+  body["id"] = person.id.value();
+  body["nhs_number"] = person.nhs_number ? boost::json::value(person.nhs_number->digits())
+                                         : boost::json::value(nullptr);
+  body["given_name"] = person.given_name;
+  body["family_name"] = person.family_name;
+  body["birth_date"] = person.birth_date ? boost::json::value(FormatDate(*person.birth_date))
+                                         : boost::json::value(nullptr);
+  body["sex"] = domain::SexSlug(person.sex);
+  body["postcode"] = person.postcode;
+  return boost::json::serialize(body);
+}
+
+std::string EncodeHealth(const std::vector<app::ComponentHealth>& components) {
+  boost::json::object body;
+  body["status"] = app::AllHealthy(components) ? "ok" : "unavailable";
+  boost::json::array list;
+  for (const app::ComponentHealth& component : components) {
+    list.push_back({{"name", component.name}, {"ok", component.ok}, {"detail", component.detail}});
+  }
+  body["components"] = std::move(list);
+  return boost::json::serialize(body);
+}
+
+}  // namespace liaison::http

@@ -1,0 +1,31 @@
+// Server-rendered HTML pages from logic-less mustache templates in web/templates/. Templates
+// are read once and cached. Thread-safe.
+#pragma once
+
+#include <map>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "app/health.h"
+#include "common/status.h"
+
+namespace liaison::http {
+
+class PageRenderer {
+ public:
+  explicit PageRenderer(std::string template_dir) : template_dir_(std::move(template_dir)) {}
+
+  // The home page: what Liaison does and the health of its parts.
+  Result<std::string> Home(const std::vector<app::ComponentHealth>& health,
+                           const std::string& version) const;
+
+ private:
+  Result<std::string> Template(const std::string& name) const;
+
+  const std::string template_dir_;
+  mutable std::mutex mutex_;
+  mutable std::map<std::string, std::string> cache_;  // guarded by mutex_
+};
+
+}  // namespace liaison::http

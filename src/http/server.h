@@ -1,0 +1,58 @@
+// The HTTP/1.1 server on Boost.Beast: keep-alive, limits on header size, body size and time,
+// request ids, an access log without patient identifiers, and graceful shutdown on SIGTERM or
+// SIGINT (stop accepting, finish requests in flight, then return). All Beast code is in
+// server.cc.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "common/status.h"
+#include "http/message.h"
+
+namespace liaison::http {
+
+struct ServerOptions {
+  std::string host = "127.0.0.1";  // an IP address, "[::1]" or "localhost"
+  std::uint16_t port = 8080;       // 0 picks a free port
+  int threads = 2;
+  std::size_t body_limit = 1024 * 1024;
+  std::size_t header_limit = 16 * 1024;
+  std::chrono::seconds read_timeout{30};  // to receive one whole request
+  std::chrono::seconds idle_timeout{60};  // between keep-alive requests
+  std::chrono::seconds shutdown_grace{10};
+};
+
+struct ServerHandlers {
+  std::function<Response(const Request&)> handle;
+  // The route pattern for the access log.
+  std::function<std::string(const Request&)> route_for;
+};
+
+// Owns the listening socket and its threads. Listen() then Run() from one thread; Shutdown()
+// from any thread or a signal.
+class Server {
+ public:
+  Server(ServerOptions options, ServerHandlers handlers);
+  ~Server();
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  // Binds and listens. Returns where: "127.0.0.1:43817" or "[::1]:43817".
+  Result<std::string> Listen();
+  // Serves until Shutdown() or SIGTERM/SIGINT, then drains in-flight requests.
+  void Run();
+  void Shutdown();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// Parses "HOST:PORT", "[::1]:PORT" or ":PORT" into host and port.
+Result<std::pair<std::string, std::uint16_t>> ParseListenAddress(const std::string& text);
+
+}  // namespace liaison::http

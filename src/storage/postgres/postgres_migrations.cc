@@ -1,0 +1,82 @@
+#include "storage/postgres/postgres_migrations.h"
+
+#include <array>
+
+namespace liaison::storage {
+namespace {
+
+// Constraint names are spelled out because postgres_connection.cc maps unique violations to
+// "duplicate_code" / "duplicate_nhs_number" by name.
+constexpr const char* kMigration1 = R"sql(
+CREATE TABLE organisations (
+  id   bigserial PRIMARY KEY,
+  code text NOT NULL CONSTRAINT organisations_code_key UNIQUE,
+  name text NOT NULL,
+  kind text NOT NULL
+);
+
+CREATE TABLE sites (
+  id     bigserial PRIMARY KEY,
+  org_id bigint NOT NULL REFERENCES organisations (id),
+  code   text NOT NULL CONSTRAINT sites_code_key UNIQUE,
+  name   text NOT NULL
+);
+CREATE INDEX sites_org_id_idx ON sites (org_id);
+
+CREATE TABLE teams (
+  id     bigserial PRIMARY KEY,
+  org_id bigint NOT NULL REFERENCES organisations (id),
+  code   text NOT NULL,
+  name   text NOT NULL,
+  kind   text NOT NULL,
+  CONSTRAINT teams_org_id_code_key UNIQUE (org_id, code)
+);
+
+-- NULL nhs_number means no verified number; UNIQUE allows any number of NULLs.
+CREATE TABLE people (
+  id          bigserial PRIMARY KEY,
+  nhs_number  text CONSTRAINT people_nhs_number_key UNIQUE,
+  given_name  text NOT NULL,
+  family_name text NOT NULL,
+  birth_date  date,
+  sex         text NOT NULL,
+  postcode    text NOT NULL
+);
+
+-- seq is assigned by the audit log under LockAuditHead's advisory lock, not by a sequence:
+-- a sequence would leave gaps on rollback and the chain must have none.
+CREATE TABLE audit_events (
+  seq         bigint PRIMARY KEY CHECK (seq > 0),
+  at          timestamptz NOT NULL,
+  actor       text NOT NULL,
+  action      text NOT NULL,
+  record_type text NOT NULL,
+  record_id   text NOT NULL,
+  reason      text NOT NULL,
+  outcome     text NOT NULL,
+  prev_hash   text NOT NULL,
+  hash        text NOT NULL
+);
+
+CREATE TABLE outbox (
+  id              bigserial PRIMARY KEY,
+  idempotency_key text NOT NULL CONSTRAINT outbox_idempotency_key_key UNIQUE,
+  topic           text NOT NULL,
+  payload         text NOT NULL,
+  created_at      timestamptz NOT NULL,
+  attempts        integer NOT NULL DEFAULT 0,
+  next_attempt_at timestamptz NOT NULL,
+  delivered_at    timestamptz,
+  last_error      text NOT NULL DEFAULT ''
+);
+-- Claiming scans only undelivered rows, which stay few while delivered ones pile up.
+CREATE INDEX outbox_due_idx ON outbox (next_attempt_at, id) WHERE delivered_at IS NULL;
+)sql";
+
+constexpr std::array<const char*, 1> kMigrations = {kMigration1};
+
+}  // namespace
+
+std::span<const char* const> PostgresMigrations() { return kMigrations; }
+
+}  // namespace liaison::storage

@@ -1,0 +1,644 @@
+#include "storage/postgres/postgres_store.h"
+
+#include <algorithm>
+#include <span>
+#include <string>
+#include <utility>
+
+#include "common/time_format.h"
+#include "storage/postgres/postgres_connection.h"
+#include "storage/postgres/postgres_migrations.h"
+
+namespace liaison::storage {
+namespace {
+
+using domain::AuditEvent;
+using domain::Organisation;
+using domain::OrgId;
+using domain::Person;
+using domain::PersonId;
+using domain::Site;
+using domain::SiteId;
+using domain::Team;
+using domain::TeamId;
+
+// Rows per round trip when scanning the audit trail.
+constexpr int kAuditScanChunk = 1000;
+
+// Timestamps leave the database as canonical UTC RFC 3339 text with microseconds, so
+// ParseTimestamp reads back exactly what FormatTimestamp wrote (the audit hash covers it).
+#define LIAISON_PG_UTC(column) \
+  "to_char(" column " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"
+
+// Advisory lock keys: arbitrary constants, distinct per purpose, shared by every process that
+// uses the database. Written into the SQL because lock keys are part of the schema contract.
+//   migrations: 0x4C49414953304D31 ("LIAIS0M1")
+//   audit head: 0x4C49414953304131 ("LIAIS0A1")
+constexpr PgStatement kMigrationLock = {"migration_lock",
+                                        "SELECT pg_advisory_xact_lock(5496296316592033073)"};
+constexpr PgStatement kAuditLock = {"audit_lock",
+                                    "SELECT pg_advisory_xact_lock(5496296316592029999)"};
+
+constexpr PgStatement kCreateMigrationsTable = {
+    "create_schema_migrations",
+    "CREATE TABLE IF NOT EXISTS schema_migrations ("
+    "version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())"};
+constexpr PgStatement kMigrationsTableExists = {
+    "schema_migrations_exists", "SELECT to_regclass('schema_migrations') IS NOT NULL"};
+constexpr PgStatement kSchemaVersion = {"schema_version",
+                                        "SELECT coalesce(max(version), 0) FROM schema_migrations"};
+constexpr PgStatement kRecordMigration = {
+    "record_migration", "INSERT INTO schema_migrations (version, applied_at) VALUES ($1, now())"};
+constexpr PgStatement kPing = {"ping", "SELECT 1"};
+
+// Inserts use ON CONFLICT DO NOTHING and report a duplicate when no row comes back: a unique
+// violation would abort the whole transaction, whereas the contract (like SQLite) lets the
+// unit of work carry on after a reported duplicate. Each table has a single unique key
+// besides its serial id, so "no row" names the duplicate unambiguously.
+constexpr PgStatement kInsertOrganisation = {
+    "insert_organisation",
+    "INSERT INTO organisations (code, name, kind) VALUES ($1, $2, $3) "
+    "ON CONFLICT DO NOTHING RETURNING id"};
+constexpr PgStatement kUpdateOrganisation = {
+    "update_organisation", "UPDATE organisations SET name = $2, kind = $3 WHERE id = $1"};
+constexpr PgStatement kGetOrganisation = {
+    "get_organisation", "SELECT id, code, name, kind FROM organisations WHERE id = $1"};
+constexpr PgStatement kGetOrganisationByCode = {
+    "get_organisation_by_code", "SELECT id, code, name, kind FROM organisations WHERE code = $1"};
+// COLLATE "C": byte order, as SQLite sorts, whatever the database's default collation.
+constexpr PgStatement kListOrganisations = {
+    "list_organisations",
+    "SELECT id, code, name, kind FROM organisations ORDER BY code COLLATE \"C\""};
+
+constexpr PgStatement kInsertSite = {"insert_site",
+                                     "INSERT INTO sites (org_id, code, name) VALUES ($1, $2, $3) "
+                                     "ON CONFLICT DO NOTHING RETURNING id"};
+constexpr PgStatement kGetSiteByCode = {"get_site_by_code",
+                                        "SELECT id, org_id, code, name FROM sites WHERE code = $1"};
+constexpr PgStatement kListSites = {
+    "list_sites",
+    "SELECT id, org_id, code, name FROM sites WHERE org_id = $1 ORDER BY code COLLATE \"C\""};
+
+constexpr PgStatement kInsertTeam = {
+    "insert_team",
+    "INSERT INTO teams (org_id, code, name, kind) VALUES ($1, $2, $3, $4) "
+    "ON CONFLICT DO NOTHING RETURNING id"};
+constexpr PgStatement kListTeams = {
+    "list_teams",
+    "SELECT id, org_id, code, name, kind FROM teams WHERE org_id = $1 "
+    "ORDER BY code COLLATE \"C\""};
+
+#define LIAISON_PG_PERSON_COLUMNS \
+  "id, nhs_number, given_name, family_name, to_char(birth_date, 'YYYY-MM-DD'), sex, postcode"
+
+constexpr PgStatement kInsertPerson = {
+    "insert_person",
+    "INSERT INTO people (nhs_number, given_name, family_name, birth_date, sex, postcode) "
+    "VALUES ($1, $2, $3, $4::date, $5, $6) ON CONFLICT DO NOTHING RETURNING id"};
+// Checks for a clashing NHS number first for the same reason inserts use ON CONFLICT: to
+// report the duplicate without aborting the transaction. Returns (clashes, updated).
+constexpr PgStatement kUpdatePerson = {
+    "update_person",
+    "WITH clash AS (SELECT 1 FROM people WHERE nhs_number = $2 AND id <> $1 LIMIT 1), "
+    "updated AS (UPDATE people SET nhs_number = $2, given_name = $3, family_name = $4, "
+    "birth_date = $5::date, sex = $6, postcode = $7 "
+    "WHERE id = $1 AND NOT EXISTS (SELECT 1 FROM clash) RETURNING 1) "
+    "SELECT (SELECT count(*) FROM clash), (SELECT count(*) FROM updated)"};
+constexpr PgStatement kGetPerson = {
+    "get_person", "SELECT " LIAISON_PG_PERSON_COLUMNS " FROM people WHERE id = $1"};
+constexpr PgStatement kFindPersonByNhsNumber = {"find_person_by_nhs_number",
+                                                "SELECT " LIAISON_PG_PERSON_COLUMNS
+                                                " FROM people WHERE nhs_number = $1"};
+
+constexpr PgStatement kAuditHead = {"audit_head",
+                                    "SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1"};
+constexpr PgStatement kInsertAuditEvent = {
+    "insert_audit_event",
+    "INSERT INTO audit_events (seq, at, actor, action, record_type, record_id, reason, outcome, "
+    "prev_hash, hash) VALUES ($1, $2::timestamptz, $3, $4, $5, $6, $7, $8, $9, $10)"};
+constexpr PgStatement kScanAudit = {
+    "scan_audit",
+    "SELECT seq, " LIAISON_PG_UTC("at") ", actor, action, record_type, record_id, reason, "
+    "outcome, prev_hash, hash FROM audit_events WHERE seq > $1 ORDER BY seq LIMIT $2"};
+
+#define LIAISON_PG_NOTIFICATION_COLUMNS \
+  "id, idempotency_key, topic, payload, " LIAISON_PG_UTC("created_at") ", attempts, "    \
+  LIAISON_PG_UTC("next_attempt_at") ", " LIAISON_PG_UTC("delivered_at") ", last_error"
+
+constexpr PgStatement kEnqueueNotification = {
+    "enqueue_notification",
+    "INSERT INTO outbox (idempotency_key, topic, payload, created_at, attempts, "
+    "next_attempt_at, last_error) VALUES ($1, $2, $3, $4::timestamptz, 0, $4::timestamptz, '') "
+    "ON CONFLICT (idempotency_key) DO NOTHING RETURNING id"};
+constexpr PgStatement kNotificationIdByKey = {"notification_id_by_key",
+                                              "SELECT id FROM outbox WHERE idempotency_key = $1"};
+// SKIP LOCKED lets concurrent workers claim disjoint batches. A MATERIALIZED CTE rather than
+// "WHERE id IN (subquery)": a semi-join may rescan the LIMITed, SKIP LOCKED subquery and so
+// claim more than `limit` rows.
+constexpr PgStatement kClaimDueNotifications = {
+    "claim_due_notifications",
+    "WITH due AS MATERIALIZED (SELECT id AS due_id FROM outbox WHERE delivered_at IS NULL "
+    "AND next_attempt_at <= $1::timestamptz ORDER BY id LIMIT $3 FOR UPDATE SKIP LOCKED) "
+    "UPDATE outbox SET next_attempt_at = $2::timestamptz FROM due WHERE id = due_id "
+    "RETURNING " LIAISON_PG_NOTIFICATION_COLUMNS};
+constexpr PgStatement kMarkDelivered = {
+    "mark_delivered",
+    "UPDATE outbox SET delivered_at = $2::timestamptz, attempts = attempts + 1 WHERE id = $1"};
+constexpr PgStatement kMarkFailed = {"mark_failed",
+                                     "UPDATE outbox SET attempts = attempts + 1, last_error = $2, "
+                                     "next_attempt_at = $3::timestamptz WHERE id = $1"};
+constexpr PgStatement kOutboxStats = {
+    "outbox_stats",
+    "SELECT count(*) FILTER (WHERE delivered_at IS NULL), "
+    "count(*) FILTER (WHERE delivered_at IS NOT NULL), " LIAISON_PG_UTC(
+        "min(created_at) FILTER (WHERE delivered_at IS NULL)") " FROM outbox"};
+
+#undef LIAISON_PG_UTC
+#undef LIAISON_PG_PERSON_COLUMNS
+#undef LIAISON_PG_NOTIFICATION_COLUMNS
+
+// --- parameters and rows -----------------------------------------------------------------
+
+std::optional<std::string> Text(std::string_view value) { return std::string(value); }
+std::optional<std::string> Int(std::int64_t value) { return std::to_string(value); }
+std::optional<std::string> Time(Timestamp at) { return FormatTimestamp(at); }
+
+Status CorruptRow(std::string_view what) {
+  return DataLoss("corrupt_row", "the database holds an unreadable " + std::string(what));
+}
+
+Result<Organisation> OrganisationFromRow(const PgResult& rows, int row) {
+  Organisation org;
+  ASSIGN_OR_RETURN(std::int64_t id, rows.Int64(row, 0));
+  org.id = OrgId(id);
+  org.code = rows.Text(row, 1);
+  org.name = rows.Text(row, 2);
+  auto kind = domain::OrgKindFromSlug(rows.Text(row, 3));
+  if (!kind) return CorruptRow("organisation kind");
+  org.kind = *kind;
+  return org;
+}
+
+Result<Site> SiteFromRow(const PgResult& rows, int row) {
+  Site site;
+  ASSIGN_OR_RETURN(std::int64_t id, rows.Int64(row, 0));
+  ASSIGN_OR_RETURN(std::int64_t org, rows.Int64(row, 1));
+  site.id = SiteId(id);
+  site.org = OrgId(org);
+  site.code = rows.Text(row, 2);
+  site.name = rows.Text(row, 3);
+  return site;
+}
+
+Result<Team> TeamFromRow(const PgResult& rows, int row) {
+  Team team;
+  ASSIGN_OR_RETURN(std::int64_t id, rows.Int64(row, 0));
+  ASSIGN_OR_RETURN(std::int64_t org, rows.Int64(row, 1));
+  team.id = TeamId(id);
+  team.org = OrgId(org);
+  team.code = rows.Text(row, 2);
+  team.name = rows.Text(row, 3);
+  auto kind = domain::TeamKindFromSlug(rows.Text(row, 4));
+  if (!kind) return CorruptRow("team kind");
+  team.kind = *kind;
+  return team;
+}
+
+// Columns as in LIAISON_PG_PERSON_COLUMNS.
+Result<Person> PersonFromRow(const PgResult& rows, int row) {
+  Person person;
+  ASSIGN_OR_RETURN(std::int64_t id, rows.Int64(row, 0));
+  person.id = PersonId(id);
+  if (!rows.IsNull(row, 1)) {
+    auto nhs_number = domain::NhsNumber::Parse(rows.Text(row, 1));
+    if (!nhs_number.ok()) return CorruptRow("NHS number");
+    person.nhs_number = *std::move(nhs_number);
+  }
+  person.given_name = rows.Text(row, 2);
+  person.family_name = rows.Text(row, 3);
+  if (!rows.IsNull(row, 4)) {
+    auto birth_date = ParseDate(rows.Text(row, 4));
+    if (!birth_date.ok()) return CorruptRow("birth date");
+    person.birth_date = *birth_date;
+  }
+  auto sex = domain::SexFromText(rows.Text(row, 5));
+  if (!sex) return CorruptRow("sex");
+  person.sex = *sex;
+  person.postcode = rows.Text(row, 6);
+  return person;
+}
+
+PgParams PersonParams(const Person& person) {
+  return {person.nhs_number ? Text(person.nhs_number->digits()) : std::nullopt,
+          Text(person.given_name),
+          Text(person.family_name),
+          person.birth_date ? Text(FormatDate(*person.birth_date)) : std::nullopt,
+          Text(domain::SexSlug(person.sex)),
+          Text(person.postcode)};
+}
+
+Result<AuditEvent> AuditEventFromRow(const PgResult& rows, int row) {
+  AuditEvent event;
+  ASSIGN_OR_RETURN(event.seq, rows.Int64(row, 0));
+  ASSIGN_OR_RETURN(event.at, rows.Time(row, 1));
+  event.entry.actor = rows.Text(row, 2);
+  event.entry.action = rows.Text(row, 3);
+  event.entry.record_type = rows.Text(row, 4);
+  event.entry.record_id = rows.Text(row, 5);
+  event.entry.reason = rows.Text(row, 6);
+  event.entry.outcome = rows.Text(row, 7);
+  event.prev_hash = rows.Text(row, 8);
+  event.hash = rows.Text(row, 9);
+  return event;
+}
+
+// Columns as in LIAISON_PG_NOTIFICATION_COLUMNS.
+Result<Notification> NotificationFromRow(const PgResult& rows, int row) {
+  Notification notification;
+  ASSIGN_OR_RETURN(notification.id, rows.Int64(row, 0));
+  notification.idempotency_key = rows.Text(row, 1);
+  notification.topic = rows.Text(row, 2);
+  notification.payload = rows.Text(row, 3);
+  ASSIGN_OR_RETURN(notification.created_at, rows.Time(row, 4));
+  ASSIGN_OR_RETURN(std::int64_t attempts, rows.Int64(row, 5));
+  notification.attempts = static_cast<int>(attempts);
+  ASSIGN_OR_RETURN(notification.next_attempt_at, rows.Time(row, 6));
+  ASSIGN_OR_RETURN(notification.delivered_at, rows.OptionalTime(row, 7));
+  notification.last_error = rows.Text(row, 8);
+  return notification;
+}
+
+template <typename T>
+Result<std::vector<T>> AllRows(const PgResult& rows, Result<T> (*from_row)(const PgResult&, int)) {
+  std::vector<T> out;
+  out.reserve(static_cast<size_t>(rows.rows()));
+  for (int row = 0; row < rows.rows(); ++row) {
+    ASSIGN_OR_RETURN(T value, from_row(rows, row));
+    out.push_back(std::move(value));
+  }
+  return out;
+}
+
+// A pooled connection may have died while idle (server restart, idle timeout); libpq only
+// notices on the next use. For a first statement whose repetition is harmless, reconnect once
+// and repeat rather than failing the caller.
+template <typename Op>
+auto RetryingIfBroken(PgConnection& connection, Op op) -> decltype(op(connection)) {
+  auto result = op(connection);
+  if (!result.ok() && result.status().code() == StatusCode::kUnavailable && !connection.Healthy() &&
+      connection.Reset().ok()) {
+    return op(connection);
+  }
+  return result;
+}
+
+Status FinishedError() {
+  return FailedPrecondition("transaction_finished", "the unit of work has already committed");
+}
+
+// One transaction on one pooled connection, open from construction until Commit() or
+// destruction (which rolls back). Owns its connection lease. Not thread-safe.
+class PostgresUnitOfWork final : public UnitOfWork {
+ public:
+  explicit PostgresUnitOfWork(PgConnectionPool::Lease lease) : lease_(std::move(lease)) {}
+
+  ~PostgresUnitOfWork() override {
+    // If the rollback fails the session is broken or still in a transaction, and the pool
+    // closes it instead of reusing it, so the error needs no handling here.
+    if (!finished_) (void)lease_->Exec("ROLLBACK", "rollback");
+  }
+
+  Result<OrgId> InsertOrganisation(const Organisation& org) override {
+    ASSIGN_OR_RETURN(PgResult rows, Run(kInsertOrganisation, {Text(org.code), Text(org.name),
+                                                              Text(OrgKindSlug(org.kind))}));
+    if (rows.rows() == 0) {
+      return AlreadyExists("duplicate_code", "an organisation with this code already exists",
+                           "/code");
+    }
+    ASSIGN_OR_RETURN(std::int64_t id, rows.Int64(0, 0));
+    return OrgId(id);
+  }
+
+  Status UpdateOrganisation(const Organisation& org) override {
+    ASSIGN_OR_RETURN(PgResult rows, Run(kUpdateOrganisation, {Int(org.id.value()), Text(org.name),
+                                                              Text(OrgKindSlug(org.kind))}));
+    if (rows.affected_rows() == 0) return OrganisationNotFound(org.id);
+    return Status::Ok();
+  }
+
+  Result<Organisation> GetOrganisation(OrgId id) override {
+    ASSIGN_OR_RETURN(PgResult rows, Run(kGetOrganisation, {Int(id.value())}));
+    if (rows.rows() == 0) return OrganisationNotFound(id);
+    return OrganisationFromRow(rows, 0);
+  }
+
+  Result<Organisation> GetOrganisationByCode(std::string_view code) override {
+    ASSIGN_OR_RETURN(PgResult rows, Run(kGetOrganisationByCode, {Text(code)}));
+    if (rows.rows() == 0) return NotFound("not_found", "no organisation has this code", "/code");
+    return OrganisationFromRow(rows, 0);
+  }
+
+  Result<std::vector<Organisation>> ListOrganisations() override {
+    ASSIGN_OR_RETURN(PgResult rows, Run(kListOrganisations, {}));
+    return AllRows(rows, &OrganisationFromRow);
+  }
+
+  Result<SiteId> InsertSite(const Site& site) override {
+    ASSIGN_OR_RETURN(PgResult rows,
+                     Run(kInsertSite, {Int(site.org.value()), Text(site.code), Text(site.name)}));
+    if (rows.rows() == 0) {
+      return AlreadyExists("duplicate_code", "a site with this code already exists", "/code");
+    }
+    ASSIGN_OR_RETURN(std::int64_t id, rows.Int64(0, 0));
+    return SiteId(id);
+  }
+
+  Result<Site> GetSiteByCode(std::string_view code) override {
+    ASSIGN_OR_RETURN(PgResult rows, Run(kGetSiteByCode, {Text(code)}));
+    if (rows.rows() == 0) return NotFound("not_found", "no site has this code", "/code");
+    return SiteFromRow(rows, 0);
+  }
+
+  Result<std::vector<Site>> ListSites(OrgId org) override {
+    ASSIGN_OR_RETURN(PgResult rows, Run(kListSites, {Int(org.value())}));
+    return AllRows(rows, &SiteFromRow);
+  }
+
+  Result<TeamId> InsertTeam(const Team& team) override {
+    ASSIGN_OR_RETURN(PgResult rows,
+                     Run(kInsertTeam, {Int(team.org.value()), Text(team.code), Text(team.name),
+                                       Text(TeamKindSlug(team.kind))}));
+    if (rows.rows() == 0) {
+      return AlreadyExists("duplicate_code",
+                           "a team with this code already exists in the organisation", "/code");
+    }
+    ASSIGN_OR_RETURN(std::int64_t id, rows.Int64(0, 0));
+    return TeamId(id);
+  }
+
+  Result<std::vector<Team>> ListTeams(OrgId org) override {
+    ASSIGN_OR_RETURN(PgResult rows, Run(kListTeams, {Int(org.value())}));
+    return AllRows(rows, &TeamFromRow);
+  }
+
+  Result<PersonId> InsertPerson(const Person& person) override {
+    ASSIGN_OR_RETURN(PgResult rows, Run(kInsertPerson, PersonParams(person)));
+    if (rows.rows() == 0) return DuplicateNhsNumber();
+    ASSIGN_OR_RETURN(std::int64_t id, rows.Int64(0, 0));
+    return PersonId(id);
+  }
+
+  Status UpdatePerson(const Person& person) override {
+    PgParams params = PersonParams(person);
+    params.insert(params.begin(), Int(person.id.value()));
+    ASSIGN_OR_RETURN(PgResult rows, Run(kUpdatePerson, params));
+    ASSIGN_OR_RETURN(std::int64_t clashes, rows.Int64(0, 0));
+    ASSIGN_OR_RETURN(std::int64_t updated, rows.Int64(0, 1));
+    if (clashes > 0) return DuplicateNhsNumber();
+    if (updated == 0) return PersonNotFound(person.id);
+    return Status::Ok();
+  }
+
+  Result<Person> GetPerson(PersonId id) override {
+    ASSIGN_OR_RETURN(PgResult rows, Run(kGetPerson, {Int(id.value())}));
+    if (rows.rows() == 0) return PersonNotFound(id);
+    return PersonFromRow(rows, 0);
+  }
+
+  Result<std::optional<Person>> FindPersonByNhsNumber(
+      const domain::NhsNumber& nhs_number) override {
+    ASSIGN_OR_RETURN(PgResult rows, Run(kFindPersonByNhsNumber, {Text(nhs_number.digits())}));
+    if (rows.rows() == 0) return std::optional<Person>();
+    ASSIGN_OR_RETURN(Person person, PersonFromRow(rows, 0));
+    return std::optional<Person>(std::move(person));
+  }
+
+  Result<AuditHead> LockAuditHead() override {
+    RETURN_IF_ERROR(Run(kAuditLock, {}));
+    // A separate statement from the lock: under READ COMMITTED it takes a fresh snapshot, so
+    // it sees the event the previous lock holder committed just before releasing.
+    ASSIGN_OR_RETURN(PgResult rows, Run(kAuditHead, {}));
+    AuditHead head;
+    if (rows.rows() == 0) {
+      head.hash = domain::GenesisHash();
+      return head;
+    }
+    ASSIGN_OR_RETURN(head.seq, rows.Int64(0, 0));
+    head.hash = rows.Text(0, 1);
+    return head;
+  }
+
+  Status InsertAuditEvent(const AuditEvent& event) override {
+    const domain::AuditEntry& entry = event.entry;
+    RETURN_IF_ERROR(Run(kInsertAuditEvent,
+                        {Int(event.seq), Time(event.at), Text(entry.actor), Text(entry.action),
+                         Text(entry.record_type), Text(entry.record_id), Text(entry.reason),
+                         Text(entry.outcome), Text(event.prev_hash), Text(event.hash)}));
+    return Status::Ok();
+  }
+
+  Result<std::int64_t> EnqueueNotification(const NewNotification& notification) override {
+    ASSIGN_OR_RETURN(
+        PgResult inserted,
+        Run(kEnqueueNotification, {Text(notification.idempotency_key), Text(notification.topic),
+                                   Text(notification.payload), Time(notification.created_at)}));
+    if (inserted.rows() > 0) return inserted.Int64(0, 0);
+    // ON CONFLICT waited for any concurrent inserter of the key to finish, and this new
+    // statement's snapshot sees its committed row.
+    ASSIGN_OR_RETURN(PgResult existing,
+                     Run(kNotificationIdByKey, {Text(notification.idempotency_key)}));
+    if (existing.rows() == 0) {
+      return Internal("database_error", "an outbox idempotency key conflicted but has no row");
+    }
+    return existing.Int64(0, 0);
+  }
+
+  Status Commit() override {
+    if (finished_) return FinishedError();
+    finished_ = true;
+    ASSIGN_OR_RETURN(PgResult result, lease_->Exec("COMMIT", "commit"));
+    // COMMIT of a transaction that already failed succeeds as a command but rolls back.
+    if (result.command_status() != "COMMIT") {
+      return Status(StatusCode::kAborted, "transaction_aborted",
+                    "the unit of work rolled back because an earlier statement failed");
+    }
+    return Status::Ok();
+  }
+
+ private:
+  Result<PgResult> Run(const PgStatement& statement, const PgParams& params) {
+    if (finished_) return FinishedError();
+    return lease_->Run(statement, params);
+  }
+
+  static Status OrganisationNotFound(OrgId id) {
+    return NotFound("not_found", "organisation " + std::to_string(id.value()) + " not found");
+  }
+  static Status PersonNotFound(PersonId id) {
+    return NotFound("not_found", "person " + std::to_string(id.value()) + " not found");
+  }
+  static Status DuplicateNhsNumber() {
+    return AlreadyExists("duplicate_nhs_number", "another person already has this NHS number",
+                         "/nhs_number");
+  }
+
+  PgConnectionPool::Lease lease_;
+  bool finished_ = false;
+};
+
+// The PostgreSQL Store. Owns (shares) the connection pool. Thread-safe; see Store.
+class PostgresStore final : public Store {
+ public:
+  explicit PostgresStore(std::shared_ptr<PgConnectionPool> pool) : pool_(std::move(pool)) {}
+
+  std::string_view Backend() const override { return "postgresql"; }
+
+  Status Migrate() override {
+    ASSIGN_OR_RETURN(PgConnectionPool::Lease lease, pool_->Acquire());
+    const int latest = LatestSchemaVersion();
+    // Version 0 only creates the bookkeeping table (under the lock too: two concurrent
+    // CREATE TABLE IF NOT EXISTS can still collide in the catalog) and reads the version.
+    int applied = 0;
+    for (int version = 0; version <= latest; ++version) {
+      if (version > 0 && version <= applied) continue;
+      RETURN_IF_ERROR(RetryingIfBroken(
+          *lease, [](PgConnection& c) { return c.Exec("BEGIN", "begin migration"); }));
+      Result<int> now_applied = ApplyLocked(*lease, version);
+      if (!now_applied.ok()) {
+        (void)lease->Exec("ROLLBACK", "rollback migration");
+        return now_applied.status();
+      }
+      RETURN_IF_ERROR(lease->Exec("COMMIT", "commit migration"));
+      applied = *now_applied;
+    }
+    return Status::Ok();
+  }
+
+  Result<int> SchemaVersion() override {
+    ASSIGN_OR_RETURN(PgConnectionPool::Lease lease, pool_->Acquire());
+    ASSIGN_OR_RETURN(PgResult exists, RetryingIfBroken(*lease, [](PgConnection& c) {
+                       return c.Run(kMigrationsTableExists, {});
+                     }));
+    if (exists.Text(0, 0) != "t") return 0;
+    ASSIGN_OR_RETURN(PgResult rows, lease->Run(kSchemaVersion, {}));
+    ASSIGN_OR_RETURN(std::int64_t version, rows.Int64(0, 0));
+    return static_cast<int>(version);
+  }
+
+  int LatestSchemaVersion() const override { return static_cast<int>(PostgresMigrations().size()); }
+
+  Result<std::unique_ptr<UnitOfWork>> Begin() override {
+    ASSIGN_OR_RETURN(PgConnectionPool::Lease lease, pool_->Acquire());
+    RETURN_IF_ERROR(
+        RetryingIfBroken(*lease, [](PgConnection& c) { return c.Exec("BEGIN", "begin"); }));
+    return std::unique_ptr<UnitOfWork>(std::make_unique<PostgresUnitOfWork>(std::move(lease)));
+  }
+
+  Status Ping() override {
+    ASSIGN_OR_RETURN(PgConnectionPool::Lease lease, pool_->Acquire());
+    RETURN_IF_ERROR(RetryingIfBroken(*lease, [](PgConnection& c) { return c.Run(kPing, {}); }));
+    return Status::Ok();
+  }
+
+  Status ScanAudit(const std::function<Status(const AuditEvent&)>& visit) override {
+    // Keyset chunks on seq, each its own statement, with the connection returned to the pool
+    // while `visit` runs (it may itself use the store). The trail is append-only with gapless
+    // seq, so chunks cannot skip or repeat an event.
+    std::int64_t after = 0;
+    for (;;) {
+      std::vector<AuditEvent> chunk;
+      {
+        ASSIGN_OR_RETURN(PgConnectionPool::Lease lease, pool_->Acquire());
+        ASSIGN_OR_RETURN(PgResult rows, RetryingIfBroken(*lease, [&](PgConnection& c) {
+                           return c.Run(kScanAudit, {Int(after), Int(kAuditScanChunk)});
+                         }));
+        ASSIGN_OR_RETURN(chunk, AllRows(rows, &AuditEventFromRow));
+      }
+      for (const AuditEvent& event : chunk) RETURN_IF_ERROR(visit(event));
+      if (static_cast<int>(chunk.size()) < kAuditScanChunk) return Status::Ok();
+      after = chunk.back().seq;
+    }
+  }
+
+  Result<std::vector<Notification>> ClaimDueNotifications(Timestamp now, int limit,
+                                                          std::chrono::seconds lease) override {
+    if (limit <= 0) return std::vector<Notification>();
+    ASSIGN_OR_RETURN(PgConnectionPool::Lease connection, pool_->Acquire());
+    ASSIGN_OR_RETURN(PgResult rows, connection->Run(kClaimDueNotifications,
+                                                    {Time(now), Time(now + lease), Int(limit)}));
+    ASSIGN_OR_RETURN(std::vector<Notification> claimed, AllRows(rows, &NotificationFromRow));
+    // UPDATE ... RETURNING has no defined order.
+    std::sort(claimed.begin(), claimed.end(),
+              [](const Notification& a, const Notification& b) { return a.id < b.id; });
+    return claimed;
+  }
+
+  Status MarkDelivered(std::int64_t id, Timestamp at) override {
+    ASSIGN_OR_RETURN(PgConnectionPool::Lease lease, pool_->Acquire());
+    ASSIGN_OR_RETURN(PgResult rows, lease->Run(kMarkDelivered, {Int(id), Time(at)}));
+    if (rows.affected_rows() == 0) return NotificationNotFound(id);
+    return Status::Ok();
+  }
+
+  Status MarkFailed(std::int64_t id, std::string_view error, Timestamp retry_at) override {
+    ASSIGN_OR_RETURN(PgConnectionPool::Lease lease, pool_->Acquire());
+    ASSIGN_OR_RETURN(PgResult rows,
+                     lease->Run(kMarkFailed, {Int(id), Text(error), Time(retry_at)}));
+    if (rows.affected_rows() == 0) return NotificationNotFound(id);
+    return Status::Ok();
+  }
+
+  Result<OutboxStats> GetOutboxStats() override {
+    ASSIGN_OR_RETURN(PgConnectionPool::Lease lease, pool_->Acquire());
+    ASSIGN_OR_RETURN(PgResult rows, RetryingIfBroken(*lease, [](PgConnection& c) {
+                       return c.Run(kOutboxStats, {});
+                     }));
+    OutboxStats stats;
+    ASSIGN_OR_RETURN(stats.pending, rows.Int64(0, 0));
+    ASSIGN_OR_RETURN(stats.delivered, rows.Int64(0, 1));
+    ASSIGN_OR_RETURN(stats.oldest_pending, rows.OptionalTime(0, 2));
+    return stats;
+  }
+
+ private:
+  // Runs inside an open transaction: takes the migration lock, then applies `version` unless
+  // another process already has (checked under the lock, so exactly one applies it). Version 0
+  // creates schema_migrations. Returns the schema version this transaction leaves.
+  static Result<int> ApplyLocked(PgConnection& connection, int version) {
+    RETURN_IF_ERROR(connection.Run(kMigrationLock, {}));
+    if (version == 0) RETURN_IF_ERROR(connection.Run(kCreateMigrationsTable, {}));
+    ASSIGN_OR_RETURN(PgResult rows, connection.Run(kSchemaVersion, {}));
+    ASSIGN_OR_RETURN(std::int64_t applied, rows.Int64(0, 0));
+    std::span<const char* const> migrations = PostgresMigrations();
+    if (applied > static_cast<std::int64_t>(migrations.size())) {
+      return FailedPrecondition("schema_too_new", "the database schema is version " +
+                                                      std::to_string(applied) +
+                                                      ", newer than this build knows (" +
+                                                      std::to_string(migrations.size()) + ")");
+    }
+    if (version == 0 || applied >= version) return static_cast<int>(applied);
+    std::string what = "migration " + std::to_string(version);
+    RETURN_IF_ERROR(connection.Exec(migrations[static_cast<size_t>(version - 1)], what.c_str()));
+    RETURN_IF_ERROR(connection.Run(kRecordMigration, {Int(version)}));
+    return version;
+  }
+
+  static Status NotificationNotFound(std::int64_t id) {
+    return NotFound("not_found", "notification " + std::to_string(id) + " not found");
+  }
+
+  std::shared_ptr<PgConnectionPool> pool_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<Store>> OpenPostgresStore(std::string_view url,
+                                                 const StoreOptions& options) {
+  RETURN_IF_ERROR(CheckPostgresUrl(url));
+  auto pool = PgConnectionPool::Create(std::string(url), options.pool_size, options.busy_timeout);
+  // One connection up front, so a wrong host or password fails here rather than at first use.
+  RETURN_IF_ERROR(pool->Acquire());
+  return std::unique_ptr<Store>(std::make_unique<PostgresStore>(std::move(pool)));
+}
+
+}  // namespace liaison::storage

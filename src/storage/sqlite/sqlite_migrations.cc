@@ -1,0 +1,69 @@
+#include "storage/sqlite/sqlite_migrations.h"
+
+namespace liaison::storage::sqlite_internal {
+namespace {
+
+constexpr std::string_view kMigration1 = R"sql(
+CREATE TABLE organisations (
+  id INTEGER PRIMARY KEY,
+  code TEXT NOT NULL UNIQUE,
+  name TEXT NOT NULL,
+  kind TEXT NOT NULL CHECK (kind IN ('trust', 'local_authority'))
+);
+CREATE TABLE sites (
+  id INTEGER PRIMARY KEY,
+  org_id INTEGER NOT NULL REFERENCES organisations(id),
+  code TEXT NOT NULL UNIQUE,
+  name TEXT NOT NULL
+);
+CREATE INDEX sites_org ON sites(org_id);
+CREATE TABLE teams (
+  id INTEGER PRIMARY KEY,
+  org_id INTEGER NOT NULL REFERENCES organisations(id),
+  code TEXT NOT NULL,
+  name TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  UNIQUE (org_id, code)
+);
+CREATE TABLE people (
+  id INTEGER PRIMARY KEY,
+  nhs_number TEXT UNIQUE,
+  given_name TEXT NOT NULL,
+  family_name TEXT NOT NULL,
+  birth_date TEXT,
+  sex TEXT NOT NULL,
+  postcode TEXT NOT NULL
+);
+CREATE TABLE audit_events (
+  seq INTEGER PRIMARY KEY,
+  at TEXT NOT NULL,
+  actor TEXT NOT NULL,
+  action TEXT NOT NULL,
+  record_type TEXT NOT NULL,
+  record_id TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  outcome TEXT NOT NULL,
+  prev_hash TEXT NOT NULL,
+  hash TEXT NOT NULL
+);
+CREATE TABLE outbox (
+  id INTEGER PRIMARY KEY,
+  idempotency_key TEXT NOT NULL UNIQUE,
+  topic TEXT NOT NULL,
+  payload TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at TEXT NOT NULL,
+  delivered_at TEXT,
+  last_error TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX outbox_due ON outbox(next_attempt_at) WHERE delivered_at IS NULL;
+)sql";
+
+constexpr std::string_view kMigrations[] = {kMigration1};
+
+}  // namespace
+
+std::span<const std::string_view> Migrations() { return kMigrations; }
+
+}  // namespace liaison::storage::sqlite_internal

@@ -1,0 +1,569 @@
+#include "storage/sqlite/sqlite_store.h"
+
+#include <algorithm>
+#include <condition_variable>
+#include <functional>
+#include <mutex>
+#include <utility>
+#include <vector>
+
+#include "common/time_format.h"
+#include "storage/sqlite/sqlite_connection.h"
+#include "storage/sqlite/sqlite_migrations.h"
+
+namespace liaison::storage {
+namespace {
+
+using sqlite_internal::Connection;
+using sqlite_internal::Statement;
+
+// Connections are expensive to open and hold warm statement caches, so the store keeps them.
+// Thread-safe.
+class ConnectionPool {
+ public:
+  ConnectionPool(std::string path, StoreOptions options)
+      : path_(std::move(path)), options_(options) {}
+
+  Result<std::unique_ptr<Connection>> Acquire() {
+    {
+      std::unique_lock lock(mutex_);
+      available_.wait(lock, [&] { return !idle_.empty() || open_ < options_.pool_size; });
+      if (!idle_.empty()) {
+        std::unique_ptr<Connection> connection = std::move(idle_.back());
+        idle_.pop_back();
+        return connection;
+      }
+      ++open_;
+    }
+    Result<std::unique_ptr<Connection>> opened = Connection::Open(path_, options_);
+    if (!opened.ok()) {
+      std::lock_guard lock(mutex_);
+      --open_;
+      available_.notify_one();
+    }
+    return opened;
+  }
+
+  void Release(std::unique_ptr<Connection> connection) {
+    std::lock_guard lock(mutex_);
+    idle_.push_back(std::move(connection));
+    available_.notify_one();
+  }
+
+ private:
+  const std::string path_;
+  const StoreOptions options_;
+  std::mutex mutex_;
+  std::condition_variable available_;
+  std::vector<std::unique_ptr<Connection>> idle_;  // guarded by mutex_
+  int open_ = 0;                                   // guarded by mutex_
+};
+
+// Borrows a connection for a scope and gives it back.
+class PooledConnection {
+ public:
+  PooledConnection(ConnectionPool& pool, std::unique_ptr<Connection> connection)
+      : pool_(pool), connection_(std::move(connection)) {}
+  ~PooledConnection() { pool_.Release(std::move(connection_)); }
+  PooledConnection(const PooledConnection&) = delete;
+  PooledConnection& operator=(const PooledConnection&) = delete;
+  Connection& operator*() { return *connection_; }
+  Connection* operator->() { return connection_.get(); }
+
+ private:
+  ConnectionPool& pool_;
+  std::unique_ptr<Connection> connection_;
+};
+
+Result<std::unique_ptr<PooledConnection>> Borrow(ConnectionPool& pool) {
+  ASSIGN_OR_RETURN(std::unique_ptr<Connection> connection, pool.Acquire());
+  return std::make_unique<PooledConnection>(pool, std::move(connection));
+}
+
+// Runs `work` inside BEGIN IMMEDIATE ... COMMIT, rolling back on failure.
+Status InWriteTransaction(Connection& connection, const std::function<Status()>& work) {
+  RETURN_IF_ERROR(connection.Exec("BEGIN IMMEDIATE"));
+  Status status = work();
+  if (status.ok()) status = connection.Exec("COMMIT");
+  if (!status.ok()) (void)connection.Exec("ROLLBACK");
+  return status;
+}
+
+Result<Timestamp> ReadTimestamp(const Statement& statement, int column) {
+  Result<Timestamp> at = ParseTimestamp(statement.Text(column));
+  if (!at.ok()) return DataLoss("corrupt_timestamp", "a stored timestamp cannot be read");
+  return at;
+}
+
+domain::Organisation ReadOrganisation(const Statement& row) {
+  domain::Organisation org;
+  org.id = domain::OrgId(row.Int(0));
+  org.code = row.Text(1);
+  org.name = row.Text(2);
+  org.kind = domain::OrgKindFromSlug(row.Text(3)).value_or(domain::OrgKind::kTrust);
+  return org;
+}
+
+domain::Site ReadSite(const Statement& row) {
+  return {domain::SiteId(row.Int(0)), domain::OrgId(row.Int(1)), row.Text(2), row.Text(3)};
+}
+
+Result<domain::Person> ReadPerson(const Statement& row) {
+  domain::Person person;
+  person.id = domain::PersonId(row.Int(0));
+  if (!row.IsNull(1)) {
+    Result<domain::NhsNumber> nhs = domain::NhsNumber::Parse(row.Text(1));
+    if (!nhs.ok()) return DataLoss("corrupt_person", "a stored NHS number is invalid");
+    person.nhs_number = *nhs;
+  }
+  person.given_name = row.Text(2);
+  person.family_name = row.Text(3);
+  if (!row.IsNull(4)) {
+    Result<std::chrono::year_month_day> birth = ParseDate(row.Text(4));
+    if (!birth.ok()) return DataLoss("corrupt_person", "a stored birth date is invalid");
+    person.birth_date = *birth;
+  }
+  person.sex = domain::SexFromText(row.Text(5)).value_or(domain::Sex::kUnknown);
+  person.postcode = row.Text(6);
+  return person;
+}
+
+Result<Notification> ReadNotification(const Statement& row) {
+  Notification n;
+  n.id = row.Int(0);
+  n.idempotency_key = row.Text(1);
+  n.topic = row.Text(2);
+  n.payload = row.Text(3);
+  ASSIGN_OR_RETURN(n.created_at, ReadTimestamp(row, 4));
+  n.attempts = static_cast<int>(row.Int(5));
+  ASSIGN_OR_RETURN(n.next_attempt_at, ReadTimestamp(row, 6));
+  if (!row.IsNull(7)) {
+    ASSIGN_OR_RETURN(Timestamp delivered, ReadTimestamp(row, 7));
+    n.delivered_at = delivered;
+  }
+  n.last_error = row.Text(8);
+  return n;
+}
+
+std::optional<std::string> NhsText(const domain::Person& person) {
+  if (!person.nhs_number) return std::nullopt;
+  return person.nhs_number->digits();
+}
+
+std::optional<std::string> BirthText(const domain::Person& person) {
+  if (!person.birth_date) return std::nullopt;
+  return FormatDate(*person.birth_date);
+}
+
+Status NotFoundRow(std::string_view what) {
+  return NotFound("not_found", "no " + std::string(what) + " has this id or code");
+}
+
+constexpr const char* kPersonColumns =
+    "id, nhs_number, given_name, family_name, birth_date, sex, postcode";
+
+// One BEGIN IMMEDIATE transaction: SQLite admits one writer at a time, so taking the write
+// lock up front avoids a deadlock between two readers that both try to upgrade.
+class SqliteUnitOfWork final : public UnitOfWork {
+ public:
+  explicit SqliteUnitOfWork(std::unique_ptr<PooledConnection> connection)
+      : connection_(std::move(connection)) {}
+
+  ~SqliteUnitOfWork() override {
+    if (!finished_) (void)(*connection_)->Exec("ROLLBACK");
+  }
+
+  Status Start() { return (*connection_)->Exec("BEGIN IMMEDIATE"); }
+
+  Result<domain::OrgId> InsertOrganisation(const domain::Organisation& org) override {
+    ASSIGN_OR_RETURN(auto stmt, Prepare("INSERT INTO organisations(code, name, kind) "
+                                        "VALUES (?1, ?2, ?3)"));
+    stmt->Bind(org.code).Bind(org.name).Bind(domain::OrgKindSlug(org.kind));
+    RETURN_IF_ERROR(stmt->Run());
+    return domain::OrgId((*connection_)->LastInsertRowId());
+  }
+
+  Status UpdateOrganisation(const domain::Organisation& org) override {
+    ASSIGN_OR_RETURN(auto stmt,
+                     Prepare("UPDATE organisations SET name = ?1, kind = ?2 WHERE id = ?3 "
+                             "RETURNING id"));
+    stmt->Bind(org.name).Bind(domain::OrgKindSlug(org.kind)).Bind(org.id.value());
+    ASSIGN_OR_RETURN(bool found, stmt->Step());
+    if (!found) return NotFoundRow("organisation");
+    return stmt->Run();
+  }
+
+  Result<domain::Organisation> GetOrganisation(domain::OrgId id) override {
+    ASSIGN_OR_RETURN(auto stmt,
+                     Prepare("SELECT id, code, name, kind FROM organisations WHERE id = ?1"));
+    stmt->Bind(id.value());
+    ASSIGN_OR_RETURN(bool found, stmt->Step());
+    if (!found) return NotFoundRow("organisation");
+    return ReadOrganisation(*stmt);
+  }
+
+  Result<domain::Organisation> GetOrganisationByCode(std::string_view code) override {
+    ASSIGN_OR_RETURN(auto stmt,
+                     Prepare("SELECT id, code, name, kind FROM organisations WHERE code = ?1"));
+    stmt->Bind(code);
+    ASSIGN_OR_RETURN(bool found, stmt->Step());
+    if (!found) return NotFoundRow("organisation");
+    return ReadOrganisation(*stmt);
+  }
+
+  Result<std::vector<domain::Organisation>> ListOrganisations() override {
+    ASSIGN_OR_RETURN(auto stmt,
+                     Prepare("SELECT id, code, name, kind FROM organisations ORDER BY code"));
+    std::vector<domain::Organisation> orgs;
+    while (true) {
+      ASSIGN_OR_RETURN(bool row, stmt->Step());
+      if (!row) return orgs;
+      orgs.push_back(ReadOrganisation(*stmt));
+    }
+  }
+
+  Result<domain::SiteId> InsertSite(const domain::Site& site) override {
+    ASSIGN_OR_RETURN(auto stmt,
+                     Prepare("INSERT INTO sites(org_id, code, name) VALUES (?1, ?2, ?3)"));
+    stmt->Bind(site.org.value()).Bind(site.code).Bind(site.name);
+    RETURN_IF_ERROR(stmt->Run());
+    return domain::SiteId((*connection_)->LastInsertRowId());
+  }
+
+  Result<domain::Site> GetSiteByCode(std::string_view code) override {
+    ASSIGN_OR_RETURN(auto stmt,
+                     Prepare("SELECT id, org_id, code, name FROM sites WHERE code = ?1"));
+    stmt->Bind(code);
+    ASSIGN_OR_RETURN(bool found, stmt->Step());
+    if (!found) return NotFoundRow("site");
+    return ReadSite(*stmt);
+  }
+
+  Result<std::vector<domain::Site>> ListSites(domain::OrgId org) override {
+    ASSIGN_OR_RETURN(auto stmt, Prepare("SELECT id, org_id, code, name FROM sites "
+                                        "WHERE org_id = ?1 ORDER BY code"));
+    stmt->Bind(org.value());
+    std::vector<domain::Site> sites;
+    while (true) {
+      ASSIGN_OR_RETURN(bool row, stmt->Step());
+      if (!row) return sites;
+      sites.push_back(ReadSite(*stmt));
+    }
+  }
+
+  Result<domain::TeamId> InsertTeam(const domain::Team& team) override {
+    ASSIGN_OR_RETURN(auto stmt, Prepare("INSERT INTO teams(org_id, code, name, kind) "
+                                        "VALUES (?1, ?2, ?3, ?4)"));
+    stmt->Bind(team.org.value())
+        .Bind(team.code)
+        .Bind(team.name)
+        .Bind(domain::TeamKindSlug(team.kind));
+    RETURN_IF_ERROR(stmt->Run());
+    return domain::TeamId((*connection_)->LastInsertRowId());
+  }
+
+  Result<std::vector<domain::Team>> ListTeams(domain::OrgId org) override {
+    ASSIGN_OR_RETURN(auto stmt, Prepare("SELECT id, org_id, code, name, kind FROM teams "
+                                        "WHERE org_id = ?1 ORDER BY code"));
+    stmt->Bind(org.value());
+    std::vector<domain::Team> teams;
+    while (true) {
+      ASSIGN_OR_RETURN(bool row, stmt->Step());
+      if (!row) return teams;
+      teams.push_back({domain::TeamId(stmt->Int(0)), domain::OrgId(stmt->Int(1)), stmt->Text(2),
+                       stmt->Text(3),
+                       domain::TeamKindFromSlug(stmt->Text(4))
+                           .value_or(domain::TeamKind::kEmergencyDepartment)});
+    }
+  }
+
+  Result<domain::PersonId> InsertPerson(const domain::Person& person) override {
+    ASSIGN_OR_RETURN(auto stmt,
+                     Prepare("INSERT INTO people(nhs_number, given_name, family_name, "
+                             "birth_date, sex, postcode) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"));
+    stmt->BindOptional(NhsText(person))
+        .Bind(person.given_name)
+        .Bind(person.family_name)
+        .BindOptional(BirthText(person))
+        .Bind(domain::SexSlug(person.sex))
+        .Bind(person.postcode);
+    RETURN_IF_ERROR(stmt->Run());
+    return domain::PersonId((*connection_)->LastInsertRowId());
+  }
+
+  Status UpdatePerson(const domain::Person& person) override {
+    ASSIGN_OR_RETURN(auto stmt,
+                     Prepare("UPDATE people SET nhs_number = ?1, given_name = ?2, "
+                             "family_name = ?3, birth_date = ?4, sex = ?5, postcode = ?6 "
+                             "WHERE id = ?7 RETURNING id"));
+    stmt->BindOptional(NhsText(person))
+        .Bind(person.given_name)
+        .Bind(person.family_name)
+        .BindOptional(BirthText(person))
+        .Bind(domain::SexSlug(person.sex))
+        .Bind(person.postcode)
+        .Bind(person.id.value());
+    ASSIGN_OR_RETURN(bool found, stmt->Step());
+    if (!found) return NotFoundRow("person");
+    return stmt->Run();
+  }
+
+  Result<domain::Person> GetPerson(domain::PersonId id) override {
+    ASSIGN_OR_RETURN(
+        auto stmt, Prepare(std::string("SELECT ") + kPersonColumns + " FROM people WHERE id = ?1"));
+    stmt->Bind(id.value());
+    ASSIGN_OR_RETURN(bool found, stmt->Step());
+    if (!found) return NotFoundRow("person");
+    return ReadPerson(*stmt);
+  }
+
+  Result<std::optional<domain::Person>> FindPersonByNhsNumber(
+      const domain::NhsNumber& nhs_number) override {
+    ASSIGN_OR_RETURN(auto stmt, Prepare(std::string("SELECT ") + kPersonColumns +
+                                        " FROM people WHERE nhs_number = ?1"));
+    stmt->Bind(nhs_number.digits());
+    ASSIGN_OR_RETURN(bool found, stmt->Step());
+    if (!found) return std::optional<domain::Person>();
+    ASSIGN_OR_RETURN(domain::Person person, ReadPerson(*stmt));
+    return std::optional<domain::Person>(std::move(person));
+  }
+
+  Result<AuditHead> LockAuditHead() override {
+    // BEGIN IMMEDIATE already holds SQLite's single write lock for this transaction, which
+    // serialises appenders across connections and processes.
+    ASSIGN_OR_RETURN(auto stmt,
+                     Prepare("SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1"));
+    ASSIGN_OR_RETURN(bool found, stmt->Step());
+    if (!found) return AuditHead{0, domain::GenesisHash()};
+    return AuditHead{stmt->Int(0), stmt->Text(1)};
+  }
+
+  Status InsertAuditEvent(const domain::AuditEvent& event) override {
+    ASSIGN_OR_RETURN(auto stmt,
+                     Prepare("INSERT INTO audit_events(seq, at, actor, action, record_type, "
+                             "record_id, reason, outcome, prev_hash, hash) "
+                             "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"));
+    stmt->Bind(event.seq)
+        .Bind(FormatTimestamp(event.at))
+        .Bind(event.entry.actor)
+        .Bind(event.entry.action)
+        .Bind(event.entry.record_type)
+        .Bind(event.entry.record_id)
+        .Bind(event.entry.reason)
+        .Bind(event.entry.outcome)
+        .Bind(event.prev_hash)
+        .Bind(event.hash);
+    return stmt->Run();
+  }
+
+  Result<std::int64_t> EnqueueNotification(const NewNotification& notification) override {
+    ASSIGN_OR_RETURN(auto insert,
+                     Prepare("INSERT INTO outbox(idempotency_key, topic, payload, created_at, "
+                             "next_attempt_at) VALUES (?1, ?2, ?3, ?4, ?4) "
+                             "ON CONFLICT (idempotency_key) DO NOTHING"));
+    insert->Bind(notification.idempotency_key)
+        .Bind(notification.topic)
+        .Bind(notification.payload)
+        .Bind(FormatTimestamp(notification.created_at));
+    RETURN_IF_ERROR(insert->Run());
+    ASSIGN_OR_RETURN(auto select, Prepare("SELECT id FROM outbox WHERE idempotency_key = ?1"));
+    select->Bind(notification.idempotency_key);
+    ASSIGN_OR_RETURN(bool found, select->Step());
+    if (!found) return Internal("outbox_insert_lost", "the notification was not stored");
+    return select->Int(0);
+  }
+
+  Status Commit() override {
+    RETURN_IF_ERROR((*connection_)->Exec("COMMIT"));
+    finished_ = true;
+    return Status::Ok();
+  }
+
+ private:
+  Result<std::unique_ptr<Statement>> Prepare(const std::string& sql) {
+    return (*connection_)->Prepare(sql);
+  }
+
+  std::unique_ptr<PooledConnection> connection_;
+  bool finished_ = false;
+};
+
+// Thread-safe; see Store.
+class SqliteStore final : public Store {
+ public:
+  SqliteStore(std::string path, StoreOptions options) : pool_(std::move(path), options) {}
+
+  std::string_view Backend() const override { return "sqlite"; }
+
+  Status Migrate() override {
+    ASSIGN_OR_RETURN(auto connection, Borrow(pool_));
+    RETURN_IF_ERROR(
+        (*connection)
+            ->Exec("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
+                   "applied_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')))"));
+    return InWriteTransaction(**connection, [&]() -> Status {
+      ASSIGN_OR_RETURN(int current, CurrentVersion(**connection));
+      auto migrations = sqlite_internal::Migrations();
+      for (int version = current + 1; version <= static_cast<int>(migrations.size()); ++version) {
+        RETURN_IF_ERROR((*connection)->Exec(migrations[static_cast<size_t>(version - 1)]));
+        ASSIGN_OR_RETURN(auto stmt, (*connection)
+                                        ->Prepare("INSERT INTO schema_migrations(version) "
+                                                  "VALUES (?1)"));
+        stmt->Bind(static_cast<std::int64_t>(version));
+        RETURN_IF_ERROR(stmt->Run());
+      }
+      return Status::Ok();
+    });
+  }
+
+  Result<int> SchemaVersion() override {
+    ASSIGN_OR_RETURN(auto connection, Borrow(pool_));
+    return CurrentVersion(**connection);
+  }
+
+  int LatestSchemaVersion() const override {
+    return static_cast<int>(sqlite_internal::Migrations().size());
+  }
+
+  Result<std::unique_ptr<UnitOfWork>> Begin() override {
+    ASSIGN_OR_RETURN(auto connection, Borrow(pool_));
+    auto work = std::make_unique<SqliteUnitOfWork>(std::move(connection));
+    RETURN_IF_ERROR(work->Start());
+    return std::unique_ptr<UnitOfWork>(std::move(work));
+  }
+
+  Status Ping() override {
+    ASSIGN_OR_RETURN(auto connection, Borrow(pool_));
+    ASSIGN_OR_RETURN(auto stmt, (*connection)->Prepare("SELECT 1"));
+    return stmt->Run();
+  }
+
+  Status ScanAudit(const std::function<Status(const domain::AuditEvent&)>& visit) override {
+    ASSIGN_OR_RETURN(auto connection, Borrow(pool_));
+    // A read transaction gives one consistent snapshot for the whole scan.
+    RETURN_IF_ERROR((*connection)->Exec("BEGIN"));
+    Status status = [&]() -> Status {
+      ASSIGN_OR_RETURN(auto stmt,
+                       (*connection)
+                           ->Prepare("SELECT seq, at, actor, action, record_type, record_id, "
+                                     "reason, outcome, prev_hash, hash FROM audit_events "
+                                     "ORDER BY seq"));
+      while (true) {
+        ASSIGN_OR_RETURN(bool row, stmt->Step());
+        if (!row) return Status::Ok();
+        domain::AuditEvent event;
+        event.seq = stmt->Int(0);
+        ASSIGN_OR_RETURN(event.at, ReadTimestamp(*stmt, 1));
+        event.entry = {stmt->Text(2), stmt->Text(3), stmt->Text(4),
+                       stmt->Text(5), stmt->Text(6), stmt->Text(7)};
+        event.prev_hash = stmt->Text(8);
+        event.hash = stmt->Text(9);
+        RETURN_IF_ERROR(visit(event));
+      }
+    }();
+    (void)(*connection)->Exec("COMMIT");
+    return status;
+  }
+
+  Result<std::vector<Notification>> ClaimDueNotifications(Timestamp now, int limit,
+                                                          std::chrono::seconds lease) override {
+    ASSIGN_OR_RETURN(auto connection, Borrow(pool_));
+    std::vector<Notification> claimed;
+    RETURN_IF_ERROR(InWriteTransaction(**connection, [&]() -> Status {
+      ASSIGN_OR_RETURN(
+          auto stmt,
+          (*connection)
+              ->Prepare("UPDATE outbox SET next_attempt_at = ?1 WHERE id IN ("
+                        "SELECT id FROM outbox WHERE delivered_at IS NULL AND "
+                        "next_attempt_at <= ?2 ORDER BY id LIMIT ?3) "
+                        "RETURNING id, idempotency_key, topic, payload, created_at, attempts, "
+                        "next_attempt_at, delivered_at, last_error"));
+      stmt->Bind(FormatTimestamp(now + lease))
+          .Bind(FormatTimestamp(now))
+          .Bind(static_cast<std::int64_t>(limit));
+      while (true) {
+        ASSIGN_OR_RETURN(bool row, stmt->Step());
+        if (!row) return Status::Ok();
+        ASSIGN_OR_RETURN(Notification n, ReadNotification(*stmt));
+        claimed.push_back(std::move(n));
+      }
+    }));
+    std::sort(claimed.begin(), claimed.end(),
+              [](const Notification& a, const Notification& b) { return a.id < b.id; });
+    return claimed;
+  }
+
+  Status MarkDelivered(std::int64_t id, Timestamp at) override {
+    return UpdateOutbox(
+        "UPDATE outbox SET delivered_at = ?1, attempts = attempts + 1, "
+        "last_error = '' WHERE id = ?2",
+        FormatTimestamp(at), id);
+  }
+
+  Status MarkFailed(std::int64_t id, std::string_view error, Timestamp retry_at) override {
+    ASSIGN_OR_RETURN(auto connection, Borrow(pool_));
+    ASSIGN_OR_RETURN(auto stmt,
+                     (*connection)
+                         ->Prepare("UPDATE outbox SET attempts = attempts + 1, last_error = ?1, "
+                                   "next_attempt_at = ?2 WHERE id = ?3"));
+    stmt->Bind(error).Bind(FormatTimestamp(retry_at)).Bind(id);
+    return stmt->Run();
+  }
+
+  Result<OutboxStats> GetOutboxStats() override {
+    ASSIGN_OR_RETURN(auto connection, Borrow(pool_));
+    ASSIGN_OR_RETURN(auto stmt,
+                     (*connection)
+                         ->Prepare("SELECT count(*) FILTER (WHERE delivered_at IS NULL), "
+                                   "count(*) FILTER (WHERE delivered_at IS NOT NULL), "
+                                   "min(created_at) FILTER (WHERE delivered_at IS NULL) "
+                                   "FROM outbox"));
+    ASSIGN_OR_RETURN(bool row, stmt->Step());
+    OutboxStats stats;
+    if (!row) return stats;
+    stats.pending = stmt->Int(0);
+    stats.delivered = stmt->Int(1);
+    if (!stmt->IsNull(2)) {
+      ASSIGN_OR_RETURN(Timestamp oldest, ReadTimestamp(*stmt, 2));
+      stats.oldest_pending = oldest;
+    }
+    return stats;
+  }
+
+ private:
+  static Result<int> CurrentVersion(Connection& connection) {
+    ASSIGN_OR_RETURN(auto exists,
+                     connection.Prepare("SELECT count(*) FROM sqlite_master WHERE type = 'table' "
+                                        "AND name = 'schema_migrations'"));
+    ASSIGN_OR_RETURN(bool any, exists->Step());
+    if (!any || exists->Int(0) == 0) return 0;
+    ASSIGN_OR_RETURN(auto stmt,
+                     connection.Prepare("SELECT coalesce(max(version), 0) FROM schema_migrations"));
+    ASSIGN_OR_RETURN(bool row, stmt->Step());
+    if (!row) return 0;
+    return static_cast<int>(stmt->Int(0));
+  }
+
+  Status UpdateOutbox(const std::string& sql, const std::string& text, std::int64_t id) {
+    ASSIGN_OR_RETURN(auto connection, Borrow(pool_));
+    ASSIGN_OR_RETURN(auto stmt, (*connection)->Prepare(sql));
+    stmt->Bind(text).Bind(id);
+    return stmt->Run();
+  }
+
+  ConnectionPool pool_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<Store>> OpenSqliteStore(std::string_view path, const StoreOptions& options) {
+  if (path.empty()) {
+    return InvalidArgument("invalid_database_url", "sqlite: needs a file path", "/db");
+  }
+  auto store = std::make_unique<SqliteStore>(std::string(path), options);
+  // Opening a connection now reports a bad path here rather than on the first request.
+  RETURN_IF_ERROR(store->Ping());
+  return std::unique_ptr<Store>(std::move(store));
+}
+
+}  // namespace liaison::storage

@@ -1,0 +1,155 @@
+// The store: Liaison's only way to reach a database. The interface speaks the domain (no SQL
+// strings in callers); each backend (sqlite/, postgres/) keeps its own SQL and migrations and
+// passes the same contract suite (store_contract_test.cc).
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/clock.h"
+#include "common/status.h"
+#include "domain/audit_event.h"
+#include "domain/nhs_number.h"
+#include "domain/organisation.h"
+#include "domain/person.h"
+
+namespace liaison::storage {
+
+// The newest audit event's position in the chain: seq 0 and the genesis hash when empty.
+struct AuditHead {
+  std::int64_t seq = 0;
+  std::string hash;
+};
+
+struct NewNotification {
+  std::string idempotency_key;  // unique; the receiver uses it to drop duplicates
+  std::string topic;            // e.g. "audit.anchor", "register.attendance"
+  std::string payload;          // JSON text; no patient identifiers unless the topic needs them
+  Timestamp created_at;
+};
+
+struct Notification {
+  std::int64_t id = 0;
+  std::string idempotency_key;
+  std::string topic;
+  std::string payload;
+  Timestamp created_at;
+  int attempts = 0;
+  Timestamp next_attempt_at;
+  std::optional<Timestamp> delivered_at;
+  std::string last_error;
+};
+
+struct OutboxStats {
+  std::int64_t pending = 0;
+  std::int64_t delivered = 0;
+  std::optional<Timestamp> oldest_pending;
+};
+
+// One transaction. Everything written through it commits together or not at all; if it is
+// destroyed without Commit(), it rolls back. Not thread-safe: one thread uses it at a time.
+//
+// Errors: duplicates give kAlreadyExists with reason "duplicate_code" (or similar) and the
+// offending field; missing rows give kNotFound; database trouble gives kUnavailable.
+class UnitOfWork {
+ public:
+  UnitOfWork() = default;
+  virtual ~UnitOfWork() = default;
+  UnitOfWork(const UnitOfWork&) = delete;
+  UnitOfWork& operator=(const UnitOfWork&) = delete;
+
+  // Organisations, sites and teams. Codes are unique: organisations and sites globally,
+  // teams within their organisation.
+  virtual Result<domain::OrgId> InsertOrganisation(const domain::Organisation& org) = 0;
+  // Updates name and kind of the organisation with org.id.
+  virtual Status UpdateOrganisation(const domain::Organisation& org) = 0;
+  virtual Result<domain::Organisation> GetOrganisation(domain::OrgId id) = 0;
+  virtual Result<domain::Organisation> GetOrganisationByCode(std::string_view code) = 0;
+  virtual Result<std::vector<domain::Organisation>> ListOrganisations() = 0;  // by code
+
+  virtual Result<domain::SiteId> InsertSite(const domain::Site& site) = 0;
+  virtual Result<domain::Site> GetSiteByCode(std::string_view code) = 0;
+  virtual Result<std::vector<domain::Site>> ListSites(domain::OrgId org) = 0;  // by code
+
+  virtual Result<domain::TeamId> InsertTeam(const domain::Team& team) = 0;
+  virtual Result<std::vector<domain::Team>> ListTeams(domain::OrgId org) = 0;  // by code
+
+  // People. A verified NHS number is unique among people.
+  virtual Result<domain::PersonId> InsertPerson(const domain::Person& person) = 0;
+  // Replaces every field of the person with person.id.
+  virtual Status UpdatePerson(const domain::Person& person) = 0;
+  virtual Result<domain::Person> GetPerson(domain::PersonId id) = 0;
+  virtual Result<std::optional<domain::Person>> FindPersonByNhsNumber(
+      const domain::NhsNumber& nhs_number) = 0;
+
+  // Audit. LockAuditHead serialises appenders (across connections and processes) until this
+  // unit of work ends, then returns the current head. Call it before InsertAuditEvent.
+  virtual Result<AuditHead> LockAuditHead() = 0;
+  virtual Status InsertAuditEvent(const domain::AuditEvent& event) = 0;
+
+  // Outbox. Enqueuing an existing idempotency key changes nothing and returns the first id.
+  virtual Result<std::int64_t> EnqueueNotification(const NewNotification& notification) = 0;
+
+  virtual Status Commit() = 0;
+};
+
+enum class Durability {
+  // SQLite synchronous=FULL in WAL; PostgreSQL defaults. Survives power loss.
+  kFull,
+  // SQLite synchronous=NORMAL in WAL. Survives a process crash, not a power loss.
+  kNormal,
+};
+
+struct StoreOptions {
+  Durability durability = Durability::kFull;
+  int pool_size = 4;
+  std::chrono::milliseconds busy_timeout{5000};
+};
+
+// A database. Thread-safe: many threads may Begin() units of work at once; the backends keep
+// a pool of connections.
+class Store {
+ public:
+  Store() = default;
+  virtual ~Store() = default;
+  Store(const Store&) = delete;
+  Store& operator=(const Store&) = delete;
+
+  // "sqlite" or "postgresql".
+  virtual std::string_view Backend() const = 0;
+
+  // Creates or upgrades the schema. Safe to repeat and to run from two processes at once.
+  virtual Status Migrate() = 0;
+  // The newest applied migration, 0 for an empty database.
+  virtual Result<int> SchemaVersion() = 0;
+  // The newest migration this build knows.
+  virtual int LatestSchemaVersion() const = 0;
+
+  virtual Result<std::unique_ptr<UnitOfWork>> Begin() = 0;
+
+  // Cheap liveness check for /readyz.
+  virtual Status Ping() = 0;
+
+  // Audit events in seq order, streamed; stops at the first non-OK status from `visit`.
+  virtual Status ScanAudit(const std::function<Status(const domain::AuditEvent&)>& visit) = 0;
+
+  // Outbox delivery, each in its own short transaction. Claim returns up to `limit` undelivered
+  // notifications due at `now` and leases them until now + lease, so a second worker does not
+  // take them meanwhile.
+  virtual Result<std::vector<Notification>> ClaimDueNotifications(Timestamp now, int limit,
+                                                                  std::chrono::seconds lease) = 0;
+  virtual Status MarkDelivered(std::int64_t id, Timestamp at) = 0;
+  virtual Status MarkFailed(std::int64_t id, std::string_view error, Timestamp retry_at) = 0;
+  virtual Result<OutboxStats> GetOutboxStats() = 0;
+};
+
+// Opens "sqlite:PATH" or "postgresql://..." (see docs/contracts). Does not migrate.
+Result<std::unique_ptr<Store>> OpenStore(std::string_view url, const StoreOptions& options);
+
+}  // namespace liaison::storage
