@@ -1,0 +1,13 @@
+// Each group of subcommands registers itself on the root command. `exit_code` receives the
+// result of whichever subcommand runs.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+namespace liaison::cli {
+
+void AddDatabaseCommands(CLI::App& root, int& exit_code);      // migrate, demo, audit verify
+void AddOrganisationCommands(CLI::App& root, int& exit_code);  // org add, site add
+void AddServeCommand(CLI::App& root, int& exit_code);          // serve
+
+}  // namespace liaison::cli

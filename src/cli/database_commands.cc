@@ -1,0 +1,60 @@
+#include <iostream>
+
+#include "app/demo_data.h"
+#include "cli/commands.h"
+#include "cli/context.h"
+
+namespace liaison::cli {
+namespace {
+
+int Migrate(const DatabaseOptions& options) {
+  Result<std::unique_ptr<Context>> context = Connect(options, SchemaPolicy::kMigrate);
+  if (!context.ok()) return Fail(context.status());
+  std::cout << "schema at version " << *(*context)->store->SchemaVersion() << "\n";
+  return 0;
+}
+
+int Demo(const DatabaseOptions& options) {
+  Result<std::unique_ptr<Context>> context = Connect(options, SchemaPolicy::kMigrate);
+  if (!context.ok()) return Fail(context.status());
+  Result<app::DemoSummary> summary = app::LoadDemoData(*(*context)->store, *(*context)->audit);
+  if (!summary.ok()) return Fail(summary.status());
+  std::cout << "demo data: " << summary->organisations << " organisations, " << summary->sites
+            << " sites, " << summary->teams << " teams, " << summary->people << " people\n";
+  return 0;
+}
+
+int AuditVerify(const DatabaseOptions& options) {
+  Result<std::unique_ptr<Context>> context = Connect(options, SchemaPolicy::kRequireCurrent);
+  if (!context.ok()) return Fail(context.status());
+  Result<app::AuditVerification> result =
+      app::VerifyAuditChain(*(*context)->store, (*context)->anchor.get());
+  if (!result.ok()) return Fail(result.status());
+  if (!result->ok) {
+    std::cout << "bad event " << result->first_bad_seq << ": " << result->problem << "\n";
+    return kExitFailure;
+  }
+  std::cout << "ok: " << result->events << " events\n";
+  return 0;
+}
+
+}  // namespace
+
+void AddDatabaseCommands(CLI::App& root, int& exit_code) {
+  auto db = std::make_shared<DatabaseOptions>();
+  CLI::App* migrate = root.add_subcommand("migrate", "create or upgrade the schema");
+  AddDatabaseOptions(*migrate, *db);
+  migrate->callback([db, &exit_code] { exit_code = Migrate(*db); });
+
+  CLI::App* demo = root.add_subcommand("demo", "load the demo data set (replaces it if present)");
+  AddDatabaseOptions(*demo, *db);
+  demo->callback([db, &exit_code] { exit_code = Demo(*db); });
+
+  CLI::App* audit = root.add_subcommand("audit", "the audit trail");
+  audit->require_subcommand(1);
+  CLI::App* verify = audit->add_subcommand("verify", "check the hash chain and its anchor");
+  AddDatabaseOptions(*verify, *db);
+  verify->callback([db, &exit_code] { exit_code = AuditVerify(*db); });
+}
+
+}  // namespace liaison::cli

@@ -1,0 +1,69 @@
+#include <iostream>
+
+#include "app/outbox_worker.h"
+#include "cli/commands.h"
+#include "cli/context.h"
+#include "common/log.h"
+#include "http/api.h"
+#include "http/server.h"
+
+namespace liaison::cli {
+namespace {
+
+struct ServeOptions {
+  std::string listen = "127.0.0.1:8080";
+  std::string web_root = "web";
+  std::string outbox_dir;
+  int threads = 2;
+};
+
+int Serve(const DatabaseOptions& db, const ServeOptions& options) {
+  Result<std::pair<std::string, std::uint16_t>> address = http::ParseListenAddress(options.listen);
+  if (!address.ok()) {
+    std::cerr << "error: " << address.status().message() << " (--listen)\n";
+    return kExitUsage;
+  }
+  Result<std::unique_ptr<Context>> context = Connect(db, SchemaPolicy::kRequireCurrent);
+  if (!context.ok()) return Fail(context.status());
+  Context& c = **context;
+
+  http::Api api(*c.store, *c.audit, c.clock, {options.web_root, "0.1.0"});
+  http::ServerOptions server_options;
+  server_options.host = address->first;
+  server_options.port = address->second;
+  server_options.threads = std::max(1, options.threads);
+  http::Server server(server_options, {[&api](const http::Request& r) { return api.Handle(r); },
+                                       [&api](const http::Request& r) { return api.RouteFor(r); }});
+  Result<std::string> where = server.Listen();
+  if (!where.ok()) return Fail(where.status());
+
+  std::string spool =
+      options.outbox_dir.empty() ? app::DefaultAnchorPath(db.url) + ".outbox" : options.outbox_dir;
+  std::unique_ptr<app::Deliverer> deliverer = app::NewSpoolDirectoryDeliverer(spool);
+  app::OutboxWorker worker(*c.store, *deliverer, c.clock, {});
+  worker.Start();
+
+  std::cout << "listening on http://" << *where << std::endl;
+  server.Run();
+  worker.Stop();
+  spdlog::info("stopped");
+  return 0;
+}
+
+}  // namespace
+
+void AddServeCommand(CLI::App& root, int& exit_code) {
+  auto db = std::make_shared<DatabaseOptions>();
+  auto options = std::make_shared<ServeOptions>();
+  CLI::App* serve = root.add_subcommand("serve", "serve the web application and API");
+  AddDatabaseOptions(*serve, *db);
+  serve->add_option("--listen", options->listen, "HOST:PORT; port 0 picks a free port");
+  serve->add_option("--web-root", options->web_root, "folder with templates/ and assets");
+  serve->add_option("--outbox-dir", options->outbox_dir, "where notifications are spooled");
+  serve->add_option("--threads", options->threads, "network threads");
+  serve->add_flag("--relaxed-durability", db->relaxed_durability,
+                  "SQLite synchronous=NORMAL: survives a crash, not a power loss");
+  serve->callback([db, options, &exit_code] { exit_code = Serve(*db, *options); });
+}
+
+}  // namespace liaison::cli
