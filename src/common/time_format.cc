@@ -45,6 +45,7 @@ Result<year_month_day> ParseDate(std::string_view text) {
   }
   year_month_day date{year(y), month(static_cast<unsigned>(m)), day(static_cast<unsigned>(d))};
   if (!date.ok()) return InvalidArgument("invalid_date", "the date does not exist in the calendar");
+  if (y < 1) return InvalidArgument("invalid_date", "years run from 0001 to 9999");
   return date;
 }
 
@@ -108,6 +109,11 @@ Result<Timestamp> ParseTimestamp(std::string_view text) {
   Timestamp at = std::chrono::sys_days(*date) + std::chrono::hours(hh) + std::chrono::minutes(mm) +
                  std::chrono::seconds(ss) + std::chrono::microseconds(micros) -
                  std::chrono::minutes(offset_minutes);
+  // An offset can carry 0001-01-01 or 9999-12-31 out of the four-digit years that every
+  // format (and so the audit hash) relies on.
+  int utc_year = static_cast<int>(
+      std::chrono::year_month_day(std::chrono::floor<std::chrono::days>(at)).year());
+  if (utc_year < 1 || utc_year > 9999) return BadDatetime("the instant is outside years 0001-9999");
   return at;
 }
 

@@ -37,7 +37,10 @@ TEST(TimeFormatTest, RejectsMalformedAndImpossibleDateTimes) {
                        "2026-11-26T09:30:00+1:00",
                        "2026-11-26T09:30:00Zjunk",
                        "2026-11-26T09:30:00.Z",
-                       "26-11-2026T09:30:00Z"};
+                       "26-11-2026T09:30:00Z",
+                       "0000-06-01T00:00:00Z",
+                       "0001-01-01T00:00:00+01:00",
+                       "9999-12-31T23:30:00-01:00"};
   for (const char* text : bad) {
     Result<Timestamp> at = ParseTimestamp(text);
     ASSERT_FALSE(at.ok()) << text;
@@ -48,7 +51,7 @@ TEST(TimeFormatTest, RejectsMalformedAndImpossibleDateTimes) {
 TEST(TimeFormatTest, DatesRoundTripAndImpossibleDatesFail) {
   ASSERT_TRUE(ParseDate("2024-02-29").ok());
   EXPECT_EQ(FormatDate(*ParseDate("2024-02-29")), "2024-02-29");
-  for (const char* text : {"2023-02-29", "2026-13-01", "2026-00-10", "2026-1-01", "abcd-ef-gh"}) {
+  for (const char* text : {"2023-02-29", "2026-13-01", "2026-00-10", "2026-1-01", "abcd-ef-gh", "0000-01-01"}) {
     Result<std::chrono::year_month_day> date = ParseDate(text);
     ASSERT_FALSE(date.ok()) << text;
     EXPECT_EQ(date.status().reason(), "invalid_date");
