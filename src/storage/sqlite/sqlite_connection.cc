@@ -25,8 +25,8 @@ Status SqliteError(sqlite3* db, int code, std::string_view doing) {
   if (code == SQLITE_CONSTRAINT_UNIQUE || code == SQLITE_CONSTRAINT_PRIMARYKEY) {
     std::string field = FieldOfConstraint(message);
     std::string reason = field == "/nhs_number" ? "duplicate_nhs_number" : "duplicate_code";
-    return AlreadyExists(reason, "a record with this " + field.substr(1) + " already exists",
-                         field);
+    std::string what = field.size() > 1 ? field.substr(1) : std::string("value");
+    return AlreadyExists(reason, "a record with this " + what + " already exists", field);
   }
   if (code == SQLITE_CONSTRAINT_FOREIGNKEY) {
     return NotFound("not_found", "a referenced record does not exist");
