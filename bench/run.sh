@@ -24,7 +24,7 @@ echo "== /healthz with wrk -t2 -c64 -d5s (release build, 5 runs)"
 "$bin/src/exe/liaison" serve --db "sqlite:$work/http.db" --listen 127.0.0.1:0 --web-root web \
   >"$work/serve.out" 2>/dev/null &
 server=$!
-trap 'kill $server 2>/dev/null; rm -rf "$work"' EXIT
+trap 'kill $server 2>/dev/null || true; rm -rf "$work"' EXIT
 for _ in $(seq 1 50); do [[ -s "$work/serve.out" ]] && break; sleep 0.1; done
 url="$(head -1 "$work/serve.out" | sed 's/listening on //')"
 for run in 1 2 3 4 5; do
@@ -32,3 +32,4 @@ for run in 1 2 3 4 5; do
 done | sort -n | awk '{rps[NR]=$1; p99[NR]=$2} END {printf "healthz: median %s req/s (min %s, max %s); p99 of the median run %s\n", rps[3], rps[1], rps[5], p99[3]}'
 kill -TERM $server
 wait $server || true
+exit 0
