@@ -9,5 +9,6 @@ namespace liaison::cli {
 void AddDatabaseCommands(CLI::App& root, int& exit_code);      // migrate, demo, audit verify
 void AddOrganisationCommands(CLI::App& root, int& exit_code);  // org add, site add
 void AddServeCommand(CLI::App& root, int& exit_code);          // serve
+void AddAttendanceCommands(CLI::App& root, int& exit_code);    // generate, validate attendances
 
 }  // namespace liaison::cli

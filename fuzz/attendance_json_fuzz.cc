@@ -1,0 +1,13 @@
+// libFuzzer target: the attendance JSON decoder, with the round-trip property.
+// Build with clang-19 (-fsanitize=fuzzer,address,undefined); see fuzz/CMakeLists.txt.
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+#include "ingest/fuzz_checks.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  liaison::ingest::CheckAttendanceJsonInput(
+      std::string_view(reinterpret_cast<const char*>(data), size));
+  return 0;
+}

@@ -1,0 +1,155 @@
+#include "ingest/attendance_fields.h"
+
+#include <charconv>
+#include <cmath>
+
+#include "common/time_format.h"
+
+namespace liaison::ingest {
+
+void RowWarnings::Add(std::string field, std::string_view why) {
+  if (warnings_.size() >= max_) return;
+  warnings_.push_back({std::move(field), std::string(why)});
+}
+
+bool IsValidUtf8(std::string_view text) {
+  const auto* bytes = reinterpret_cast<const unsigned char*>(text.data());
+  std::size_t size = text.size();
+  std::size_t i = 0;
+  while (i < size) {
+    unsigned char lead = bytes[i];
+    if (lead < 0x80) {
+      ++i;
+      continue;
+    }
+    std::size_t length = 0;
+    unsigned int low = 0x80, high = 0xBF;  // bounds of the second byte
+    if (lead >= 0xC2 && lead <= 0xDF) {
+      length = 2;
+    } else if (lead >= 0xE0 && lead <= 0xEF) {
+      length = 3;
+      if (lead == 0xE0) low = 0xA0;   // no overlongs
+      if (lead == 0xED) high = 0x9F;  // no surrogates
+    } else if (lead >= 0xF0 && lead <= 0xF4) {
+      length = 4;
+      if (lead == 0xF0) low = 0x90;
+      if (lead == 0xF4) high = 0x8F;
+    } else {
+      return false;
+    }
+    if (i + length > size) return false;
+    if (bytes[i + 1] < low || bytes[i + 1] > high) return false;
+    for (std::size_t k = 2; k < length; ++k) {
+      if (bytes[i + k] < 0x80 || bytes[i + k] > 0xBF) return false;
+    }
+    i += length;
+  }
+  return true;
+}
+
+Result<std::optional<std::string>> TextValue(std::string_view text, TextKind kind,
+                                             const AttendanceLimits& limits,
+                                             const std::string& field) {
+  if (text.empty()) return std::optional<std::string>();
+  std::size_t bound = kind == TextKind::kIdentifier ? limits.max_identifier_bytes
+                      : kind == TextKind::kName     ? limits.max_name_bytes
+                                                    : limits.max_text_bytes;
+  if (text.size() > bound) {
+    return InvalidArgument(std::string(reason::kTooLong),
+                           "the value is longer than " + std::to_string(bound) + " bytes", field);
+  }
+  if (!IsValidUtf8(text)) {
+    return InvalidArgument(std::string(reason::kInvalidUtf8), "the value is not valid UTF-8",
+                           field);
+  }
+  return std::optional<std::string>(std::string(text));
+}
+
+Result<domain::Sex> SexValue(std::string_view text, const std::string& field) {
+  std::optional<domain::Sex> sex = domain::SexFromText(text);
+  if (!sex) {
+    return InvalidArgument(std::string(reason::kInvalidEnum),
+                           "expected one of: female, male, other, unknown", field);
+  }
+  return *sex;
+}
+
+Result<Timestamp> TimestampValue(std::string_view text, const std::string& field) {
+  Result<Timestamp> at = ParseTimestamp(text);
+  if (!at.ok()) return at.status().WithField(field);
+  return at;
+}
+
+Result<std::chrono::year_month_day> DateValue(std::string_view text, const std::string& field) {
+  Result<std::chrono::year_month_day> date = ParseDate(text);
+  if (!date.ok()) return date.status().WithField(field);
+  if (date->year() < std::chrono::year(1880) || date->year() > std::chrono::year(2200)) {
+    return InvalidArgument(std::string(reason::kOutOfRange), "the year is not plausible", field);
+  }
+  return date;
+}
+
+domain::RecordedNhsNumber NhsNumberValue(std::string_view text, const std::string& field,
+                                         RowWarnings& warnings) {
+  domain::RecordedNhsNumber number = domain::RecordedNhsNumber::From(text);
+  if (!number.verified) warnings.Add(field, reason::kUnverifiedNhsNumber);
+  return number;
+}
+
+Result<double> ObservationValue(double value, double low, double high, const std::string& field) {
+  if (!std::isfinite(value) || value < low || value > high) {
+    return InvalidArgument(
+        std::string(reason::kOutOfRange),
+        "expected a number from " + std::to_string(low) + " to " + std::to_string(high), field);
+  }
+  return std::round(value * 100.0) / 100.0;
+}
+
+void CheckAttendance(const domain::Attendance& attendance, RowWarnings& warnings) {
+  if (attendance.patient.birth_date && !domain::AgeInDaysAtArrival(attendance)) {
+    warnings.Add("/patient/birth_date", reason::kBirthDateAfterArrival);
+  }
+}
+
+void AppendJsonString(std::string_view text, std::string& out) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  out.push_back('"');
+  std::size_t run_start = 0;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    unsigned char c = static_cast<unsigned char>(text[i]);
+    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    out.append(text.substr(run_start, i - run_start));
+    run_start = i + 1;
+    switch (c) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      default:
+        out += "\\u00";
+        out.push_back(kHex[c >> 4]);
+        out.push_back(kHex[c & 0xF]);
+    }
+  }
+  out.append(text.substr(run_start));
+  out.push_back('"');
+}
+
+void AppendDouble(double value, std::string& out) {
+  char buffer[32];
+  std::to_chars_result result = std::to_chars(buffer, buffer + sizeof(buffer), value);
+  out.append(buffer, result.ptr);
+}
+
+}  // namespace liaison::ingest

@@ -1,0 +1,59 @@
+// The JSON codec of the attendance contract v1 (docs/attendance-contract.md): one attendance
+// as a JSON object, decoded into domain::Attendance with the contract's rules, and encoded
+// back in a canonical form.
+//
+// Decoding rules, in short: a missing member, null and "" all mean "not provided"; a missing
+// explanation is not_recorded; unknown members are ignored and reported as warnings; a value
+// outside an enumeration rejects the row naming the member as a JSON pointer
+// ("/injuries/0/type"); an invalid NHS number is kept unverified with a warning;
+// attendance_id, site, arrival and patient are required. Every input is bounded by
+// AttendanceLimits.
+//
+// Round trip: for any attendance `a` that Decode produced, Decode(Encode(a)) == a.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/status.h"
+#include "domain/attendance.h"
+#include "ingest/attendance_fields.h"
+
+namespace liaison::ingest {
+
+// An accepted row: the attendance, plus warnings about fields that were kept anyway.
+struct DecodedAttendance {
+  domain::Attendance attendance;
+  std::vector<FieldWarning> warnings;
+};
+
+// Decodes attendances, reusing its parser's memory from one call to the next, which is what
+// makes NDJSON reading fast. Not thread-safe: use one decoder per thread.
+class AttendanceJsonDecoder {
+ public:
+  explicit AttendanceJsonDecoder(AttendanceLimits limits = {});
+  ~AttendanceJsonDecoder();
+  AttendanceJsonDecoder(const AttendanceJsonDecoder&) = delete;
+  AttendanceJsonDecoder& operator=(const AttendanceJsonDecoder&) = delete;
+
+  // Decodes one JSON object. A failure names the field (JSON pointer) and a stable reason
+  // (see attendance_fields.h); its message never contains a value from the input.
+  Result<DecodedAttendance> Decode(std::string_view json_text);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// One-off decode with default limits.
+Result<DecodedAttendance> DecodeAttendanceJson(std::string_view json_text);
+
+// The canonical JSON text of `attendance`: members in contract order, no whitespace,
+// instants in UTC with microseconds, members not provided left out (explanation is always
+// written). Appends to `out`, without a trailing newline.
+void AppendAttendanceJson(const domain::Attendance& attendance, std::string& out);
+std::string EncodeAttendanceJson(const domain::Attendance& attendance);
+
+}  // namespace liaison::ingest

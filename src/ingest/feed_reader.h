@@ -1,0 +1,76 @@
+// Streaming readers for attendance feeds: NDJSON (one attendance per line) and CSV (a header,
+// then one attendance per record). They read from a std::istream through a fixed buffer, so
+// memory stays flat whatever the file size; a row longer than AttendanceLimits::max_row_bytes
+// is skipped and reported, and the rest of the file goes on.
+//
+// Every row ends up in exactly one of: accepted (handed to the visitor), or rejected (an issue
+// naming the line, the field and the reason). Warnings (unknown fields, unverified NHS
+// numbers, ...) go with accepted rows. Unknown fields are reported once per field name per
+// run. Nothing is dropped silently.
+#pragma once
+
+#include <cstdint>
+#include <istream>
+#include <string>
+#include <string_view>
+
+#include "common/status.h"
+#include "domain/attendance.h"
+#include "ingest/attendance_fields.h"
+
+namespace liaison::ingest {
+
+enum class FeedFormat { kNdjson, kCsv };
+
+// "ndjson", "jsonl" or "csv". Fails with "invalid_format".
+Result<FeedFormat> FeedFormatFromName(std::string_view name);
+// From the file extension: .ndjson, .jsonl, .csv. Fails with "unknown_format".
+Result<FeedFormat> FeedFormatFromPath(std::string_view path);
+
+enum class IssueKind { kRejected, kWarning };
+
+// One line of the feed report. `field` is a JSON pointer (NDJSON), a column name (CSV), or
+// empty when the problem is with the row as a whole.
+struct RowIssue {
+  std::int64_t line = 0;
+  std::string field;
+  std::string reason;
+  IssueKind kind = IssueKind::kRejected;
+};
+
+struct FeedSummary {
+  std::int64_t read = 0;
+  std::int64_t accepted = 0;
+  std::int64_t rejected = 0;
+  std::int64_t warnings = 0;
+
+  friend bool operator==(const FeedSummary&, const FeedSummary&) = default;
+};
+
+// Receives what a feed run finds, in file order. Implemented by the caller (the validate
+// command, the importer); called on the reading thread only.
+class FeedVisitor {
+ public:
+  virtual ~FeedVisitor() = default;
+  FeedVisitor() = default;
+  FeedVisitor(const FeedVisitor&) = delete;
+  FeedVisitor& operator=(const FeedVisitor&) = delete;
+
+  // An accepted attendance and the line it began on. A failure stops the run: ReadFeed
+  // returns it (for example, the database went away).
+  virtual Status OnAttendance(std::int64_t line, domain::Attendance attendance) = 0;
+  // A rejected row, or a warning about an accepted one (reported before its OnAttendance).
+  virtual void OnIssue(const RowIssue& issue) = 0;
+};
+
+// Reads the whole feed. Fails only when the run cannot go on: a read error, a CSV header
+// without the required columns, or a visitor failure. Row problems are issues, not failures.
+Result<FeedSummary> ReadFeed(std::istream& in, FeedFormat format, FeedVisitor& visitor,
+                             const AttendanceLimits& limits = {});
+
+// "read N, accepted A, rejected R, warnings W", the contract's summary line.
+std::string FormatSummary(const FeedSummary& summary);
+// "line N: FIELD: reason"; FIELD is "(row)" when the issue concerns the whole row.
+std::string FormatIssue(const RowIssue& issue);
+
+}  // namespace liaison::ingest

@@ -1,0 +1,68 @@
+#include "ingest/fuzz_checks.h"
+
+#include <sstream>
+#include <vector>
+
+#include "common/check.h"
+#include "ingest/attendance_csv.h"
+#include "ingest/attendance_json.h"
+#include "ingest/csv_reader.h"
+#include "ingest/feed_reader.h"
+
+namespace liaison::ingest {
+namespace {
+
+void CheckJsonRoundTrip(const domain::Attendance& attendance) {
+  std::string encoded = EncodeAttendanceJson(attendance);
+  Result<DecodedAttendance> again = DecodeAttendanceJson(encoded);
+  // The encoder's output must always decode, to the same value.
+  LIAISON_CHECK(again.ok());
+  LIAISON_CHECK(again->attendance == attendance);
+}
+
+void CheckCsvRoundTrip(const domain::Attendance& attendance) {
+  CsvLayout layout;
+  std::string text = AttendanceCsvHeader(layout);
+  if (!AppendAttendanceCsv(attendance, layout, text).ok()) return;  // more items than columns
+  std::istringstream in(text);
+  CsvReader reader(in, 1 << 20);
+  LIAISON_CHECK(reader.Next() == CsvReader::Outcome::kRecord);
+  std::vector<std::string> header(reader.fields().begin(), reader.fields().end());
+  std::vector<std::string_view> views(header.begin(), header.end());
+  Result<AttendanceCsvDecoder> decoder = AttendanceCsvDecoder::Create(views);
+  LIAISON_CHECK(decoder.ok());
+  LIAISON_CHECK(reader.Next() == CsvReader::Outcome::kRecord);
+  Result<DecodedAttendance> again = decoder->Decode(reader.fields());
+  LIAISON_CHECK(again.ok());
+  LIAISON_CHECK(again->attendance == attendance);
+}
+
+class RoundTripVisitor final : public FeedVisitor {
+ public:
+  Status OnAttendance(std::int64_t, domain::Attendance attendance) override {
+    CheckJsonRoundTrip(attendance);
+    CheckCsvRoundTrip(attendance);
+    return Status::Ok();
+  }
+  void OnIssue(const RowIssue&) override {}
+};
+
+}  // namespace
+
+void CheckAttendanceJsonInput(std::string_view data) {
+  Result<DecodedAttendance> decoded = DecodeAttendanceJson(data);
+  if (!decoded.ok()) return;
+  CheckJsonRoundTrip(decoded->attendance);
+  CheckCsvRoundTrip(decoded->attendance);
+}
+
+void CheckAttendanceCsvInput(std::string_view data) {
+  std::istringstream in{std::string(data)};
+  AttendanceLimits limits;
+  limits.max_row_bytes = 4096;  // small, so the fuzzer reaches the too-long paths
+  RoundTripVisitor visitor;
+  Result<FeedSummary> summary = ReadFeed(in, FeedFormat::kCsv, visitor, limits);
+  if (summary.ok()) LIAISON_CHECK(summary->read == summary->accepted + summary->rejected);
+}
+
+}  // namespace liaison::ingest

@@ -1,0 +1,17 @@
+// The properties the fuzz targets (fuzz/*.cc) check, as plain functions so that a gtest can
+// replay the fuzz corpora with gcc in CI. Each must never crash, leak or trip a sanitizer on
+// any input, and aborts (LIAISON_CHECK) if a round-trip property fails. Stateless; thread-safe.
+#pragma once
+
+#include <string_view>
+
+namespace liaison::ingest {
+
+// Decodes `data` as one JSON attendance; if accepted, checks Decode(Encode(x)) == x.
+void CheckAttendanceJsonInput(std::string_view data);
+
+// Reads `data` as a CSV feed with small limits; every accepted attendance that fits the
+// default layout must survive a CSV and a JSON round trip.
+void CheckAttendanceCsvInput(std::string_view data);
+
+}  // namespace liaison::ingest
