@@ -16,10 +16,11 @@ forbid() {  # forbid FOLDER PATTERN WHY
   fi
 }
 
-forbid common '#include "(domain|storage|app|http|cli|ingest)/' "other layers of ours"
-forbid domain '#include "(storage|app|http|cli|ingest)/' "storage, app, http, cli or ingest"
+forbid common '#include "(domain|storage|app|http|cli|ingest|synth)/' "other layers of ours"
+forbid domain '#include "(storage|app|http|cli|ingest|synth)/' "storage, app, http, cli, ingest or synth"
 forbid domain '#include <(boost|sqlite3|libpq)' "JSON, SQL or network libraries"
-forbid ingest '#include "(storage|app|http|cli)/' "storage, app, http or cli"
+forbid ingest '#include "(storage|app|http|cli|synth)/' "storage, app, http, cli or synth"
+forbid synth '#include "(storage|app|http|cli)/' "storage, app, http or cli"
 forbid app '#include "(http|cli)/|#include <boost/(json|beast)' "HTTP or JSON"
 forbid app '#include "storage/(sqlite|postgres)/' "a storage backend (use storage/store.h)"
 forbid http '#include "storage/(sqlite|postgres)/|sqlite3\.h|libpq' "SQL"
