@@ -72,7 +72,7 @@ first=$(head -1 "$work/serve.out")
 check "serve prints where it listens" 0 $?
 port=${first##*:}
 check "healthz answers" 200 "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/healthz")"
-check "demo resource answers" 200 \
+check "demo resource needs sign-in" 401 \
   "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/api/organisations/RDEMO")"
 kill -TERM "$server_pid"
 wait "$server_pid"

@@ -111,7 +111,52 @@ domain::Person DemoPerson(int index, std::mt19937_64& random, std::chrono::year_
   return person;
 }
 
-Status UpsertPerson(AuditedWork& work, domain::Person person) {
+// Which organisation and team each role's demo account belongs to.
+struct DemoPlacement {
+  domain::Role role;
+  const char* org;
+  const char* team;
+};
+constexpr std::array<DemoPlacement, 14> kPlacements = {{
+    {domain::Role::kEdClinician, "RDEMO", "ED"},
+    {domain::Role::kLiaisonNurse, "RDEMO", "SAFEGUARDING"},
+    {domain::Role::kSafeguardingNurse, "RDEMO", "SAFEGUARDING"},
+    {domain::Role::kNamedProfessional, "RDEMO", "SAFEGUARDING"},
+    {domain::Role::kMidwife, "RDEMO", "MATERNITY"},
+    {domain::Role::kConsultantPaediatrician, "RDEMO", "PAEDS"},
+    {domain::Role::kHealthVisitor, "RDEMO", ""},
+    {domain::Role::kSafeguardingAdmin, "RDEMO", "SAFEGUARDING"},
+    {domain::Role::kHospitalSocialWorker, "LA-NORTH", "HOSPITAL-SW"},
+    {domain::Role::kLaFrontDoor, "LA-NORTH", "MASH"},
+    {domain::Role::kLaManager, "LA-NORTH", ""},
+    {domain::Role::kAuditor, "RDEMO", ""},
+    {domain::Role::kAdmin, "RDEMO", ""},
+    {domain::Role::kSystemFeed, "RDEMO", ""},
+}};
+
+Status UpsertUser(AuditedWork& work, const DemoUser& demo, const std::string& hash) {
+  ASSIGN_OR_RETURN(domain::Organisation org, work.store().GetOrganisationByCode(demo.org_code));
+  domain::User user{{}, demo.username, demo.role, org.id, std::nullopt};
+  if (!demo.team_code.empty()) {
+    ASSIGN_OR_RETURN(std::vector<domain::Team> teams, work.store().ListTeams(org.id));
+    for (const domain::Team& team : teams) {
+      if (team.code == demo.team_code) user.team = team.id;
+    }
+  }
+  ASSIGN_OR_RETURN(std::optional<storage::UserCredentials> existing,
+                   work.store().FindUserByUsername(demo.username));
+  std::string action = "user.create";
+  if (existing) {
+    user.id = existing->user.id;
+    RETURN_IF_ERROR(work.store().UpdateUser(user, hash));
+    action = "user.update";
+  } else {
+    ASSIGN_OR_RETURN(user.id, work.store().InsertUser(user, hash));
+  }
+  return work.Append({"system:demo", action, "user", std::to_string(user.id.value()), "demo data"});
+}
+
+Status UpsertPerson(AuditedWork& work, domain::Person person, domain::OrgId owner) {
   ASSIGN_OR_RETURN(std::optional<domain::Person> existing,
                    work.store().FindPersonByNhsNumber(*person.nhs_number));
   std::string action = "person.create";
@@ -120,7 +165,7 @@ Status UpsertPerson(AuditedWork& work, domain::Person person) {
     RETURN_IF_ERROR(work.store().UpdatePerson(person));
     action = "person.update";
   } else {
-    ASSIGN_OR_RETURN(person.id, work.store().InsertPerson(person));
+    ASSIGN_OR_RETURN(person.id, work.store().InsertPerson(person, owner));
   }
   return work.Append(
       {"system:demo", action, "person", std::to_string(person.id.value()), "demo data"});
@@ -140,7 +185,30 @@ std::string SyntheticNhsNumber(int index) {
   }
 }
 
+std::vector<DemoUser> DemoUsers() {
+  std::vector<DemoUser> users;
+  for (const DemoPlacement& placement : kPlacements) {
+    std::string slug(domain::RoleSlug(placement.role));
+    users.push_back(
+        {"demo." + slug, placement.role, placement.org, placement.team, slug + "-demo-2026"});
+  }
+  return users;
+}
+
 Result<DemoSummary> LoadDemoData(storage::Store& store, const AuditLog& audit) {
+  return LoadDemoData(store, audit, DemoOptions());
+}
+
+Result<DemoSummary> LoadDemoData(storage::Store& store, const AuditLog& audit,
+                                 const DemoOptions& options) {
+  // Hash first: argon2id takes ~100 ms each at interactive cost, and the database stays
+  // unlocked meanwhile.
+  std::vector<DemoUser> users = DemoUsers();
+  std::vector<std::string> hashes;
+  for (const DemoUser& user : users) {
+    ASSIGN_OR_RETURN(std::string hash, HashPassword(user.password, options.password_cost));
+    hashes.push_back(std::move(hash));
+  }
   ASSIGN_OR_RETURN(AuditedWork work, AuditedWork::Begin(store, audit));
   DemoSummary summary;
   for (const DemoOrg& org : kOrgs) {
@@ -159,9 +227,15 @@ Result<DemoSummary> LoadDemoData(storage::Store& store, const AuditLog& audit) {
   std::chrono::year_month_day reference{std::chrono::year(2026), std::chrono::November,
                                         std::chrono::day(20)};
   std::mt19937_64 random(20261120);
+  // The demo population was recorded by the trust.
+  ASSIGN_OR_RETURN(domain::Organisation trust, work.store().GetOrganisationByCode("RDEMO"));
   for (int i = 0; i < kDemoPeople; ++i) {
-    RETURN_IF_ERROR(UpsertPerson(work, DemoPerson(i, random, reference)));
+    RETURN_IF_ERROR(UpsertPerson(work, DemoPerson(i, random, reference), trust.id));
     ++summary.people;
+  }
+  for (size_t i = 0; i < users.size(); ++i) {
+    RETURN_IF_ERROR(UpsertUser(work, users[i], hashes[i]));
+    ++summary.users;
   }
   RETURN_IF_ERROR(work.Commit());
   return summary;

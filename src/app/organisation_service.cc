@@ -1,5 +1,7 @@
 #include "app/organisation_service.h"
 
+#include "app/access_policy.h"
+
 namespace liaison::app {
 namespace {
 
@@ -19,6 +21,8 @@ Result<domain::Organisation> OrganisationService::Create(const Actor& actor,
   RETURN_IF_ERROR(domain::ValidateCode(organisation.code, "/code"));
   RETURN_IF_ERROR(domain::ValidateName(organisation.name, "/name"));
   ASSIGN_OR_RETURN(AuditedWork work, AuditedWork::Begin(store_, audit_));
+  RETURN_IF_ERROR(
+      Authorize(work, actor, Action::kOrganisationCreate, std::nullopt, "organisation", ""));
   ASSIGN_OR_RETURN(organisation.id, work.store().InsertOrganisation(organisation));
   RETURN_IF_ERROR(work.Append({actor.id, "organisation.create", "organisation",
                                std::to_string(organisation.id.value()), actor.reason}));
@@ -27,16 +31,27 @@ Result<domain::Organisation> OrganisationService::Create(const Actor& actor,
 }
 
 Result<std::vector<domain::Organisation>> OrganisationService::List(const Actor& actor) {
-  ASSIGN_OR_RETURN(std::unique_ptr<storage::UnitOfWork> work, store_.Begin());
-  return work->ListOrganisations();
+  ASSIGN_OR_RETURN(AuditedWork work, AuditedWork::Begin(store_, audit_));
+  RETURN_IF_ERROR(
+      Authorize(work, actor, Action::kOrganisationRead, std::nullopt, "organisation", "*"));
+  ASSIGN_OR_RETURN(std::vector<domain::Organisation> list, work.store().ListOrganisations());
+  RETURN_IF_ERROR(work.Append({actor.id, "organisation.list", "organisation", "*", actor.reason}));
+  RETURN_IF_ERROR(work.Commit());
+  return list;
 }
 
 Result<OrganisationDetail> OrganisationService::Get(const Actor& actor, std::string_view code) {
-  ASSIGN_OR_RETURN(std::unique_ptr<storage::UnitOfWork> work, store_.Begin());
+  ASSIGN_OR_RETURN(AuditedWork work, AuditedWork::Begin(store_, audit_));
+  RETURN_IF_ERROR(AuthorizeRole(work, actor, Action::kOrganisationRead, "organisation", ""));
   OrganisationDetail detail;
-  ASSIGN_OR_RETURN(detail.organisation, FindOrganisation(*work, code, ""));
-  ASSIGN_OR_RETURN(detail.sites, work->ListSites(detail.organisation.id));
-  ASSIGN_OR_RETURN(detail.teams, work->ListTeams(detail.organisation.id));
+  ASSIGN_OR_RETURN(detail.organisation, FindOrganisation(work.store(), code, ""));
+  std::string id = std::to_string(detail.organisation.id.value());
+  RETURN_IF_ERROR(Authorize(work, actor, Action::kOrganisationRead, detail.organisation.id,
+                            "organisation", id));
+  ASSIGN_OR_RETURN(detail.sites, work.store().ListSites(detail.organisation.id));
+  ASSIGN_OR_RETURN(detail.teams, work.store().ListTeams(detail.organisation.id));
+  RETURN_IF_ERROR(work.Append({actor.id, "organisation.read", "organisation", id, actor.reason}));
+  RETURN_IF_ERROR(work.Commit());
   return detail;
 }
 
@@ -44,7 +59,10 @@ Result<domain::Site> OrganisationService::AddSite(const Actor& actor, const NewS
   RETURN_IF_ERROR(domain::ValidateCode(site.code, "/code"));
   RETURN_IF_ERROR(domain::ValidateName(site.name, "/name"));
   ASSIGN_OR_RETURN(AuditedWork work, AuditedWork::Begin(store_, audit_));
+  RETURN_IF_ERROR(AuthorizeRole(work, actor, Action::kSiteCreate, "site", ""));
   ASSIGN_OR_RETURN(domain::Organisation org, FindOrganisation(work.store(), site.org_code, "/org"));
+  RETURN_IF_ERROR(Authorize(work, actor, Action::kSiteCreate, org.id, "organisation",
+                            std::to_string(org.id.value())));
   domain::Site created{{}, org.id, site.code, site.name};
   ASSIGN_OR_RETURN(created.id, work.store().InsertSite(created));
   RETURN_IF_ERROR(work.Append(
@@ -57,7 +75,10 @@ Result<domain::Team> OrganisationService::AddTeam(const Actor& actor, const NewT
   RETURN_IF_ERROR(domain::ValidateCode(team.code, "/code"));
   RETURN_IF_ERROR(domain::ValidateName(team.name, "/name"));
   ASSIGN_OR_RETURN(AuditedWork work, AuditedWork::Begin(store_, audit_));
+  RETURN_IF_ERROR(AuthorizeRole(work, actor, Action::kTeamCreate, "team", ""));
   ASSIGN_OR_RETURN(domain::Organisation org, FindOrganisation(work.store(), team.org_code, "/org"));
+  RETURN_IF_ERROR(Authorize(work, actor, Action::kTeamCreate, org.id, "organisation",
+                            std::to_string(org.id.value())));
   domain::Team created{{}, org.id, team.code, team.name, team.kind};
   ASSIGN_OR_RETURN(created.id, work.store().InsertTeam(created));
   RETURN_IF_ERROR(work.Append(

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "app/access_policy.h"
 #include "app/demo_data.h"
 #include "app/health.h"
 #include "app/organisation_service.h"
@@ -31,7 +32,19 @@ class ServicesTest : public ::testing::Test {
   FakeClock clock_{*ParseTimestamp("2026-11-26T09:00:00Z")};
   std::unique_ptr<AuditAnchor> anchor_ = NewMemoryAuditAnchor();
   AuditLog audit_{clock_, *anchor_};
-  Actor admin_{"user:1", "administration"};
+  // A local operator (the command line): trusted, as it already holds the database.
+  Actor admin_{"cli", "administration"};
+
+  // A signed-in user of the organisation `code` with `role`.
+  Actor UserOf(std::string_view code, domain::Role role, std::int64_t id) {
+    auto work = std::move(store_->Begin()).value();
+    Principal principal;
+    principal.id = id;
+    principal.role = role;
+    principal.org = work->GetOrganisationByCode(code)->id;
+    principal.org_code = std::string(code);
+    return ActorFor(principal, "direct care");
+  }
 };
 
 TEST_F(ServicesTest, OrganisationWritesAreValidatedAndAudited) {
@@ -58,13 +71,16 @@ TEST_F(ServicesTest, OrganisationWritesAreValidatedAndAudited) {
 }
 
 TEST_F(ServicesTest, ReadingAPersonIsAuditedWithTheReason) {
+  ASSERT_TRUE(OrganisationService(*store_, audit_)
+                  .Create(admin_, {{}, "RXA", "Trust A", domain::OrgKind::kTrust})
+                  .ok());
   PersonService service(*store_, audit_, clock_);
   domain::Person person;
   person.given_name = "Ava";
   person.birth_date = *ParseDate("2020-05-01");
-  Result<domain::Person> created = service.Create(admin_, person);
-  ASSERT_TRUE(created.ok());
-  Actor nurse{"user:7", "direct care"};
+  Actor nurse = UserOf("RXA", domain::Role::kLiaisonNurse, 7);
+  Result<domain::Person> created = service.Create(nurse, person);
+  ASSERT_TRUE(created.ok()) << created.status().ToString();
   ASSERT_TRUE(service.Get(nurse, created->id).ok());
   Result<domain::Person> missing = service.Get(nurse, domain::PersonId(4242));
   EXPECT_EQ(missing.status().code(), StatusCode::kNotFound);
@@ -75,11 +91,11 @@ TEST_F(ServicesTest, ReadingAPersonIsAuditedWithTheReason) {
                     return Status::Ok();
                   })
                   .ok());
-  ASSERT_EQ(events.size(), 3u);
-  EXPECT_EQ(events[1].entry.action, "person.read");
-  EXPECT_EQ(events[1].entry.actor, "user:7");
-  EXPECT_EQ(events[1].entry.reason, "direct care");
-  EXPECT_EQ(events[2].entry.outcome, "not_found");
+  ASSERT_EQ(events.size(), 4u);
+  EXPECT_EQ(events[2].entry.action, "person.read");
+  EXPECT_EQ(events[2].entry.actor, "user:7");
+  EXPECT_EQ(events[2].entry.reason, "direct care");
+  EXPECT_EQ(events[3].entry.outcome, "not_found");
 }
 
 TEST_F(ServicesTest, FutureBirthDatesAreRejected) {
@@ -92,9 +108,11 @@ TEST_F(ServicesTest, FutureBirthDatesAreRejected) {
 }
 
 TEST_F(ServicesTest, DemoDataLoadsTwiceWithoutDuplicates) {
-  Result<DemoSummary> first = LoadDemoData(*store_, audit_);
+  DemoOptions options{PasswordCost::Minimum()};
+  Result<DemoSummary> first = LoadDemoData(*store_, audit_, options);
   ASSERT_TRUE(first.ok()) << first.status().ToString();
-  Result<DemoSummary> second = LoadDemoData(*store_, audit_);
+  EXPECT_EQ(first->users, 14);
+  Result<DemoSummary> second = LoadDemoData(*store_, audit_, options);
   ASSERT_TRUE(second.ok()) << second.status().ToString();
   OrganisationService orgs(*store_, audit_);
   EXPECT_EQ(orgs.List(admin_)->size(), 3u);

@@ -18,6 +18,7 @@ int Run(int argc, char** argv) {
   AddDatabaseCommands(root, exit_code);
   AddOrganisationCommands(root, exit_code);
   AddServeCommand(root, exit_code);
+  AddUserCommands(root, exit_code);
   AddAttendanceCommands(root, exit_code);
   try {
     root.parse(argc, argv);

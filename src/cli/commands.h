@@ -9,6 +9,7 @@ namespace liaison::cli {
 void AddDatabaseCommands(CLI::App& root, int& exit_code);      // migrate, demo, audit verify
 void AddOrganisationCommands(CLI::App& root, int& exit_code);  // org add, site add
 void AddServeCommand(CLI::App& root, int& exit_code);          // serve
+void AddUserCommands(CLI::App& root, int& exit_code);          // user add, token add, token revoke
 void AddAttendanceCommands(CLI::App& root, int& exit_code);    // generate, validate attendances
 
 }  // namespace liaison::cli

@@ -29,6 +29,11 @@ constexpr std::array<Role, 14> kAllRoles = [] {
   return roles;
 }();
 
+constexpr std::array<std::pair<TokenScope, std::string_view>, 2> kScopes = {{
+    {TokenScope::kAttendanceFeed, "attendance_feed"},
+    {TokenScope::kRegisterUpload, "register_upload"},
+}};
+
 }  // namespace
 
 std::string_view RoleSlug(Role role) {
@@ -46,5 +51,41 @@ std::optional<Role> RoleFromSlug(std::string_view slug) {
 }
 
 std::span<const Role> AllRoles() { return kAllRoles; }
+
+Status ValidateUsername(std::string_view username, std::string_view field) {
+  if (username.size() < 3 || username.size() > 64) {
+    return InvalidArgument("invalid_username", "a username has 3 to 64 characters",
+                           std::string(field));
+  }
+  for (char c : username) {
+    bool allowed =
+        (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
+    if (!allowed) {
+      return InvalidArgument("invalid_username",
+                             "a username may contain only a-z, 0-9, '.', '_' and '-'",
+                             std::string(field));
+    }
+  }
+  return Status::Ok();
+}
+
+std::string_view TokenScopeSlug(TokenScope scope) {
+  for (const auto& [value, slug] : kScopes) {
+    if (value == scope) return slug;
+  }
+  return "unknown";
+}
+
+std::optional<TokenScope> TokenScopeFromSlug(std::string_view slug) {
+  for (const auto& [value, name] : kScopes) {
+    if (name == slug) return value;
+  }
+  return std::nullopt;
+}
+
+bool ApiToken::ActiveAt(Timestamp now) const {
+  if (revoked_at && *revoked_at <= now) return false;
+  return !expires_at || now < *expires_at;
+}
 
 }  // namespace liaison::domain

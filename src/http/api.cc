@@ -4,6 +4,7 @@
 
 #include "app/organisation_service.h"
 #include "app/person_service.h"
+#include "app/user_service.h"
 #include "common/log.h"
 #include "http/dto.h"
 #include "http/pages.h"
@@ -19,27 +20,163 @@ Response Created(std::string body, std::string location) {
   return response;
 }
 
+Response NoContent() { return {204, "application/json", "", {}}; }
+
 bool IsJson(const Request& request) {
   const std::string& type = request.Header("content-type");
   return type.starts_with("application/json") || type.starts_with("application/problem+json");
 }
 
-// Until sign-in exists (#3) requests act as "anonymous"; the reason for a read comes from
-// the X-Access-Reason header so every audited read says why.
-app::Actor ActorFor(const Request& request) {
-  std::string reason = request.Header("x-access-reason");
-  if (reason.empty()) reason = "not stated";
-  if (reason.size() > 200) reason.resize(200);
-  return {"anonymous", std::move(reason)};
+bool IsStateChanging(const std::string& method) {
+  return method != "GET" && method != "HEAD" && method != "OPTIONS";
 }
 
-Result<domain::PersonId> ParsePersonId(const std::string& text) {
+// Why the caller needs the access, from the X-Access-Reason header, so every audited read
+// says why. Bounded and stripped of control characters before it reaches the audit trail.
+std::string ReasonFor(const Request& request) {
+  std::string reason;
+  for (char c : request.Header("x-access-reason")) {
+    if (static_cast<unsigned char>(c) >= 0x20 && c != 0x7f) reason.push_back(c);
+    if (reason.size() == 200) break;
+  }
+  if (reason.empty()) reason = "not stated";
+  return reason;
+}
+
+Status Unauthenticated(std::string reason, std::string message) {
+  return Status(StatusCode::kUnauthenticated, std::move(reason), std::move(message));
+}
+
+Status PermissionDenied(std::string reason, std::string message) {
+  return Status(StatusCode::kPermissionDenied, std::move(reason), std::move(message));
+}
+
+// The value of cookie `name` in a Cookie header ("a=1; b=2"), or nullopt when absent.
+// `malformed` is set when the cookie appears more than once (which one would be meant is
+// ambiguous, a classic cookie-tossing trick) or the header cannot be read.
+std::optional<std::string> CookieValue(std::string_view header, std::string_view name,
+                                       bool& malformed) {
+  malformed = false;
+  std::optional<std::string> found;
+  while (!header.empty()) {
+    size_t end = header.find(';');
+    std::string_view pair = header.substr(0, end);
+    header = end == std::string_view::npos ? std::string_view() : header.substr(end + 1);
+    while (!pair.empty() && (pair.front() == ' ' || pair.front() == '\t')) pair.remove_prefix(1);
+    while (!pair.empty() && (pair.back() == ' ' || pair.back() == '\t')) pair.remove_suffix(1);
+    size_t equals = pair.find('=');
+    if (equals == std::string_view::npos) continue;
+    if (pair.substr(0, equals) != name) continue;
+    if (found) {
+      malformed = true;
+      return std::nullopt;
+    }
+    std::string_view value = pair.substr(equals + 1);
+    if (value.size() >= 2 && value.front() == '"' && value.back() == '"') {
+      value = value.substr(1, value.size() - 2);
+    }
+    found = std::string(value);
+  }
+  return found;
+}
+
+std::string SessionCookie(std::string_view value, Transport transport,
+                          std::chrono::seconds max_age) {
+  return std::string(kSessionCookie) + "=" + std::string(value) +
+         "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" + std::to_string(max_age.count()) +
+         (transport == Transport::kTls ? "; Secure" : "");
+}
+
+// Percent-decoding for application/x-www-form-urlencoded ('+' is a space).
+std::string FormDecode(std::string_view text) {
+  std::string out;
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '+') {
+      out.push_back(' ');
+    } else if (text[i] == '%' && i + 2 < text.size()) {
+      int value = 0;
+      auto [end, error] = std::from_chars(text.data() + i + 1, text.data() + i + 3, value, 16);
+      if (error == std::errc() && end == text.data() + i + 3) {
+        out.push_back(static_cast<char>(value));
+        i += 2;
+      } else {
+        out.push_back('%');
+      }
+    } else {
+      out.push_back(text[i]);
+    }
+  }
+  return out;
+}
+
+std::string FormField(std::string_view body, std::string_view name) {
+  while (!body.empty()) {
+    size_t end = body.find('&');
+    std::string_view pair = body.substr(0, end);
+    body = end == std::string_view::npos ? std::string_view() : body.substr(end + 1);
+    size_t equals = pair.find('=');
+    if (equals != std::string_view::npos && pair.substr(0, equals) == name) {
+      return FormDecode(pair.substr(equals + 1));
+    }
+  }
+  return {};
+}
+
+template <typename Id>
+Result<Id> ParseId(const std::string& text, std::string_view what) {
   std::int64_t value = 0;
   auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
   if (error != std::errc() || end != text.data() + text.size() || value <= 0) {
-    return InvalidArgument("invalid_id", "a person id is a positive whole number", "/id");
+    return InvalidArgument("invalid_id",
+                           "a " + std::string(what) + " id is a positive whole number", "/id");
   }
-  return domain::PersonId(value);
+  return Id(value);
+}
+
+// Checks the credentials a request presents and returns the actor they stand for.
+Result<app::Actor> Authenticate(app::AuthService& auth, const Request& request,
+                                const RouteMatch& match) {
+  std::string reason = ReasonFor(request);
+  const std::string& authorization = request.Header("authorization");
+  if (!authorization.empty()) {
+    constexpr std::string_view kBearer = "Bearer ";
+    if (authorization.size() > 256 || !authorization.starts_with(kBearer)) {
+      RETURN_IF_ERROR(auth.AuditRejected("token", "malformed Authorization header"));
+      return Unauthenticated("token_invalid", "send an API token as Authorization: Bearer TOKEN");
+    }
+    ASSIGN_OR_RETURN(
+        app::Principal principal,
+        auth.AuthenticateToken(std::string_view(authorization).substr(kBearer.size())));
+    app::Actor actor = app::ActorFor(principal, std::move(reason));
+    bool in_scope = false;
+    for (domain::TokenScope scope : match.token_scopes) {
+      in_scope = in_scope || (principal.token_scope && scope == *principal.token_scope);
+    }
+    if (!in_scope) {
+      RETURN_IF_ERROR(auth.AuditDenied(actor, "request", "route outside the token's scope"));
+      return PermissionDenied("token_scope", "this API token's scope does not cover this resource");
+    }
+    return actor;
+  }
+  bool malformed = false;
+  std::optional<std::string> session =
+      CookieValue(request.Header("cookie"), kSessionCookie, malformed);
+  if (malformed) {
+    RETURN_IF_ERROR(auth.AuditRejected("session", "malformed session cookie"));
+    return Unauthenticated("session_invalid", "sign in again");
+  }
+  // No credentials at all is not audited: it is every unauthenticated visit, and carries no
+  // claim to be anyone.
+  if (!session) return Unauthenticated("unauthenticated", "sign in, or send an API token");
+  ASSIGN_OR_RETURN(app::Principal principal, auth.AuthenticateSession(*session));
+  app::Actor actor = app::ActorFor(principal, std::move(reason));
+  if (IsStateChanging(request.method) &&
+      !app::AuthService::CsrfTokenMatches(*session, request.Header("x-csrf-token"))) {
+    RETURN_IF_ERROR(auth.AuditDenied(actor, "request", "missing or wrong CSRF token"));
+    return PermissionDenied("csrf_token_invalid",
+                            "send the csrf_token from sign-in in the X-CSRF-Token header");
+  }
+  return actor;
 }
 
 }  // namespace
@@ -49,10 +186,16 @@ struct Api::Services {
            const ApiOptions& options)
       : organisations(store, audit),
         people(store, audit, clock),
+        users(store, audit, clock, options.password_cost),
+        throttle(clock, options.throttle),
+        auth(store, audit, clock, throttle, options.password_cost, options.sessions),
         pages(options.web_root + "/templates"),
         assets(options.web_root + "/node_modules/nhsuk-frontend/dist/nhsuk") {}
   app::OrganisationService organisations;
   app::PersonService people;
+  app::UserService users;
+  app::LoginThrottle throttle;
+  app::AuthService auth;  // uses throttle, so declared after it
   PageRenderer pages;
   StaticFiles assets;
 };
@@ -69,77 +212,209 @@ Api::~Api() = default;
 
 void Api::AddRoutes() {
   Services& s = *services_;
-  router_.Add("GET", "/healthz", Access::kPublic, [](const Request&, const PathParams&) {
-    return JsonResponse(200, R"({"status":"ok"})");
-  });
-  router_.Add("GET", "/readyz", Access::kPublic, [this](const Request&, const PathParams&) {
-    std::vector<app::ComponentHealth> health = app::CheckHealth(store_);
-    return JsonResponse(app::AllHealthy(health) ? 200 : 503, EncodeHealth(health));
-  });
-  router_.Add("GET", "/", Access::kPublic, [this, &s](const Request& request, const PathParams&) {
-    Result<std::string> page = s.pages.Home(app::CheckHealth(store_), options_.version);
-    if (!page.ok()) return ProblemResponse(page.status(), request.request_id);
-    return HtmlResponse(200, *std::move(page));
-  });
+  const ApiOptions& o = options_;
+  const std::vector<domain::TokenScope> kAnyToken = {domain::TokenScope::kAttendanceFeed,
+                                                     domain::TokenScope::kRegisterUpload};
+
+  // --- public: health, pages, assets, sign-in --------------------------------------------
+  router_.Add("GET", "/healthz", Access::kPublic,
+              [](const Request&, const PathParams&, const app::Actor&) {
+                return JsonResponse(200, R"({"status":"ok"})");
+              });
+  router_.Add("GET", "/readyz", Access::kPublic,
+              [this](const Request&, const PathParams&, const app::Actor&) {
+                std::vector<app::ComponentHealth> health = app::CheckHealth(store_);
+                return JsonResponse(app::AllHealthy(health) ? 200 : 503, EncodeHealth(health));
+              });
+  router_.Add("GET", "/", Access::kPublic,
+              [this, &s](const Request& request, const PathParams&, const app::Actor&) {
+                Result<std::string> page = s.pages.Home(app::CheckHealth(store_), options_.version);
+                if (!page.ok()) return ProblemResponse(page.status(), request.request_id);
+                return HtmlResponse(200, *std::move(page));
+              });
+  router_.Add("GET", "/login", Access::kPublic,
+              [&s, &o](const Request& request, const PathParams&, const app::Actor&) {
+                Result<std::string> page = s.pages.Login("", "", o.version);
+                if (!page.ok()) return ProblemResponse(page.status(), request.request_id);
+                return HtmlResponse(200, *std::move(page));
+              });
+  // The sign-in form without JavaScript: form-encoded, answers with the page again or a
+  // redirect home with the session cookie.
+  router_.Add(
+      "POST", "/login", Access::kPublic,
+      [&s, &o](const Request& request, const PathParams&, const app::Actor&) {
+        // Login CSRF: a cross-site form must not sign the victim into another account.
+        const std::string& origin = request.Header("origin");
+        if (!origin.empty() && origin != "http://" + request.Header("host") &&
+            origin != "https://" + request.Header("host")) {
+          return ProblemResponse(403, "cross_site_request", "sign in from Liaison's own page",
+                                 request.request_id);
+        }
+        if (request.body.size() > 4096) {
+          return ProblemResponse(413, "payload_too_large", "the form is too large",
+                                 request.request_id);
+        }
+        std::string username = FormField(request.body, "username");
+        std::string password = FormField(request.body, "password");
+        Result<app::SignIn> signed_in = s.auth.Login(username, password, request.remote_address);
+        if (signed_in.ok()) {
+          Response response{303, "text/html; charset=utf-8", "", {}};
+          response.headers.emplace_back("Location", "/");
+          response.headers.emplace_back(
+              "Set-Cookie",
+              SessionCookie(signed_in->session_id, o.transport, o.sessions.absolute_timeout));
+          return response;
+        }
+        const Status& status = signed_in.status();
+        int code = HttpStatusFor(status.code());
+        std::string message = status.code() == StatusCode::kResourceExhausted
+                                  ? "Too many attempts. Wait a few minutes, then try again."
+                              : status.code() == StatusCode::kUnavailable
+                                  ? "Liaison cannot sign you in just now. Try again shortly."
+                                  : "Enter a correct username and password.";
+        std::string shown = username.size() <= app::kMaxUsernameBytes ? username : "";
+        Result<std::string> page = s.pages.Login(message, shown, o.version);
+        if (!page.ok()) return ProblemResponse(page.status(), request.request_id);
+        Response response = HtmlResponse(code >= 500 ? 503 : code, *std::move(page));
+        if (code == 429) {
+          response.headers.emplace_back(
+              "Retry-After",
+              std::to_string(s.auth.RetryAfter(username, request.remote_address).count()));
+        }
+        return response;
+      });
+  router_.Add("POST", "/api/session", Access::kPublic,
+              [&s, &o](const Request& request, const PathParams&, const app::Actor&) {
+                Result<Credentials> credentials = DecodeCredentials(request.body);
+                if (!credentials.ok()) {
+                  return ProblemResponse(credentials.status(), request.request_id);
+                }
+                Result<app::SignIn> signed_in = s.auth.Login(
+                    credentials->username, credentials->password, request.remote_address);
+                if (!signed_in.ok()) {
+                  Response response = ProblemResponse(signed_in.status(), request.request_id);
+                  if (response.status == 429) {
+                    std::chrono::seconds wait =
+                        s.auth.RetryAfter(credentials->username, request.remote_address);
+                    response.headers.emplace_back(
+                        "Retry-After", std::to_string(std::max<long long>(1, wait.count())));
+                  }
+                  return response;
+                }
+                Response response = JsonResponse(200, EncodeSignIn(*signed_in));
+                response.headers.emplace_back(
+                    "Set-Cookie",
+                    SessionCookie(signed_in->session_id, o.transport, o.sessions.absolute_timeout));
+                return response;
+              });
   router_.Add("GET", "/assets/nhsuk-frontend/{*}", Access::kPublic,
-              [&s](const Request& request, const PathParams& params) {
+              [&s](const Request& request, const PathParams& params, const app::Actor&) {
                 return s.assets.Serve(params.at("*"), request.request_id);
               });
 
+  // --- the session itself -------------------------------------------------------------
+  router_.Add(
+      "GET", "/api/session", Access::kProtected,
+      [](const Request&, const PathParams&, const app::Actor& actor) {
+        return JsonResponse(200, EncodePrincipal(*actor.principal));
+      },
+      kAnyToken);
+  router_.Add("DELETE", "/api/session", Access::kProtected,
+              [&s, &o](const Request& request, const PathParams&, const app::Actor& actor) {
+                bool malformed = false;
+                std::optional<std::string> session =
+                    CookieValue(request.Header("cookie"), kSessionCookie, malformed);
+                Status ended = s.auth.Logout(*actor.principal, session.value_or(""));
+                if (!ended.ok()) return ProblemResponse(ended, request.request_id);
+                Response response = NoContent();
+                response.headers.emplace_back(
+                    "Set-Cookie", SessionCookie("", o.transport, std::chrono::seconds(0)));
+                return response;
+              });
+
+  // --- accounts -----------------------------------------------------------------------
+  router_.Add("POST", "/api/users", Access::kProtected,
+              [&s](const Request& request, const PathParams&, const app::Actor& actor) {
+                Result<app::NewUser> decoded = DecodeNewUser(request.body);
+                if (!decoded.ok()) return ProblemResponse(decoded.status(), request.request_id);
+                Result<domain::User> user = s.users.CreateUser(actor, *decoded);
+                if (!user.ok()) return ProblemResponse(user.status(), request.request_id);
+                return Created(EncodeUser(*user, decoded->org_code),
+                               "/api/users/" + user->username);
+              });
+  router_.Add("POST", "/api/tokens", Access::kProtected,
+              [&s](const Request& request, const PathParams&, const app::Actor& actor) {
+                Result<app::NewApiToken> decoded = DecodeNewToken(request.body);
+                if (!decoded.ok()) return ProblemResponse(decoded.status(), request.request_id);
+                Result<app::CreatedApiToken> created = s.users.CreateToken(actor, *decoded);
+                if (!created.ok()) return ProblemResponse(created.status(), request.request_id);
+                return Created(EncodeCreatedToken(*created, decoded->org_code),
+                               "/api/tokens/" + std::to_string(created->token.id.value()));
+              });
+  router_.Add("DELETE", "/api/tokens/{id}", Access::kProtected,
+              [&s](const Request& request, const PathParams& params, const app::Actor& actor) {
+                Result<domain::ApiTokenId> id =
+                    ParseId<domain::ApiTokenId>(params.at("id"), "token");
+                if (!id.ok()) return ProblemResponse(id.status(), request.request_id);
+                Status revoked = s.users.RevokeToken(actor, *id);
+                if (!revoked.ok()) return ProblemResponse(revoked, request.request_id);
+                return NoContent();
+              });
+
+  // --- the directory and people ------------------------------------------------------------
   router_.Add("GET", "/api/organisations", Access::kProtected,
-              [&s](const Request& request, const PathParams&) {
-                Result<std::vector<domain::Organisation>> list =
-                    s.organisations.List(ActorFor(request));
+              [&s](const Request& request, const PathParams&, const app::Actor& actor) {
+                Result<std::vector<domain::Organisation>> list = s.organisations.List(actor);
                 if (!list.ok()) return ProblemResponse(list.status(), request.request_id);
                 return JsonResponse(200, EncodeOrganisations(*list));
               });
   router_.Add("POST", "/api/organisations", Access::kProtected,
-              [&s](const Request& request, const PathParams&) {
+              [&s](const Request& request, const PathParams&, const app::Actor& actor) {
                 Result<domain::Organisation> decoded = DecodeOrganisation(request.body);
                 if (!decoded.ok()) return ProblemResponse(decoded.status(), request.request_id);
-                Result<domain::Organisation> created =
-                    s.organisations.Create(ActorFor(request), *decoded);
+                Result<domain::Organisation> created = s.organisations.Create(actor, *decoded);
                 if (!created.ok()) return ProblemResponse(created.status(), request.request_id);
                 return Created(EncodeOrganisation(*created), "/api/organisations/" + created->code);
               });
   router_.Add("GET", "/api/organisations/{code}", Access::kProtected,
-              [&s](const Request& request, const PathParams& params) {
+              [&s](const Request& request, const PathParams& params, const app::Actor& actor) {
                 Result<app::OrganisationDetail> detail =
-                    s.organisations.Get(ActorFor(request), params.at("code"));
+                    s.organisations.Get(actor, params.at("code"));
                 if (!detail.ok()) return ProblemResponse(detail.status(), request.request_id);
                 return JsonResponse(200, EncodeOrganisationDetail(*detail));
               });
   router_.Add("POST", "/api/organisations/{code}/sites", Access::kProtected,
-              [&s](const Request& request, const PathParams& params) {
+              [&s](const Request& request, const PathParams& params, const app::Actor& actor) {
                 Result<app::NewSite> decoded = DecodeSite(request.body, params.at("code"));
                 if (!decoded.ok()) return ProblemResponse(decoded.status(), request.request_id);
-                Result<domain::Site> site = s.organisations.AddSite(ActorFor(request), *decoded);
+                Result<domain::Site> site = s.organisations.AddSite(actor, *decoded);
                 if (!site.ok()) return ProblemResponse(site.status(), request.request_id);
                 return Created(EncodeSite(*site, decoded->org_code),
                                "/api/organisations/" + decoded->org_code);
               });
   router_.Add("POST", "/api/organisations/{code}/teams", Access::kProtected,
-              [&s](const Request& request, const PathParams& params) {
+              [&s](const Request& request, const PathParams& params, const app::Actor& actor) {
                 Result<app::NewTeam> decoded = DecodeTeam(request.body, params.at("code"));
                 if (!decoded.ok()) return ProblemResponse(decoded.status(), request.request_id);
-                Result<domain::Team> team = s.organisations.AddTeam(ActorFor(request), *decoded);
+                Result<domain::Team> team = s.organisations.AddTeam(actor, *decoded);
                 if (!team.ok()) return ProblemResponse(team.status(), request.request_id);
                 return Created(EncodeTeam(*team, decoded->org_code),
                                "/api/organisations/" + decoded->org_code);
               });
-  router_.Add(
-      "POST", "/api/people", Access::kProtected, [&s](const Request& request, const PathParams&) {
-        Result<domain::Person> decoded = DecodePerson(request.body);
-        if (!decoded.ok()) return ProblemResponse(decoded.status(), request.request_id);
-        Result<domain::Person> person = s.people.Create(ActorFor(request), *decoded);
-        if (!person.ok()) return ProblemResponse(person.status(), request.request_id);
-        return Created(EncodePerson(*person), "/api/people/" + std::to_string(person->id.value()));
-      });
+  router_.Add("POST", "/api/people", Access::kProtected,
+              [&s](const Request& request, const PathParams&, const app::Actor& actor) {
+                Result<domain::Person> decoded = DecodePerson(request.body);
+                if (!decoded.ok()) return ProblemResponse(decoded.status(), request.request_id);
+                Result<domain::Person> person = s.people.Create(actor, *decoded);
+                if (!person.ok()) return ProblemResponse(person.status(), request.request_id);
+                return Created(EncodePerson(*person),
+                               "/api/people/" + std::to_string(person->id.value()));
+              });
   router_.Add("GET", "/api/people/{id}", Access::kProtected,
-              [&s](const Request& request, const PathParams& params) {
-                Result<domain::PersonId> id = ParsePersonId(params.at("id"));
+              [&s](const Request& request, const PathParams& params, const app::Actor& actor) {
+                Result<domain::PersonId> id = ParseId<domain::PersonId>(params.at("id"), "person");
                 if (!id.ok()) return ProblemResponse(id.status(), request.request_id);
-                Result<domain::Person> person = s.people.Get(ActorFor(request), *id);
+                Result<domain::Person> person = s.people.Get(actor, *id);
                 if (!person.ok()) return ProblemResponse(person.status(), request.request_id);
                 return JsonResponse(200, EncodePerson(*person));
               });
@@ -167,12 +442,25 @@ Response Api::Dispatch(const Request& request) const {
     return ProblemResponse(404, "not_found", "there is nothing at this address",
                            request.request_id);
   }
+  // Deny by default: only routes tagged public run without credentials.
+  app::Actor actor{"anonymous", ReasonFor(request), std::nullopt, app::ActorOrigin::kNetwork};
+  if (match.access != Access::kPublic) {
+    Result<app::Actor> authenticated = Authenticate(services_->auth, request, match);
+    if (!authenticated.ok()) {
+      Response response = ProblemResponse(authenticated.status(), request.request_id);
+      if (response.status == 401) {
+        response.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"liaison\"");
+      }
+      return response;
+    }
+    actor = *std::move(authenticated);
+  }
   if ((request.method == "POST" || request.method == "PUT" || request.method == "PATCH") &&
-      !IsJson(request)) {
+      match.pattern != "/login" && !IsJson(request)) {
     return ProblemResponse(415, "unsupported_media_type", "send the body as application/json",
                            request.request_id);
   }
-  return (*match.handler)(request, match.params);
+  return (*match.handler)(request, match.params, actor);
 }
 
 Response Api::Handle(const Request& request) const {
@@ -186,7 +474,7 @@ Response Api::Handle(const Request& request) const {
                                "Something went wrong. Quote the request id to your IT service.",
                                request.request_id);
   }
-  AddStandardHeaders(response, request.request_id);
+  AddStandardHeaders(response, request.request_id, options_.transport);
   return response;
 }
 

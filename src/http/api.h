@@ -1,12 +1,21 @@
-// The HTTP application: routes, handlers over app/ services, the home page and static
-// assets. Independent of the network code (server.cc), so tests call Handle() directly.
-// Thread-safe once built.
+// The HTTP application: routes, handlers over app/ services, the home and sign-in pages and
+// static assets. Independent of the network code (server.cc), so tests call Handle() directly.
+//
+// Access is enforced here, once, before any handler runs: every route not tagged
+// Access::kPublic needs a valid session cookie (with a matching X-CSRF-Token header on
+// state-changing methods) or an API token whose scope the route lists; otherwise the answer is
+// 401 (403 for a CSRF mismatch or a token outside its scope). What an authenticated caller may
+// then do is decided by app/access_policy.h inside the services. Thread-safe once built.
 #pragma once
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "app/audit_log.h"
+#include "app/auth_service.h"
+#include "app/login_throttle.h"
+#include "app/password.h"
 #include "common/clock.h"
 #include "http/message.h"
 #include "http/router.h"
@@ -14,9 +23,17 @@
 
 namespace liaison::http {
 
+inline constexpr std::string_view kSessionCookie = "liaison_session";
+
 struct ApiOptions {
   std::string web_root = "web";  // holds templates/ and node_modules/nhsuk-frontend
   std::string version = "0.1.0";
+  // Served over TLS: session cookies get Secure and responses get HSTS.
+  Transport transport = Transport::kPlain;
+  // Interactive in production; PasswordCost::Minimum() in tests only.
+  app::PasswordCost password_cost = app::PasswordCost::Interactive();
+  app::SessionOptions sessions = {};
+  app::LoginThrottleOptions throttle = {};
 };
 
 class Api {
@@ -32,6 +49,9 @@ class Api {
 
   // The route pattern for the access log ("/api/people/{id}"), or "unmatched".
   std::string RouteFor(const Request& request) const;
+
+  // Every route, for the generated access-matrix test and the documentation.
+  std::vector<RouteInfo> Routes() const { return router_.Routes(); }
 
  private:
   struct Services;

@@ -25,7 +25,101 @@ boost::json::object TeamObject(const domain::Team& team, std::string_view org_co
           {"org", org_code}};
 }
 
+boost::json::object UserObject(std::string_view username, domain::Role role,
+                               std::string_view org_code) {
+  return {{"username", username}, {"role", domain::RoleSlug(role)}, {"org", org_code}};
+}
+
 }  // namespace
+
+Result<Credentials> DecodeCredentials(std::string_view body) {
+  ASSIGN_OR_RETURN(JsonObjectReader reader, JsonObjectReader::Parse(body));
+  Credentials credentials;
+  ASSIGN_OR_RETURN(credentials.username, reader.RequiredString("username", 64));
+  ASSIGN_OR_RETURN(credentials.password, reader.RequiredString("password", 1024));
+  RETURN_IF_ERROR(reader.RejectUnknownFields());
+  return credentials;
+}
+
+Result<app::NewUser> DecodeNewUser(std::string_view body) {
+  ASSIGN_OR_RETURN(JsonObjectReader reader, JsonObjectReader::Parse(body));
+  app::NewUser user;
+  ASSIGN_OR_RETURN(user.username, reader.RequiredString("username", 64));
+  ASSIGN_OR_RETURN(std::string role, reader.RequiredString("role", 64));
+  std::optional<domain::Role> parsed = domain::RoleFromSlug(role);
+  if (!parsed) return InvalidArgument("invalid_enum", "role is one of the role slugs", "/role");
+  user.role = *parsed;
+  ASSIGN_OR_RETURN(user.org_code, reader.RequiredString("org", 32));
+  ASSIGN_OR_RETURN(user.team_code, reader.OptionalString("team", 32));
+  ASSIGN_OR_RETURN(user.password, reader.RequiredString("password", 1024));
+  RETURN_IF_ERROR(reader.RejectUnknownFields());
+  return user;
+}
+
+Result<app::NewApiToken> DecodeNewToken(std::string_view body) {
+  ASSIGN_OR_RETURN(JsonObjectReader reader, JsonObjectReader::Parse(body));
+  app::NewApiToken token;
+  ASSIGN_OR_RETURN(token.name, reader.RequiredString("name"));
+  ASSIGN_OR_RETURN(std::string scope, reader.RequiredString("scope", 32));
+  std::optional<domain::TokenScope> parsed = domain::TokenScopeFromSlug(scope);
+  if (!parsed) {
+    return InvalidArgument("invalid_enum", "scope is attendance_feed or register_upload", "/scope");
+  }
+  token.scope = *parsed;
+  ASSIGN_OR_RETURN(token.org_code, reader.RequiredString("org", 32));
+  ASSIGN_OR_RETURN(std::optional<std::string> days, reader.OptionalString("expires_days", 4));
+  if (days) {
+    int value = 0;
+    for (char c : *days) {
+      if (c < '0' || c > '9') {
+        return InvalidArgument("invalid_number", "expires_days is a whole number of days",
+                               "/expires_days");
+      }
+      value = value * 10 + (c - '0');
+    }
+    token.expires_in_days = value;
+  }
+  RETURN_IF_ERROR(reader.RejectUnknownFields());
+  return token;
+}
+
+std::string EncodeSignIn(const app::SignIn& sign_in) {
+  boost::json::object body{
+      {"user", UserObject(sign_in.user.username, sign_in.user.role, sign_in.org_code)},
+      {"csrf_token", sign_in.csrf_token}};
+  return boost::json::serialize(body);
+}
+
+std::string EncodePrincipal(const app::Principal& principal) {
+  boost::json::object body;
+  if (principal.kind == app::Principal::Kind::kUser) {
+    body["user"] = UserObject(principal.username, principal.role, principal.org_code);
+  } else {
+    body["token"] = {
+        {"id", principal.id},
+        {"name", principal.username},
+        {"scope", principal.token_scope ? domain::TokenScopeSlug(*principal.token_scope)
+                                        : std::string_view("none")},
+        {"org", principal.org_code}};
+  }
+  return boost::json::serialize(body);
+}
+
+std::string EncodeUser(const domain::User& user, std::string_view org_code) {
+  return boost::json::serialize(UserObject(user.username, user.role, org_code));
+}
+
+std::string EncodeCreatedToken(const app::CreatedApiToken& created, std::string_view org_code) {
+  boost::json::object body{{"id", created.token.id.value()},
+                           {"name", created.token.name},
+                           {"scope", domain::TokenScopeSlug(created.token.scope)},
+                           {"org", org_code},
+                           {"token", created.secret}};
+  if (created.token.expires_at) {
+    body["expires_at"] = FormatTimestamp(*created.token.expires_at);
+  }
+  return boost::json::serialize(body);
+}
 
 Result<domain::Organisation> DecodeOrganisation(std::string_view body) {
   ASSIGN_OR_RETURN(JsonObjectReader reader, JsonObjectReader::Parse(body));

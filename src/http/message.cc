@@ -16,7 +16,7 @@ Response HtmlResponse(int status, std::string body) {
   return {status, "text/html; charset=utf-8", std::move(body), {}};
 }
 
-void AddStandardHeaders(Response& response, const std::string& request_id) {
+void AddStandardHeaders(Response& response, const std::string& request_id, Transport transport) {
   response.headers.emplace_back("X-Request-Id", request_id);
   response.headers.emplace_back("X-Content-Type-Options", "nosniff");
   response.headers.emplace_back("Referrer-Policy", "no-referrer");
@@ -25,6 +25,9 @@ void AddStandardHeaders(Response& response, const std::string& request_id) {
       "Content-Security-Policy",
       "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; "
       "form-action 'self'; frame-ancestors 'none'");
+  if (transport == Transport::kTls) {
+    response.headers.emplace_back("Strict-Transport-Security", "max-age=31536000");
+  }
   bool cacheable = response.content_type.starts_with("text/css") ||
                    response.content_type.starts_with("application/javascript") ||
                    response.content_type.starts_with("image/") ||

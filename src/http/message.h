@@ -16,6 +16,7 @@ struct Request {
   std::map<std::string, std::string> headers;  // names in lower case
   std::string body;
   std::string request_id;
+  std::string remote_address;  // the peer's IP address, for rate limits; "" when unknown
 
   // The header's value, or "" when absent. `name` in lower case.
   const std::string& Header(const std::string& name) const;
@@ -31,8 +32,13 @@ struct Response {
 Response JsonResponse(int status, std::string body);
 Response HtmlResponse(int status, std::string body);
 
+enum class Transport { kPlain, kTls };
+
 // Adds the headers every response carries: request id, content-type sniffing off, no
-// referrer, a strict Content-Security-Policy, no framing, and no caching of API answers.
-void AddStandardHeaders(Response& response, const std::string& request_id);
+// referrer, a strict Content-Security-Policy, no framing, and no caching of API answers; and
+// Strict-Transport-Security when served over TLS (never over plain HTTP, where it means
+// nothing and would break a deployment that terminates TLS elsewhere).
+void AddStandardHeaders(Response& response, const std::string& request_id,
+                        Transport transport = Transport::kPlain);
 
 }  // namespace liaison::http

@@ -40,4 +40,21 @@ Result<std::string> PageRenderer::Home(const std::vector<app::ComponentHealth>& 
   return page.render(data);
 }
 
+Result<std::string> PageRenderer::Login(const std::string& error, const std::string& username,
+                                        const std::string& version) const {
+  ASSIGN_OR_RETURN(std::string text, Template("login.html"));
+  kainjow::mustache::mustache page(text);
+  if (!page.is_valid()) return Internal("template_invalid", "login.html: " + page.error_message());
+  kainjow::mustache::data data;
+  data.set("version", version);
+  data.set("asset_base", "/assets");
+  data.set("username", username);
+  if (error.empty()) {
+    data.set("error", kainjow::mustache::data(false));
+  } else {
+    data.set("error", error);
+  }
+  return page.render(data);
+}
+
 }  // namespace liaison::http

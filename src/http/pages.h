@@ -19,6 +19,10 @@ class PageRenderer {
   // The home page: what Liaison does and the health of its parts.
   Result<std::string> Home(const std::vector<app::ComponentHealth>& health,
                            const std::string& version) const;
+  // The sign-in form; `error` (plain words) is shown in an error summary when not empty.
+  // `username` refills the form; the password never does.
+  Result<std::string> Login(const std::string& error, const std::string& username,
+                            const std::string& version) const;
 
  private:
   Result<std::string> Template(const std::string& name) const;

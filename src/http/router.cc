@@ -14,10 +14,19 @@ std::vector<std::string> SplitPath(const std::string& path) {
   return segments;
 }
 
-void Router::Add(std::string method, std::string pattern, Access access, Handler handler) {
+void Router::Add(std::string method, std::string pattern, Access access, Handler handler,
+                 std::vector<domain::TokenScope> token_scopes) {
   std::vector<std::string> segments = SplitPath(pattern);
-  routes_.push_back(
-      {std::move(method), std::move(pattern), std::move(segments), access, std::move(handler)});
+  routes_.push_back({std::move(method), std::move(pattern), std::move(segments), access,
+                     std::move(handler), std::move(token_scopes)});
+}
+
+std::vector<RouteInfo> Router::Routes() const {
+  std::vector<RouteInfo> routes;
+  for (const Route& route : routes_) {
+    routes.push_back({route.method, route.pattern, route.access, route.token_scopes});
+  }
+  return routes;
 }
 
 RouteMatch Router::Match(const std::string& method, const std::string& path) const {
@@ -54,6 +63,7 @@ RouteMatch Router::Match(const std::string& method, const std::string& path) con
       match.params = std::move(params);
       match.pattern = route.pattern;
       match.access = route.access;
+      match.token_scopes = route.token_scopes;
     }
   }
   return match;

@@ -10,11 +10,11 @@ Response Named(const char* name) { return {200, "text/plain", name, {}}; }
 TEST(RouterTest, MatchesLiteralsParametersAndPrefixes) {
   Router router;
   router.Add("GET", "/api/people/{id}", Access::kProtected,
-             [](const Request&, const PathParams&) { return Named("person"); });
+             [](const Request&, const PathParams&, const app::Actor&) { return Named("person"); });
   router.Add("POST", "/api/people", Access::kProtected,
-             [](const Request&, const PathParams&) { return Named("create"); });
+             [](const Request&, const PathParams&, const app::Actor&) { return Named("create"); });
   router.Add("GET", "/assets/x/{*}", Access::kPublic,
-             [](const Request&, const PathParams&) { return Named("asset"); });
+             [](const Request&, const PathParams&, const app::Actor&) { return Named("asset"); });
   RouteMatch person = router.Match("GET", "/api/people/42");
   ASSERT_NE(person.handler, nullptr);
   EXPECT_EQ(person.params.at("id"), "42");

@@ -52,8 +52,10 @@ bool DecodePath(std::string_view raw, std::string& out) {
 
 // State shared by the acceptor and every session.
 struct Shared {
+  explicit Shared(int workers) : worker_pool(static_cast<std::size_t>(std::max(1, workers))) {}
   ServerOptions options;
   ServerHandlers handlers;
+  asio::thread_pool worker_pool;
   std::atomic<int> in_flight{0};
   std::atomic<bool> stopping{false};
 };
@@ -119,6 +121,9 @@ class Session : public std::enable_shared_from_this<Session> {
     std::string incoming = request.Header("x-request-id");
     request.request_id = IsSafeRequestId(incoming) ? incoming : std::move(request_id);
     request.body = std::move(raw.body());
+    beast::error_code ignored;
+    tcp::endpoint peer = stream_.socket().remote_endpoint(ignored);
+    if (!ignored) request.remote_address = peer.address().to_string();
     return request;
   }
 
@@ -128,16 +133,29 @@ class Session : public std::enable_shared_from_this<Session> {
     bool keep_alive = raw.keep_alive();
     unsigned version = raw.version();
     Request request = ToRequest(raw, std::move(request_id), path_ok);
-    Response response;
-    std::string route = "invalid";
     if (!path_ok) {
-      response =
+      Response response =
           ProblemResponse(400, "invalid_path", "the request path is malformed", request.request_id);
       AddStandardHeaders(response, request.request_id);
-    } else {
-      route = shared_.handlers.route_for(request);
-      response = shared_.handlers.handle(request);
+      return Finish(std::move(request), std::move(response), "invalid", started, version,
+                    keep_alive);
     }
+    // Handle on a worker; come back to this connection's strand to write.
+    asio::post(shared_.worker_pool, [self = shared_from_this(), request = std::move(request),
+                                     started, version, keep_alive]() mutable {
+      std::string route = self->shared_.handlers.route_for(request);
+      Response response = self->shared_.handlers.handle(request);
+      asio::post(self->stream_.get_executor(),
+                 [self, request = std::move(request), response = std::move(response),
+                  route = std::move(route), started, version, keep_alive]() mutable {
+                   self->Finish(std::move(request), std::move(response), route, started, version,
+                                keep_alive);
+                 });
+    });
+  }
+
+  void Finish(Request request, Response response, const std::string& route,
+              std::chrono::steady_clock::time_point started, unsigned version, bool keep_alive) {
     auto elapsed =
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started);
     // Route patterns, never raw paths: a path may carry an identifier.
@@ -190,7 +208,8 @@ class Session : public std::enable_shared_from_this<Session> {
 
 struct Server::Impl {
   Impl(ServerOptions options, ServerHandlers handlers)
-      : io(std::max(1, options.threads)),
+      : shared(options.worker_threads),
+        io(std::max(1, options.threads)),
         acceptor(io),
         signals(io, SIGTERM, SIGINT),
         drain_timer(io) {
@@ -279,6 +298,8 @@ void Server::Run() {
   }
   impl_->io.run();
   for (std::thread& thread : threads) thread.join();
+  // Draining waited for every request in flight, so the workers are idle by now.
+  impl_->shared.worker_pool.join();
 }
 
 void Server::Shutdown() {

@@ -18,7 +18,11 @@ namespace liaison::http {
 struct ServerOptions {
   std::string host = "127.0.0.1";  // an IP address, "[::1]" or "localhost"
   std::uint16_t port = 8080;       // 0 picks a free port
-  int threads = 2;
+  int threads = 2;                 // network threads: reading, writing, TLS
+  // Threads that run the handlers, so slow work (argon2id at sign-in costs ~100 ms and
+  // 64 MiB; database round trips) never stalls the network threads. Also bounds how many
+  // password hashes run at once, and so their memory.
+  int worker_threads = 2;
   std::size_t body_limit = 1024 * 1024;
   std::size_t header_limit = 16 * 1024;
   std::chrono::seconds read_timeout{30};  // to receive one whole request

@@ -18,6 +18,7 @@
 #include "domain/nhs_number.h"
 #include "domain/organisation.h"
 #include "domain/person.h"
+#include "domain/user.h"
 
 namespace liaison::storage {
 
@@ -52,6 +53,21 @@ struct OutboxStats {
   std::optional<Timestamp> oldest_pending;
 };
 
+// A user with the password hash that only the store and the sign-in use case see.
+struct UserCredentials {
+  domain::User user;
+  std::string password_hash;  // argon2id, in libsodium's crypto_pwhash_str format
+};
+
+// A signed-in session. Only a hash of the session id is stored, so a copy of the database
+// cannot be used to sign in.
+struct SessionRecord {
+  std::string id_hash;
+  domain::UserId user;
+  Timestamp created_at;
+  Timestamp last_seen_at;
+};
+
 // One transaction. Everything written through it commits together or not at all; if it is
 // destroyed without Commit(), it rolls back. Not thread-safe: one thread uses it at a time.
 //
@@ -80,13 +96,45 @@ class UnitOfWork {
   virtual Result<domain::TeamId> InsertTeam(const domain::Team& team) = 0;
   virtual Result<std::vector<domain::Team>> ListTeams(domain::OrgId org) = 0;  // by code
 
-  // People. A verified NHS number is unique among people.
-  virtual Result<domain::PersonId> InsertPerson(const domain::Person& person) = 0;
+  // People. A verified NHS number is unique among people. Each person is owned by the
+  // organisation that recorded them, which bounds who may see them (app/access_policy.h);
+  // nullopt for people recorded by a local operator outside any organisation.
+  virtual Result<domain::PersonId> InsertPerson(const domain::Person& person,
+                                                std::optional<domain::OrgId> owner) = 0;
+  // The owning organisation; nullopt for people with no owner (see InsertPerson, and people
+  // recorded before owners existed in schema 1).
+  // kNotFound when no person has `id`.
+  virtual Result<std::optional<domain::OrgId>> GetPersonOwner(domain::PersonId id) = 0;
   // Replaces every field of the person with person.id.
   virtual Status UpdatePerson(const domain::Person& person) = 0;
   virtual Result<domain::Person> GetPerson(domain::PersonId id) = 0;
   virtual Result<std::optional<domain::Person>> FindPersonByNhsNumber(
       const domain::NhsNumber& nhs_number) = 0;
+
+  // Users. Usernames are unique: a duplicate gives kAlreadyExists "duplicate_username"
+  // (field /username). An unknown organisation or team gives kNotFound.
+  virtual Result<domain::UserId> InsertUser(const domain::User& user,
+                                            std::string_view password_hash) = 0;
+  // Replaces the role, organisation, team and password hash of the user with user.id.
+  virtual Status UpdateUser(const domain::User& user, std::string_view password_hash) = 0;
+  virtual Result<domain::User> GetUser(domain::UserId id) = 0;
+  virtual Result<std::optional<UserCredentials>> FindUserByUsername(std::string_view username) = 0;
+
+  // Sessions, keyed by the hash of their id.
+  virtual Status InsertSession(const SessionRecord& session) = 0;
+  virtual Result<std::optional<SessionRecord>> FindSession(std::string_view id_hash) = 0;
+  virtual Status TouchSession(std::string_view id_hash, Timestamp last_seen_at) = 0;
+  // Deleting an absent session is not an error (logging out twice is harmless).
+  virtual Status DeleteSession(std::string_view id_hash) = 0;
+
+  // API tokens, stored as the hash of their secret, which is unique.
+  virtual Result<domain::ApiTokenId> InsertApiToken(const domain::ApiToken& token,
+                                                    std::string_view token_hash) = 0;
+  virtual Result<std::optional<domain::ApiToken>> FindApiTokenByHash(
+      std::string_view token_hash) = 0;
+  virtual Result<std::vector<domain::ApiToken>> ListApiTokens() = 0;  // by id
+  // kNotFound for an unknown id. Revoking again keeps the first revocation time.
+  virtual Status RevokeApiToken(domain::ApiTokenId id, Timestamp at) = 0;
 
   // Audit. LockAuditHead serialises appenders (across connections and processes) until this
   // unit of work ends, then returns the current head. Call it before InsertAuditEvent.

@@ -147,10 +147,11 @@ TEST_P(StoreContractTest, PeopleRoundTripAndAreFoundByNhsNumber) {
   person.sex = domain::Sex::kFemale;
   person.postcode = "LS1 4AB";
   auto work = Begin();
-  Result<domain::PersonId> id = work->InsertPerson(person);
+  OrgId owner = AddTrust(*work, "RXA");
+  Result<domain::PersonId> id = work->InsertPerson(person, owner);
   ASSERT_TRUE(id.ok()) << id.status().ToString();
   Person nameless;
-  ASSERT_TRUE(work->InsertPerson(nameless).ok());
+  ASSERT_TRUE(work->InsertPerson(nameless, owner).ok());
   ASSERT_TRUE(work->Commit().ok());
 
   auto read = Begin();
@@ -172,13 +173,137 @@ TEST_P(StoreContractTest, PeopleRoundTripAndAreFoundByNhsNumber) {
   person.postcode = "LS2 9JT";
   person.birth_date.reset();
   ASSERT_TRUE(read->UpdatePerson(person).ok());
-  Result<domain::PersonId> duplicate = read->InsertPerson(person);
+  Result<domain::PersonId> duplicate = read->InsertPerson(person, owner);
   ASSERT_FALSE(duplicate.ok());
   EXPECT_EQ(duplicate.status().reason(), "duplicate_nhs_number");
   ASSERT_TRUE(read->Commit().ok());
   auto again = Begin();
   EXPECT_EQ(again->GetPerson(*id)->postcode, "LS2 9JT");
   EXPECT_FALSE(again->GetPerson(*id)->birth_date.has_value());
+}
+
+TEST_P(StoreContractTest, PeopleKeepTheOrganisationThatOwnsThem) {
+  auto work = Begin();
+  OrgId trust = AddTrust(*work, "RXA");
+  Result<domain::PersonId> id = work->InsertPerson(Person{}, trust);
+  ASSERT_TRUE(id.ok()) << id.status().ToString();
+  Result<std::optional<OrgId>> owner = work->GetPersonOwner(*id);
+  ASSERT_TRUE(owner.ok()) << owner.status().ToString();
+  EXPECT_EQ(*owner, std::optional<OrgId>(trust));
+  EXPECT_EQ(work->GetPersonOwner(domain::PersonId(999999)).status().code(), StatusCode::kNotFound);
+  Result<domain::PersonId> ownerless = work->InsertPerson(Person{}, std::nullopt);
+  ASSERT_TRUE(ownerless.ok());
+  EXPECT_FALSE(work->GetPersonOwner(*ownerless)->has_value());
+  EXPECT_EQ(work->InsertPerson(Person{}, OrgId(999999)).status().code(), StatusCode::kNotFound);
+}
+
+TEST_P(StoreContractTest, UsersRoundTripAndUsernamesAreUnique) {
+  auto work = Begin();
+  OrgId trust = AddTrust(*work, "RXA");
+  Result<domain::TeamId> team =
+      work->InsertTeam({{}, trust, "ED", "ED", domain::TeamKind::kEmergencyDepartment});
+  ASSERT_TRUE(team.ok());
+  domain::User user{{}, "ada.nurse", domain::Role::kLiaisonNurse, trust, *team};
+  Result<domain::UserId> id = work->InsertUser(user, "$argon2id$hash-one");
+  ASSERT_TRUE(id.ok()) << id.status().ToString();
+  Result<domain::UserId> again = work->InsertUser(user, "$argon2id$hash-two");
+  ASSERT_FALSE(again.ok());
+  EXPECT_EQ(again.status().reason(), "duplicate_username");
+  EXPECT_EQ(again.status().field(), "/username");
+  domain::User teamless{{}, "bob.admin", domain::Role::kAdmin, trust, std::nullopt};
+  ASSERT_TRUE(work->InsertUser(teamless, "$argon2id$hash-three").ok());
+  ASSERT_TRUE(work->Commit().ok());
+
+  auto read = Begin();
+  Result<std::optional<UserCredentials>> found = read->FindUserByUsername("ada.nurse");
+  ASSERT_TRUE(found.ok()) << found.status().ToString();
+  ASSERT_TRUE(found->has_value());
+  EXPECT_EQ((*found)->user.id, *id);
+  EXPECT_EQ((*found)->user.role, domain::Role::kLiaisonNurse);
+  EXPECT_EQ((*found)->user.org, trust);
+  EXPECT_EQ((*found)->user.team, std::optional<domain::TeamId>(*team));
+  EXPECT_EQ((*found)->password_hash, "$argon2id$hash-one");
+  EXPECT_FALSE(read->FindUserByUsername("nobody")->has_value());
+  Result<domain::User> bob = read->FindUserByUsername("bob.admin").value()->user;
+  EXPECT_FALSE(bob->team.has_value());
+
+  user.id = *id;
+  user.role = domain::Role::kNamedProfessional;
+  user.team.reset();
+  ASSERT_TRUE(read->UpdateUser(user, "$argon2id$hash-four").ok());
+  Result<domain::User> got = read->GetUser(*id);
+  ASSERT_TRUE(got.ok());
+  EXPECT_EQ(got->role, domain::Role::kNamedProfessional);
+  EXPECT_FALSE(got->team.has_value());
+  EXPECT_EQ(read->FindUserByUsername("ada.nurse").value()->password_hash, "$argon2id$hash-four");
+  EXPECT_EQ(read->GetUser(domain::UserId(999999)).status().code(), StatusCode::kNotFound);
+  domain::User ghost{domain::UserId(999999), "ghost", domain::Role::kAdmin, trust, std::nullopt};
+  EXPECT_EQ(read->UpdateUser(ghost, "x").code(), StatusCode::kNotFound);
+}
+
+TEST_P(StoreContractTest, SessionsAreFoundByHashTouchedAndDeleted) {
+  auto work = Begin();
+  OrgId trust = AddTrust(*work, "RXA");
+  Result<domain::UserId> user =
+      work->InsertUser({{}, "ada", domain::Role::kAdmin, trust, std::nullopt}, "h");
+  ASSERT_TRUE(user.ok());
+  SessionRecord session{Blake2bHex("secret"), *user, T("2026-11-26T09:00:00.000001Z"),
+                        T("2026-11-26T09:00:00.000001Z")};
+  ASSERT_TRUE(work->InsertSession(session).ok());
+  ASSERT_TRUE(work->Commit().ok());
+
+  auto read = Begin();
+  Result<std::optional<SessionRecord>> found = read->FindSession(Blake2bHex("secret"));
+  ASSERT_TRUE(found.ok()) << found.status().ToString();
+  ASSERT_TRUE(found->has_value());
+  EXPECT_EQ((*found)->user, *user);
+  EXPECT_EQ((*found)->created_at, session.created_at);
+  EXPECT_FALSE(read->FindSession(Blake2bHex("other"))->has_value());
+  ASSERT_TRUE(read->TouchSession(session.id_hash, T("2026-11-26T09:10:00Z")).ok());
+  EXPECT_EQ(read->FindSession(session.id_hash).value()->last_seen_at, T("2026-11-26T09:10:00Z"));
+  ASSERT_TRUE(read->DeleteSession(session.id_hash).ok());
+  ASSERT_TRUE(read->DeleteSession(session.id_hash).ok());
+  EXPECT_FALSE(read->FindSession(session.id_hash)->has_value());
+}
+
+TEST_P(StoreContractTest, ApiTokensAreStoredByHashAndRevocable) {
+  auto work = Begin();
+  OrgId trust = AddTrust(*work, "RXA");
+  domain::ApiToken token;
+  token.name = "ED feed";
+  token.scope = domain::TokenScope::kRegisterUpload;
+  token.org = trust;
+  token.created_at = T("2026-11-26T09:00:00Z");
+  token.expires_at = T("2027-11-26T09:00:00Z");
+  Result<domain::ApiTokenId> id = work->InsertApiToken(token, Blake2bHex("token-secret"));
+  ASSERT_TRUE(id.ok()) << id.status().ToString();
+  domain::ApiToken forever = token;
+  forever.expires_at.reset();
+  ASSERT_TRUE(work->InsertApiToken(forever, Blake2bHex("other-secret")).ok());
+  ASSERT_TRUE(work->Commit().ok());
+
+  auto read = Begin();
+  Result<std::optional<domain::ApiToken>> found =
+      read->FindApiTokenByHash(Blake2bHex("token-secret"));
+  ASSERT_TRUE(found.ok()) << found.status().ToString();
+  ASSERT_TRUE(found->has_value());
+  EXPECT_EQ((*found)->id, *id);
+  EXPECT_EQ((*found)->name, "ED feed");
+  EXPECT_EQ((*found)->scope, domain::TokenScope::kRegisterUpload);
+  EXPECT_EQ((*found)->org, trust);
+  EXPECT_EQ((*found)->expires_at, token.expires_at);
+  EXPECT_FALSE((*found)->revoked_at.has_value());
+  EXPECT_FALSE(read->FindApiTokenByHash(Blake2bHex("guess"))->has_value());
+  ASSERT_TRUE(read->RevokeApiToken(*id, T("2026-12-01T00:00:00Z")).ok());
+  ASSERT_TRUE(read->RevokeApiToken(*id, T("2026-12-02T00:00:00Z")).ok());
+  EXPECT_EQ(read->FindApiTokenByHash(Blake2bHex("token-secret")).value()->revoked_at,
+            std::optional<Timestamp>(T("2026-12-01T00:00:00Z")));
+  EXPECT_EQ(read->RevokeApiToken(domain::ApiTokenId(999999), T("2026-12-01T00:00:00Z")).code(),
+            StatusCode::kNotFound);
+  Result<std::vector<domain::ApiToken>> all = read->ListApiTokens();
+  ASSERT_TRUE(all.ok());
+  ASSERT_EQ(all->size(), 2u);
+  EXPECT_FALSE((*all)[1].expires_at.has_value());
 }
 
 TEST_P(StoreContractTest, AUnitOfWorkDroppedWithoutCommitLeavesNoTrace) {

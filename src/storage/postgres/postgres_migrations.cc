@@ -73,7 +73,42 @@ CREATE TABLE outbox (
 CREATE INDEX outbox_due_idx ON outbox (next_attempt_at, id) WHERE delivered_at IS NULL;
 )sql";
 
-constexpr std::array<const char*, 1> kMigrations = {kMigration1};
+// Sign-in, sessions, API tokens, and the organisation that owns each person (#3). People
+// recorded before this migration have no owner, and so are outside every user's scope.
+constexpr const char* kMigration2 = R"sql(
+ALTER TABLE people ADD COLUMN owner_org_id bigint REFERENCES organisations (id);
+
+CREATE TABLE users (
+  id            bigserial PRIMARY KEY,
+  username      text NOT NULL CONSTRAINT users_username_key UNIQUE,
+  role          text NOT NULL,
+  org_id        bigint NOT NULL REFERENCES organisations (id),
+  team_id       bigint REFERENCES teams (id),
+  password_hash text NOT NULL
+);
+
+-- Only a hash of each session id is kept, so a copy of this table cannot sign anyone in.
+CREATE TABLE sessions (
+  id_hash      text PRIMARY KEY,
+  user_id      bigint NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+  created_at   timestamptz NOT NULL,
+  last_seen_at timestamptz NOT NULL
+);
+CREATE INDEX sessions_user_id_idx ON sessions (user_id);
+
+CREATE TABLE api_tokens (
+  id         bigserial PRIMARY KEY,
+  name       text NOT NULL,
+  scope      text NOT NULL,
+  org_id     bigint NOT NULL REFERENCES organisations (id),
+  token_hash text NOT NULL CONSTRAINT api_tokens_token_hash_key UNIQUE,
+  created_at timestamptz NOT NULL,
+  expires_at timestamptz,
+  revoked_at timestamptz
+);
+)sql";
+
+constexpr std::array<const char*, 2> kMigrations = {kMigration1, kMigration2};
 
 }  // namespace
 

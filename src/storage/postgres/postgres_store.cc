@@ -93,8 +93,53 @@ constexpr PgStatement kListTeams = {
 
 constexpr PgStatement kInsertPerson = {
     "insert_person",
-    "INSERT INTO people (nhs_number, given_name, family_name, birth_date, sex, postcode) "
-    "VALUES ($1, $2, $3, $4::date, $5, $6) ON CONFLICT DO NOTHING RETURNING id"};
+    "INSERT INTO people (nhs_number, given_name, family_name, birth_date, sex, postcode, "
+    "owner_org_id) VALUES ($1, $2, $3, $4::date, $5, $6, $7) ON CONFLICT DO NOTHING RETURNING id"};
+constexpr PgStatement kGetPersonOwner = {"get_person_owner",
+                                         "SELECT owner_org_id FROM people WHERE id = $1"};
+
+#define LIAISON_PG_USER_COLUMNS "id, username, role, org_id, team_id"
+constexpr PgStatement kInsertUser = {
+    "insert_user",
+    "INSERT INTO users (username, role, org_id, team_id, password_hash) "
+    "VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING RETURNING id"};
+constexpr PgStatement kUpdateUser = {
+    "update_user",
+    "UPDATE users SET role = $2, org_id = $3, team_id = $4, password_hash = $5 WHERE id = $1"};
+constexpr PgStatement kGetUser = {"get_user",
+                                  "SELECT " LIAISON_PG_USER_COLUMNS " FROM users WHERE id = $1"};
+constexpr PgStatement kFindUserByUsername = {"find_user_by_username",
+                                             "SELECT " LIAISON_PG_USER_COLUMNS
+                                             ", password_hash FROM users WHERE username = $1"};
+
+constexpr PgStatement kInsertSession = {
+    "insert_session",
+    "INSERT INTO sessions (id_hash, user_id, created_at, last_seen_at) "
+    "VALUES ($1, $2, $3::timestamptz, $4::timestamptz)"};
+constexpr PgStatement kFindSession = {
+    "find_session", "SELECT id_hash, user_id, " LIAISON_PG_UTC("created_at") ", " LIAISON_PG_UTC(
+                        "last_seen_at") " FROM sessions WHERE id_hash = $1"};
+constexpr PgStatement kTouchSession = {
+    "touch_session", "UPDATE sessions SET last_seen_at = $2::timestamptz WHERE id_hash = $1"};
+constexpr PgStatement kDeleteSession = {"delete_session",
+                                        "DELETE FROM sessions WHERE id_hash = $1"};
+
+#define LIAISON_PG_TOKEN_COLUMNS                                                \
+  "id, name, scope, org_id, " LIAISON_PG_UTC("created_at") ", " LIAISON_PG_UTC( \
+      "expires_at") ", " LIAISON_PG_UTC("revoked_at")
+constexpr PgStatement kInsertApiToken = {
+    "insert_api_token",
+    "INSERT INTO api_tokens (name, scope, org_id, token_hash, created_at, expires_at, "
+    "revoked_at) VALUES ($1, $2, $3, $4, $5::timestamptz, $6::timestamptz, $7::timestamptz) "
+    "RETURNING id"};
+constexpr PgStatement kFindApiTokenByHash = {"find_api_token_by_hash",
+                                             "SELECT " LIAISON_PG_TOKEN_COLUMNS
+                                             " FROM api_tokens WHERE token_hash = $1"};
+constexpr PgStatement kListApiTokens = {
+    "list_api_tokens", "SELECT " LIAISON_PG_TOKEN_COLUMNS " FROM api_tokens ORDER BY id"};
+constexpr PgStatement kRevokeApiToken = {
+    "revoke_api_token",
+    "UPDATE api_tokens SET revoked_at = coalesce(revoked_at, $2::timestamptz) WHERE id = $1"};
 // Checks for a clashing NHS number first for the same reason inserts use ON CONFLICT: to
 // report the duplicate without aborting the transaction. Returns (clashes, updated).
 constexpr PgStatement kUpdatePerson = {
@@ -155,6 +200,8 @@ constexpr PgStatement kOutboxStats = {
 
 #undef LIAISON_PG_UTC
 #undef LIAISON_PG_PERSON_COLUMNS
+#undef LIAISON_PG_USER_COLUMNS
+#undef LIAISON_PG_TOKEN_COLUMNS
 #undef LIAISON_PG_NOTIFICATION_COLUMNS
 
 // --- parameters and rows -----------------------------------------------------------------
@@ -226,6 +273,51 @@ Result<Person> PersonFromRow(const PgResult& rows, int row) {
   person.sex = *sex;
   person.postcode = rows.Text(row, 6);
   return person;
+}
+
+// Columns as in LIAISON_PG_USER_COLUMNS.
+Result<domain::User> UserFromRow(const PgResult& rows, int row) {
+  domain::User user;
+  ASSIGN_OR_RETURN(std::int64_t id, rows.Int64(row, 0));
+  user.id = domain::UserId(id);
+  user.username = rows.Text(row, 1);
+  auto role = domain::RoleFromSlug(rows.Text(row, 2));
+  if (!role) return CorruptRow("role");
+  user.role = *role;
+  ASSIGN_OR_RETURN(std::int64_t org, rows.Int64(row, 3));
+  user.org = OrgId(org);
+  if (!rows.IsNull(row, 4)) {
+    ASSIGN_OR_RETURN(std::int64_t team, rows.Int64(row, 4));
+    user.team = TeamId(team);
+  }
+  return user;
+}
+
+// Columns as in LIAISON_PG_TOKEN_COLUMNS.
+Result<domain::ApiToken> ApiTokenFromRow(const PgResult& rows, int row) {
+  domain::ApiToken token;
+  ASSIGN_OR_RETURN(std::int64_t id, rows.Int64(row, 0));
+  token.id = domain::ApiTokenId(id);
+  token.name = rows.Text(row, 1);
+  auto scope = domain::TokenScopeFromSlug(rows.Text(row, 2));
+  if (!scope) return CorruptRow("token scope");
+  token.scope = *scope;
+  ASSIGN_OR_RETURN(std::int64_t org, rows.Int64(row, 3));
+  token.org = OrgId(org);
+  ASSIGN_OR_RETURN(token.created_at, rows.Time(row, 4));
+  ASSIGN_OR_RETURN(token.expires_at, rows.OptionalTime(row, 5));
+  ASSIGN_OR_RETURN(token.revoked_at, rows.OptionalTime(row, 6));
+  return token;
+}
+
+std::optional<std::string> OptionalTime(const std::optional<Timestamp>& at) {
+  if (!at) return std::nullopt;
+  return FormatTimestamp(*at);
+}
+
+PgParams UserParams(const domain::User& user) {
+  return {Text(domain::RoleSlug(user.role)), Int(user.org.value()),
+          user.team ? Int(user.team->value()) : std::nullopt};
 }
 
 PgParams PersonParams(const Person& person) {
@@ -381,11 +473,115 @@ class PostgresUnitOfWork final : public UnitOfWork {
     return AllRows(rows, &TeamFromRow);
   }
 
-  Result<PersonId> InsertPerson(const Person& person) override {
-    ASSIGN_OR_RETURN(PgResult rows, Run(kInsertPerson, PersonParams(person)));
+  Result<PersonId> InsertPerson(const Person& person, std::optional<OrgId> owner) override {
+    PgParams params = PersonParams(person);
+    params.push_back(owner ? Int(owner->value()) : std::nullopt);
+    ASSIGN_OR_RETURN(PgResult rows, Run(kInsertPerson, params));
     if (rows.rows() == 0) return DuplicateNhsNumber();
     ASSIGN_OR_RETURN(std::int64_t id, rows.Int64(0, 0));
     return PersonId(id);
+  }
+
+  Result<std::optional<OrgId>> GetPersonOwner(PersonId id) override {
+    ASSIGN_OR_RETURN(PgResult rows, Run(kGetPersonOwner, {Int(id.value())}));
+    if (rows.rows() == 0) return PersonNotFound(id);
+    if (rows.IsNull(0, 0)) return std::optional<OrgId>();
+    ASSIGN_OR_RETURN(std::int64_t owner, rows.Int64(0, 0));
+    return std::optional<OrgId>(OrgId(owner));
+  }
+
+  Result<domain::UserId> InsertUser(const domain::User& user,
+                                    std::string_view password_hash) override {
+    PgParams params = UserParams(user);
+    params.insert(params.begin(), Text(user.username));
+    params.push_back(Text(password_hash));
+    ASSIGN_OR_RETURN(PgResult rows, Run(kInsertUser, params));
+    if (rows.rows() == 0) {
+      return AlreadyExists("duplicate_username", "a user with this username already exists",
+                           "/username");
+    }
+    ASSIGN_OR_RETURN(std::int64_t id, rows.Int64(0, 0));
+    return domain::UserId(id);
+  }
+
+  Status UpdateUser(const domain::User& user, std::string_view password_hash) override {
+    PgParams params = UserParams(user);
+    params.insert(params.begin(), Int(user.id.value()));
+    params.push_back(Text(password_hash));
+    ASSIGN_OR_RETURN(PgResult rows, Run(kUpdateUser, params));
+    if (rows.affected_rows() == 0) return NotFound("not_found", "no user has this id");
+    return Status::Ok();
+  }
+
+  Result<domain::User> GetUser(domain::UserId id) override {
+    ASSIGN_OR_RETURN(PgResult rows, Run(kGetUser, {Int(id.value())}));
+    if (rows.rows() == 0) return NotFound("not_found", "no user has this id");
+    return UserFromRow(rows, 0);
+  }
+
+  Result<std::optional<UserCredentials>> FindUserByUsername(std::string_view username) override {
+    ASSIGN_OR_RETURN(PgResult rows, Run(kFindUserByUsername, {Text(username)}));
+    if (rows.rows() == 0) return std::optional<UserCredentials>();
+    ASSIGN_OR_RETURN(domain::User user, UserFromRow(rows, 0));
+    return std::optional<UserCredentials>(
+        UserCredentials{std::move(user), std::string(rows.Text(0, 5))});
+  }
+
+  Status InsertSession(const SessionRecord& session) override {
+    RETURN_IF_ERROR(Run(kInsertSession, {Text(session.id_hash), Int(session.user.value()),
+                                         Time(session.created_at), Time(session.last_seen_at)}));
+    return Status::Ok();
+  }
+
+  Result<std::optional<SessionRecord>> FindSession(std::string_view id_hash) override {
+    ASSIGN_OR_RETURN(PgResult rows, Run(kFindSession, {Text(id_hash)}));
+    if (rows.rows() == 0) return std::optional<SessionRecord>();
+    SessionRecord session;
+    session.id_hash = rows.Text(0, 0);
+    ASSIGN_OR_RETURN(std::int64_t user, rows.Int64(0, 1));
+    session.user = domain::UserId(user);
+    ASSIGN_OR_RETURN(session.created_at, rows.Time(0, 2));
+    ASSIGN_OR_RETURN(session.last_seen_at, rows.Time(0, 3));
+    return std::optional<SessionRecord>(std::move(session));
+  }
+
+  Status TouchSession(std::string_view id_hash, Timestamp last_seen_at) override {
+    RETURN_IF_ERROR(Run(kTouchSession, {Text(id_hash), Time(last_seen_at)}));
+    return Status::Ok();
+  }
+
+  Status DeleteSession(std::string_view id_hash) override {
+    RETURN_IF_ERROR(Run(kDeleteSession, {Text(id_hash)}));
+    return Status::Ok();
+  }
+
+  Result<domain::ApiTokenId> InsertApiToken(const domain::ApiToken& token,
+                                            std::string_view token_hash) override {
+    ASSIGN_OR_RETURN(
+        PgResult rows,
+        Run(kInsertApiToken, {Text(token.name), Text(domain::TokenScopeSlug(token.scope)),
+                              Int(token.org.value()), Text(token_hash), Time(token.created_at),
+                              OptionalTime(token.expires_at), OptionalTime(token.revoked_at)}));
+    ASSIGN_OR_RETURN(std::int64_t id, rows.Int64(0, 0));
+    return domain::ApiTokenId(id);
+  }
+
+  Result<std::optional<domain::ApiToken>> FindApiTokenByHash(std::string_view token_hash) override {
+    ASSIGN_OR_RETURN(PgResult rows, Run(kFindApiTokenByHash, {Text(token_hash)}));
+    if (rows.rows() == 0) return std::optional<domain::ApiToken>();
+    ASSIGN_OR_RETURN(domain::ApiToken token, ApiTokenFromRow(rows, 0));
+    return std::optional<domain::ApiToken>(std::move(token));
+  }
+
+  Result<std::vector<domain::ApiToken>> ListApiTokens() override {
+    ASSIGN_OR_RETURN(PgResult rows, Run(kListApiTokens, {}));
+    return AllRows(rows, &ApiTokenFromRow);
+  }
+
+  Status RevokeApiToken(domain::ApiTokenId id, Timestamp at) override {
+    ASSIGN_OR_RETURN(PgResult rows, Run(kRevokeApiToken, {Int(id.value()), Time(at)}));
+    if (rows.affected_rows() == 0) return NotFound("not_found", "no API token has this id");
+    return Status::Ok();
   }
 
   Status UpdatePerson(const Person& person) override {

@@ -60,7 +60,38 @@ CREATE TABLE outbox (
 CREATE INDEX outbox_due ON outbox(next_attempt_at) WHERE delivered_at IS NULL;
 )sql";
 
-constexpr std::string_view kMigrations[] = {kMigration1};
+// Sign-in, sessions, API tokens, and the organisation that owns each person (#3). People
+// recorded before this migration have no owner, and so are outside every user's scope.
+constexpr std::string_view kMigration2 = R"sql(
+ALTER TABLE people ADD COLUMN owner_org_id INTEGER REFERENCES organisations(id);
+CREATE TABLE users (
+  id INTEGER PRIMARY KEY,
+  username TEXT NOT NULL UNIQUE,
+  role TEXT NOT NULL,
+  org_id INTEGER NOT NULL REFERENCES organisations(id),
+  team_id INTEGER REFERENCES teams(id),
+  password_hash TEXT NOT NULL
+);
+CREATE TABLE sessions (
+  id_hash TEXT PRIMARY KEY,
+  user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  created_at TEXT NOT NULL,
+  last_seen_at TEXT NOT NULL
+);
+CREATE INDEX sessions_user ON sessions(user_id);
+CREATE TABLE api_tokens (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL,
+  scope TEXT NOT NULL,
+  org_id INTEGER NOT NULL REFERENCES organisations(id),
+  token_hash TEXT NOT NULL UNIQUE,
+  created_at TEXT NOT NULL,
+  expires_at TEXT,
+  revoked_at TEXT
+);
+)sql";
+
+constexpr std::string_view kMigrations[] = {kMigration1, kMigration2};
 
 }  // namespace
 

@@ -159,6 +159,57 @@ Status NotFoundRow(std::string_view what) {
   return NotFound("not_found", "no " + std::string(what) + " has this id or code");
 }
 
+std::optional<std::string> TeamText(const domain::User& user) {
+  if (!user.team) return std::nullopt;
+  return std::to_string(user.team->value());
+}
+
+std::optional<std::string> OptionalTimeText(const std::optional<Timestamp>& at) {
+  if (!at) return std::nullopt;
+  return FormatTimestamp(*at);
+}
+
+Status DuplicateUsername() {
+  return AlreadyExists("duplicate_username", "a user with this username already exists",
+                       "/username");
+}
+
+constexpr const char* kUserColumns = "id, username, role, org_id, team_id";
+
+Result<domain::User> ReadUser(const Statement& row) {
+  domain::User user;
+  user.id = domain::UserId(row.Int(0));
+  user.username = row.Text(1);
+  std::optional<domain::Role> role = domain::RoleFromSlug(row.Text(2));
+  if (!role) return DataLoss("corrupt_user", "a stored role is unknown");
+  user.role = *role;
+  user.org = domain::OrgId(row.Int(3));
+  if (!row.IsNull(4)) user.team = domain::TeamId(row.Int(4));
+  return user;
+}
+
+constexpr const char* kTokenColumns = "id, name, scope, org_id, created_at, expires_at, revoked_at";
+
+Result<domain::ApiToken> ReadToken(const Statement& row) {
+  domain::ApiToken token;
+  token.id = domain::ApiTokenId(row.Int(0));
+  token.name = row.Text(1);
+  std::optional<domain::TokenScope> scope = domain::TokenScopeFromSlug(row.Text(2));
+  if (!scope) return DataLoss("corrupt_token", "a stored token scope is unknown");
+  token.scope = *scope;
+  token.org = domain::OrgId(row.Int(3));
+  ASSIGN_OR_RETURN(token.created_at, ReadTimestamp(row, 4));
+  if (!row.IsNull(5)) {
+    ASSIGN_OR_RETURN(Timestamp expires, ReadTimestamp(row, 5));
+    token.expires_at = expires;
+  }
+  if (!row.IsNull(6)) {
+    ASSIGN_OR_RETURN(Timestamp revoked, ReadTimestamp(row, 6));
+    token.revoked_at = revoked;
+  }
+  return token;
+}
+
 constexpr const char* kPersonColumns =
     "id, nhs_number, given_name, family_name, birth_date, sex, postcode";
 
@@ -277,18 +328,162 @@ class SqliteUnitOfWork final : public UnitOfWork {
     }
   }
 
-  Result<domain::PersonId> InsertPerson(const domain::Person& person) override {
-    ASSIGN_OR_RETURN(auto stmt,
-                     Prepare("INSERT INTO people(nhs_number, given_name, family_name, "
-                             "birth_date, sex, postcode) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"));
+  Result<domain::PersonId> InsertPerson(const domain::Person& person,
+                                        std::optional<domain::OrgId> owner) override {
+    ASSIGN_OR_RETURN(auto stmt, Prepare("INSERT INTO people(nhs_number, given_name, family_name, "
+                                        "birth_date, sex, postcode, owner_org_id) "
+                                        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"));
     stmt->BindOptional(NhsText(person))
         .Bind(person.given_name)
         .Bind(person.family_name)
         .BindOptional(BirthText(person))
         .Bind(domain::SexSlug(person.sex))
-        .Bind(person.postcode);
+        .Bind(person.postcode)
+        .BindOptional(owner ? std::optional<std::string>(std::to_string(owner->value()))
+                            : std::nullopt);
     RETURN_IF_ERROR(stmt->Run());
     return domain::PersonId((*connection_)->LastInsertRowId());
+  }
+
+  Result<std::optional<domain::OrgId>> GetPersonOwner(domain::PersonId id) override {
+    ASSIGN_OR_RETURN(auto stmt, Prepare("SELECT owner_org_id FROM people WHERE id = ?1"));
+    stmt->Bind(id.value());
+    ASSIGN_OR_RETURN(bool found, stmt->Step());
+    if (!found) return NotFoundRow("person");
+    if (stmt->IsNull(0)) return std::optional<domain::OrgId>();
+    return std::optional<domain::OrgId>(domain::OrgId(stmt->Int(0)));
+  }
+
+  Result<domain::UserId> InsertUser(const domain::User& user,
+                                    std::string_view password_hash) override {
+    ASSIGN_OR_RETURN(auto stmt, Prepare("INSERT INTO users(username, role, org_id, team_id, "
+                                        "password_hash) VALUES (?1, ?2, ?3, ?4, ?5)"));
+    stmt->Bind(user.username)
+        .Bind(domain::RoleSlug(user.role))
+        .Bind(user.org.value())
+        .BindOptional(TeamText(user))
+        .Bind(password_hash);
+    Status status = stmt->Run();
+    if (status.code() == StatusCode::kAlreadyExists) return DuplicateUsername();
+    RETURN_IF_ERROR(status);
+    return domain::UserId((*connection_)->LastInsertRowId());
+  }
+
+  Status UpdateUser(const domain::User& user, std::string_view password_hash) override {
+    ASSIGN_OR_RETURN(auto stmt, Prepare("UPDATE users SET role = ?1, org_id = ?2, team_id = ?3, "
+                                        "password_hash = ?4 WHERE id = ?5 RETURNING id"));
+    stmt->Bind(domain::RoleSlug(user.role))
+        .Bind(user.org.value())
+        .BindOptional(TeamText(user))
+        .Bind(password_hash)
+        .Bind(user.id.value());
+    ASSIGN_OR_RETURN(bool found, stmt->Step());
+    if (!found) return NotFoundRow("user");
+    return stmt->Run();
+  }
+
+  Result<domain::User> GetUser(domain::UserId id) override {
+    ASSIGN_OR_RETURN(auto stmt,
+                     Prepare(std::string("SELECT ") + kUserColumns + " FROM users WHERE id = ?1"));
+    stmt->Bind(id.value());
+    ASSIGN_OR_RETURN(bool found, stmt->Step());
+    if (!found) return NotFoundRow("user");
+    return ReadUser(*stmt);
+  }
+
+  Result<std::optional<UserCredentials>> FindUserByUsername(std::string_view username) override {
+    ASSIGN_OR_RETURN(auto stmt, Prepare(std::string("SELECT ") + kUserColumns +
+                                        ", password_hash FROM users WHERE username = ?1"));
+    stmt->Bind(username);
+    ASSIGN_OR_RETURN(bool found, stmt->Step());
+    if (!found) return std::optional<UserCredentials>();
+    ASSIGN_OR_RETURN(domain::User user, ReadUser(*stmt));
+    return std::optional<UserCredentials>(UserCredentials{std::move(user), stmt->Text(5)});
+  }
+
+  Status InsertSession(const SessionRecord& session) override {
+    ASSIGN_OR_RETURN(auto stmt, Prepare("INSERT INTO sessions(id_hash, user_id, created_at, "
+                                        "last_seen_at) VALUES (?1, ?2, ?3, ?4)"));
+    stmt->Bind(session.id_hash)
+        .Bind(session.user.value())
+        .Bind(FormatTimestamp(session.created_at))
+        .Bind(FormatTimestamp(session.last_seen_at));
+    return stmt->Run();
+  }
+
+  Result<std::optional<SessionRecord>> FindSession(std::string_view id_hash) override {
+    ASSIGN_OR_RETURN(auto stmt, Prepare("SELECT id_hash, user_id, created_at, last_seen_at "
+                                        "FROM sessions WHERE id_hash = ?1"));
+    stmt->Bind(id_hash);
+    ASSIGN_OR_RETURN(bool found, stmt->Step());
+    if (!found) return std::optional<SessionRecord>();
+    SessionRecord session;
+    session.id_hash = stmt->Text(0);
+    session.user = domain::UserId(stmt->Int(1));
+    ASSIGN_OR_RETURN(session.created_at, ReadTimestamp(*stmt, 2));
+    ASSIGN_OR_RETURN(session.last_seen_at, ReadTimestamp(*stmt, 3));
+    return std::optional<SessionRecord>(std::move(session));
+  }
+
+  Status TouchSession(std::string_view id_hash, Timestamp last_seen_at) override {
+    ASSIGN_OR_RETURN(auto stmt,
+                     Prepare("UPDATE sessions SET last_seen_at = ?1 WHERE id_hash = ?2"));
+    stmt->Bind(FormatTimestamp(last_seen_at)).Bind(id_hash);
+    return stmt->Run();
+  }
+
+  Status DeleteSession(std::string_view id_hash) override {
+    ASSIGN_OR_RETURN(auto stmt, Prepare("DELETE FROM sessions WHERE id_hash = ?1"));
+    stmt->Bind(id_hash);
+    return stmt->Run();
+  }
+
+  Result<domain::ApiTokenId> InsertApiToken(const domain::ApiToken& token,
+                                            std::string_view token_hash) override {
+    ASSIGN_OR_RETURN(auto stmt, Prepare("INSERT INTO api_tokens(name, scope, org_id, token_hash, "
+                                        "created_at, expires_at, revoked_at) "
+                                        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"));
+    stmt->Bind(token.name)
+        .Bind(domain::TokenScopeSlug(token.scope))
+        .Bind(token.org.value())
+        .Bind(token_hash)
+        .Bind(FormatTimestamp(token.created_at))
+        .BindOptional(OptionalTimeText(token.expires_at))
+        .BindOptional(OptionalTimeText(token.revoked_at));
+    RETURN_IF_ERROR(stmt->Run());
+    return domain::ApiTokenId((*connection_)->LastInsertRowId());
+  }
+
+  Result<std::optional<domain::ApiToken>> FindApiTokenByHash(std::string_view token_hash) override {
+    ASSIGN_OR_RETURN(auto stmt, Prepare(std::string("SELECT ") + kTokenColumns +
+                                        " FROM api_tokens WHERE token_hash = ?1"));
+    stmt->Bind(token_hash);
+    ASSIGN_OR_RETURN(bool found, stmt->Step());
+    if (!found) return std::optional<domain::ApiToken>();
+    ASSIGN_OR_RETURN(domain::ApiToken token, ReadToken(*stmt));
+    return std::optional<domain::ApiToken>(std::move(token));
+  }
+
+  Result<std::vector<domain::ApiToken>> ListApiTokens() override {
+    ASSIGN_OR_RETURN(auto stmt, Prepare(std::string("SELECT ") + kTokenColumns +
+                                        " FROM api_tokens ORDER BY id"));
+    std::vector<domain::ApiToken> tokens;
+    while (true) {
+      ASSIGN_OR_RETURN(bool row, stmt->Step());
+      if (!row) return tokens;
+      ASSIGN_OR_RETURN(domain::ApiToken token, ReadToken(*stmt));
+      tokens.push_back(std::move(token));
+    }
+  }
+
+  Status RevokeApiToken(domain::ApiTokenId id, Timestamp at) override {
+    ASSIGN_OR_RETURN(auto stmt,
+                     Prepare("UPDATE api_tokens SET revoked_at = coalesce(revoked_at, ?1) "
+                             "WHERE id = ?2 RETURNING id"));
+    stmt->Bind(FormatTimestamp(at)).Bind(id.value());
+    ASSIGN_OR_RETURN(bool found, stmt->Step());
+    if (!found) return NotFoundRow("API token");
+    return stmt->Run();
   }
 
   Status UpdatePerson(const domain::Person& person) override {
