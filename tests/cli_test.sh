@@ -28,10 +28,12 @@ if [[ "$backend" == postgresql ]]; then
   db="${LIAISON_TEST_PG_URL%/*}/$dbname"
   anchor=(--audit-anchor "$work/pg.audit-anchor")
   tamper() { psql "$db" -qc "$1" >/dev/null; }
+  query() { psql "$db" -tAc "$1"; }
 else
   db="sqlite:$work/cli.db"
   anchor=()
   tamper() { sqlite3 "$work/cli.db" "$1"; }
+  query() { sqlite3 "$work/cli.db" "$1"; }
 fi
 
 "$bin" migrate --db "$db" "${anchor[@]}" >/dev/null
@@ -79,6 +81,45 @@ wait "$server_pid"
 check "serve stops cleanly on SIGTERM" 0 $?
 server_pid=""
 if grep -qE '999[0-9]{7}' "$work/serve.err"; then check "no NHS number in the log" none found; fi
+
+# Importing attendances: generator output goes into the database as it is; importing it again
+# accepts every row but stores nothing new, which the stderr note shows.
+"$bin" generate --seed 7 --attendances 200 --format ndjson --out "$work/feed.ndjson" >/dev/null
+check "generate 200 attendances" 0 $?
+"$bin" import attendances "$work/feed.ndjson" --db "$db" "${anchor[@]}" >"$work/import.out" 2>"$work/import.err"
+check "import exits 0" 0 $?
+first_summary=$(cat "$work/import.out")
+[[ "$first_summary" =~ ^read\ 200,\ accepted\ 200,\ rejected\ 0,\ warnings\ [0-9]+$ ]]
+check "import prints the summary line only" 0 $?
+check "import notes what it stored" "import: created 200, updated 0, unchanged 0" \
+  "$(grep '^import:' "$work/import.err")"
+grep -q "^line 1: /site: unknown_site$" "$work/import.err"
+check "an unconfigured site is a warning" 0 $?
+check "200 attendances stored" 200 "$(query 'SELECT count(*) FROM attendances')"
+"$bin" import attendances "$work/feed.ndjson" --db "$db" "${anchor[@]}" >"$work/import.out" 2>"$work/import.err"
+check "re-import exits 0" 0 $?
+check "re-import accepts the same rows" "$first_summary" "$(cat "$work/import.out")"
+check "re-import stores nothing new" "import: created 0, updated 0, unchanged 200" \
+  "$(grep '^import:' "$work/import.err")"
+check "still 200 attendances stored" 200 "$(query 'SELECT count(*) FROM attendances')"
+head -5 "$work/feed.ndjson" >"$work/bad.ndjson"
+echo '{"attendance_id":"X-1","site":"RSY01","arrival":"not a time","patient":{}}' >>"$work/bad.ndjson"
+"$bin" import attendances "$work/bad.ndjson" --db "$db" "${anchor[@]}" >"$work/import.out" 2>"$work/import.err"
+check "a file with a bad row exits 3" 3 $?
+check "the bad row is counted" "read 6, accepted 5, rejected 1" "$(cut -d, -f1-3 "$work/import.out")"
+grep -q "^line 6: /arrival: invalid_datetime$" "$work/import.err"
+check "the bad row is reported with its line, field and reason" 0 $?
+if grep -qE '9[0-9]{9}' "$work/import.err"; then check "no NHS number in the import report" none found; fi
+"$bin" generate --seed 8 --attendances 20 --format csv --out - |
+  "$bin" import attendances - --format csv --db "$db" "${anchor[@]}" >"$work/import.out" 2>/dev/null
+check "a CSV feed imports from stdin" 0 $?
+check "the CSV summary" "read 20, accepted 20, rejected 0" "$(cut -d, -f1-3 "$work/import.out")"
+"$bin" import attendances "$work/feed.ndjson" --org NOPE --db "$db" "${anchor[@]}" >/dev/null 2>"$work/err"
+check "an unknown --org cannot run" 1 $?
+"$bin" import attendances "$work/missing.ndjson" --db "$db" "${anchor[@]}" >/dev/null 2>&1
+check "a missing file cannot run" 1 $?
+"$bin" import attendances "$work/feed.txt" --db "$db" "${anchor[@]}" >/dev/null 2>&1
+check "an unknown format is a usage error" 2 $?
 
 "$bin" audit verify --db "$db" "${anchor[@]}" >"$work/verify.out"
 check "intact chain verifies" 0 $?

@@ -1,9 +1,10 @@
-// `liaison generate` and `liaison validate attendances`: the storage-free attendance commands.
-// Importing into a database (`liaison import attendances`) builds on the same feed reader.
+// The attendance commands: `liaison generate` and `liaison validate attendances` (no
+// database), and `liaison import attendances`, which stores a feed through the same reader.
 #include <fstream>
 #include <iostream>
 #include <memory>
 
+#include "app/attendance_intake.h"
 #include "cli/commands.h"
 #include "cli/context.h"
 #include "common/time_format.h"
@@ -129,6 +130,141 @@ int ValidateAttendances(const ValidateOptions& options) {
   return summary->rejected > 0 ? kExitSomeRejected : 0;
 }
 
+// Opens the feed file, or stdin for "-". Fails with the contract's "could not run" status.
+Result<std::istream*> OpenFeed(const std::string& path, std::ifstream& file) {
+  if (path == "-") return &std::cin;
+  file.open(path, std::ios::binary);
+  if (!file) return NotFound("file_not_found", "cannot open the feed file");
+  return static_cast<std::istream*>(&file);
+}
+
+struct ImportOptions {
+  std::string file;
+  std::string format;
+  std::string org;
+  DatabaseOptions db;
+};
+
+// Stores each accepted row through the intake, kImportBatchSize rows per unit of work, and
+// reports rows the intake rejects or warns about in the feed's own terms. Counts what it did so
+// the summary shows what a re-run changed. Not thread-safe (the feed reader calls it on one
+// thread).
+class ImportingVisitor final : public ingest::FeedVisitor {
+ public:
+  ImportingVisitor(app::AttendanceIntake& intake, app::Actor actor,
+                   std::optional<std::string> org_code, ingest::FeedFormat format)
+      : intake_(intake),
+        actor_(std::move(actor)),
+        org_code_(std::move(org_code)),
+        format_(format) {}
+
+  Status OnAttendance(std::int64_t line, domain::Attendance attendance) override {
+    if (!batch_) {
+      ASSIGN_OR_RETURN(batch_, intake_.Begin(actor_, org_code_));
+    }
+    ASSIGN_OR_RETURN(app::IntakeResult result, batch_->Add(attendance));
+    switch (result.status) {
+      case app::IntakeStatus::kCreated:
+        ++created_;
+        break;
+      case app::IntakeStatus::kUpdated:
+        ++updated_;
+        break;
+      case app::IntakeStatus::kUnchanged:
+        ++unchanged_;
+        break;
+      case app::IntakeStatus::kRejected:
+        ++rejected_;
+        Report({line, FieldFor(result.field), result.reason, ingest::IssueKind::kRejected});
+        break;
+    }
+    if (result.unknown_site) {
+      ++warnings_;
+      Report({line, FieldFor("/site"), std::string(app::kUnknownSiteReason),
+              ingest::IssueKind::kWarning});
+    }
+    if (++rows_in_batch_ >= app::kImportBatchSize) return Flush();
+    return Status::Ok();
+  }
+
+  void OnIssue(const ingest::RowIssue& issue) override { Report(issue); }
+
+  // Commits the open batch, if any.
+  Status Flush() {
+    if (!batch_) return Status::Ok();
+    Status committed = batch_->Commit();
+    batch_.reset();
+    rows_in_batch_ = 0;
+    return committed;
+  }
+
+  // The reader's summary, corrected for what the intake rejected and warned about.
+  ingest::FeedSummary Adjust(ingest::FeedSummary summary) const {
+    summary.accepted -= rejected_;
+    summary.rejected += rejected_;
+    summary.warnings += warnings_;
+    return summary;
+  }
+
+  std::string Note() const {
+    return "import: created " + std::to_string(created_) + ", updated " + std::to_string(updated_) +
+           ", unchanged " + std::to_string(unchanged_);
+  }
+
+ private:
+  static void Report(const ingest::RowIssue& issue) {
+    std::cerr << ingest::FormatIssue(issue) << "\n";
+  }
+
+  // The intake names top-level members as JSON pointers; a CSV report names the column.
+  std::string FieldFor(std::string_view pointer) const {
+    if (format_ == ingest::FeedFormat::kCsv && pointer.starts_with('/')) {
+      return std::string(pointer.substr(1));
+    }
+    return std::string(pointer);
+  }
+
+  app::AttendanceIntake& intake_;
+  const app::Actor actor_;
+  const std::optional<std::string> org_code_;
+  const ingest::FeedFormat format_;
+  std::unique_ptr<app::AttendanceBatch> batch_;
+  int rows_in_batch_ = 0;
+  std::int64_t created_ = 0;
+  std::int64_t updated_ = 0;
+  std::int64_t unchanged_ = 0;
+  std::int64_t rejected_ = 0;
+  std::int64_t warnings_ = 0;
+};
+
+int ImportAttendances(const ImportOptions& options) {
+  Result<ingest::FeedFormat> format = options.format.empty()
+                                          ? ingest::FeedFormatFromPath(options.file)
+                                          : ingest::FeedFormatFromName(options.format);
+  if (!format.ok()) {
+    std::cerr << "error: " << format.status().message() << "\n";
+    return kExitUsage;
+  }
+  std::ifstream file;
+  Result<std::istream*> in = OpenFeed(options.file, file);
+  if (!in.ok()) return Fail(in.status());
+  Result<std::unique_ptr<Context>> context = Connect(options.db, SchemaPolicy::kRequireCurrent);
+  if (!context.ok()) return Fail(context.status());
+  app::AttendanceIntake intake(*(*context)->store, *(*context)->audit, (*context)->clock);
+  ImportingVisitor visitor(
+      intake, {"cli", "attendance import"},
+      options.org.empty() ? std::nullopt : std::optional<std::string>(options.org), *format);
+  Result<ingest::FeedSummary> summary = ingest::ReadFeed(**in, *format, visitor);
+  // Batches committed before a failure stay stored; running the import again is safe,
+  // because re-sending an attendance changes nothing.
+  if (!summary.ok()) return Fail(summary.status());
+  if (Status committed = visitor.Flush(); !committed.ok()) return Fail(committed);
+  ingest::FeedSummary adjusted = visitor.Adjust(*summary);
+  std::cerr << visitor.Note() << "\n";
+  std::cout << ingest::FormatSummary(adjusted) << "\n";
+  return adjusted.rejected > 0 ? kExitSomeRejected : 0;
+}
+
 }  // namespace
 
 void AddAttendanceCommands(CLI::App& root, int& exit_code) {
@@ -161,6 +297,21 @@ void AddAttendanceCommands(CLI::App& root, int& exit_code) {
   attendances->add_option("--format", validate_options->format, "ndjson, jsonl or csv");
   attendances->callback(
       [validate_options, &exit_code] { exit_code = ValidateAttendances(*validate_options); });
+
+  auto import_options = std::make_shared<ImportOptions>();
+  CLI::App* import = root.add_subcommand("import", "store a feed in the database");
+  import->require_subcommand(1);
+  CLI::App* import_attendances =
+      import->add_subcommand("attendances", "store an attendance feed, reporting every row");
+  import_attendances->add_option("file", import_options->file, "NDJSON or CSV file, or - for stdin")
+      ->required();
+  import_attendances->add_option("--format", import_options->format, "ndjson, jsonl or csv");
+  import_attendances->add_option(
+      "--org", import_options->org,
+      "the sending organisation's code; without it each row takes its site's organisation");
+  AddDatabaseOptions(*import_attendances, import_options->db);
+  import_attendances->callback(
+      [import_options, &exit_code] { exit_code = ImportAttendances(*import_options); });
 }
 
 }  // namespace liaison::cli

@@ -2,6 +2,7 @@
 
 #include <charconv>
 
+#include "app/attendance_intake.h"
 #include "app/organisation_service.h"
 #include "app/person_service.h"
 #include "app/user_service.h"
@@ -10,6 +11,7 @@
 #include "http/pages.h"
 #include "http/static_files.h"
 #include "http/status_to_http.h"
+#include "ingest/attendance_json.h"
 
 namespace liaison::http {
 namespace {
@@ -133,6 +135,32 @@ Result<Id> ParseId(const std::string& text, std::string_view what) {
   return Id(value);
 }
 
+// Decodes one attendance's JSON text and stores it in `batch`. A bad attendance is a result
+// with status "rejected", never a failure: only the database failing is.
+Result<AttendanceItemResult> StoreAttendance(app::AttendanceBatch& batch,
+                                             ingest::AttendanceJsonDecoder& decoder,
+                                             std::string_view text, std::int64_t index) {
+  AttendanceItemResult item;
+  item.index = index;
+  Result<ingest::DecodedAttendance> decoded = decoder.Decode(text);
+  if (!decoded.ok()) {
+    item.status = app::IntakeStatusSlug(app::IntakeStatus::kRejected);
+    item.field = decoded.status().field();
+    item.reason = decoded.status().reason();
+    return item;
+  }
+  ASSIGN_OR_RETURN(app::IntakeResult stored, batch.Add(decoded->attendance));
+  item.status = app::IntakeStatusSlug(stored.status);
+  item.field = stored.field;
+  item.reason = stored.reason;
+  item.version = stored.version;
+  item.warnings = std::move(decoded->warnings);
+  if (stored.unknown_site) {
+    item.warnings.push_back({"/site", std::string(app::kUnknownSiteReason)});
+  }
+  return item;
+}
+
 // Checks the credentials a request presents and returns the actor they stand for.
 Result<app::Actor> Authenticate(app::AuthService& auth, const Request& request,
                                 const RouteMatch& match) {
@@ -186,6 +214,7 @@ struct Api::Services {
            const ApiOptions& options)
       : organisations(store, audit),
         people(store, audit, clock),
+        attendances(store, audit, clock),
         users(store, audit, clock, options.password_cost),
         throttle(clock, options.throttle),
         auth(store, audit, clock, throttle, options.password_cost, options.sessions),
@@ -193,6 +222,7 @@ struct Api::Services {
         assets(options.web_root + "/node_modules/nhsuk-frontend/dist/nhsuk") {}
   app::OrganisationService organisations;
   app::PersonService people;
+  app::AttendanceIntake attendances;
   app::UserService users;
   app::LoginThrottle throttle;
   app::AuthService auth;  // uses throttle, so declared after it
@@ -418,6 +448,69 @@ void Api::AddRoutes() {
                 if (!person.ok()) return ProblemResponse(person.status(), request.request_id);
                 return JsonResponse(200, EncodePerson(*person));
               });
+
+  // --- attendance feeds ------------------------------------------------------------------
+  const std::vector<domain::TokenScope> kFeedToken = {domain::TokenScope::kAttendanceFeed};
+  // One attendance: 201 when a version was stored, 200 when it was already there unchanged;
+  // a bad attendance is a problem naming its field.
+  router_.Add(
+      "POST", "/api/attendances", Access::kProtected,
+      [&s](const Request& request, const PathParams&, const app::Actor& actor) {
+        Result<std::unique_ptr<app::AttendanceBatch>> batch = s.attendances.Begin(actor);
+        if (!batch.ok()) return ProblemResponse(batch.status(), request.request_id);
+        ingest::AttendanceJsonDecoder decoder;
+        Result<AttendanceItemResult> item = StoreAttendance(**batch, decoder, request.body, 0);
+        if (!item.ok()) return ProblemResponse(item.status(), request.request_id);
+        if (item->status == app::IntakeStatusSlug(app::IntakeStatus::kRejected)) {
+          // The intake rejects only for ownership (another organisation's site or record);
+          // the decoder for the content.
+          bool ownership = item->reason.ends_with("_of_another_organisation");
+          return ProblemResponse(
+              Status(ownership ? StatusCode::kPermissionDenied : StatusCode::kInvalidArgument,
+                     item->reason,
+                     ownership ? "this attendance belongs to another organisation"
+                               : "the attendance is not valid",
+                     item->field),
+              request.request_id);
+        }
+        if (Status committed = (*batch)->Commit(); !committed.ok()) {
+          return ProblemResponse(committed, request.request_id);
+        }
+        bool unchanged = item->status == app::IntakeStatusSlug(app::IntakeStatus::kUnchanged);
+        return JsonResponse(unchanged ? 200 : 201, EncodeAttendanceResult(*item));
+      },
+      kFeedToken);
+  // A JSON array of attendances, stored in one unit of work: 200 with a result per item, bad
+  // items rejected one by one. Only a body that is not a JSON array is a 400.
+  router_.Add(
+      "POST", "/api/attendances/batch", Access::kProtected,
+      [&s](const Request& request, const PathParams&, const app::Actor& actor) {
+        Result<std::unique_ptr<app::AttendanceBatch>> batch = s.attendances.Begin(actor);
+        if (!batch.ok()) return ProblemResponse(batch.status(), request.request_id);
+        Result<std::vector<std::string>> items = SplitAttendanceBatch(request.body);
+        if (!items.ok()) return ProblemResponse(items.status(), request.request_id);
+        ingest::AttendanceJsonDecoder decoder;
+        AttendanceBatchReport report;
+        report.results.reserve(items->size());
+        for (std::size_t index = 0; index < items->size(); ++index) {
+          Result<AttendanceItemResult> item =
+              StoreAttendance(**batch, decoder, (*items)[index], static_cast<std::int64_t>(index));
+          if (!item.ok()) return ProblemResponse(item.status(), request.request_id);
+          ++report.read;
+          if (item->status == app::IntakeStatusSlug(app::IntakeStatus::kRejected)) {
+            ++report.rejected;
+          } else {
+            ++report.accepted;
+          }
+          report.warnings += static_cast<std::int64_t>(item->warnings.size());
+          report.results.push_back(*std::move(item));
+        }
+        if (Status committed = (*batch)->Commit(); !committed.ok()) {
+          return ProblemResponse(committed, request.request_id);
+        }
+        return JsonResponse(200, EncodeAttendanceBatch(report));
+      },
+      kFeedToken);
 }
 
 std::string Api::RouteFor(const Request& request) const {

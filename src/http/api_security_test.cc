@@ -172,6 +172,12 @@ class ApiSecurityTest : public ::testing::Test {
   int requests_ = 0;
 };
 
+// A minimal attendance at the demo trust's emergency department.
+std::string AttendanceJson(const std::string& id, const std::string& extra = "") {
+  return R"({"attendance_id":")" + id +
+         R"(","site":"RDEMO-GEN","arrival":"2026-11-20T10:00:00Z","patient":{})" + extra + "}";
+}
+
 // The organisation each demo role belongs to, and one of the other kind.
 std::string OwnOrg(Role role) {
   for (const app::DemoUser& user : app::DemoUsers()) {
@@ -265,6 +271,15 @@ class MatrixTest : public ApiSecurityTest {
               PersonOwnedBy(where == Where::kInScope ? OwnOrg(role) : OtherOrg(role));
           return Make("GET", "/api/people/" + std::to_string(id.value()));
         }};
+    // Feeds send for their own organisation whatever the body says, so scope does not apply.
+    cases["POST /api/attendances"] = {
+        Action::kAttendanceFeed, 201, 403, true, [this, unique](Role, Where) {
+          return Make("POST", "/api/attendances", AttendanceJson("M" + unique()));
+        }};
+    cases["POST /api/attendances/batch"] = {
+        Action::kAttendanceFeed, 200, 403, true, [this, unique](Role, Where) {
+          return Make("POST", "/api/attendances/batch", "[" + AttendanceJson("B" + unique()) + "]");
+        }};
     return cases;
   }
 
@@ -349,7 +364,8 @@ TEST_F(MatrixTest, ATokenReachesOnlyRoutesOfItsScope) {
     bool listed = false;
     for (domain::TokenScope scope : route.token_scopes)
       listed = listed || scope == token.token.scope;
-    EXPECT_EQ(response.status, listed ? 200 : 403) << route.pattern << "\n" << response.body;
+    int allowed = cases.at(route.method + " " + route.pattern).allowed_status;
+    EXPECT_EQ(response.status, listed ? allowed : 403) << route.pattern << "\n" << response.body;
     if (!listed) {
       EXPECT_EQ(LastEvent().entry.outcome, "deny");
       EXPECT_EQ(LastEvent().entry.actor, "token:" + std::to_string(token.token.id.value()));
@@ -559,6 +575,94 @@ TEST_F(AbuseTest, TheLoginFormSignsInWithoutJavaScript) {
   EXPECT_NE(refused.body.find("Enter a correct username and password"), std::string::npos);
   form.headers["origin"] = "https://evil.example";
   EXPECT_EQ(Call(form).status, 403);
+}
+
+// The attendance routes, called as a trust's feed would: with an attendance_feed token.
+class AttendanceApiTest : public ApiSecurityTest {
+ protected:
+  void SetUp() override {
+    SetUpSqlite();
+    token_ = TokenOf("RDEMO", domain::TokenScope::kAttendanceFeed);
+  }
+
+  Response Post(std::string path, std::string body) {
+    Request request = Make("POST", std::move(path), std::move(body));
+    request.headers["authorization"] = "Bearer " + token_.secret;
+    return Call(request);
+  }
+
+  app::CreatedApiToken token_;
+};
+
+TEST_F(AttendanceApiTest, OneAttendanceIsCreatedThenUnchangedThenUpdated) {
+  std::string first = AttendanceJson("A1", R"(,"notes":"fell")");
+  Response created = Post("/api/attendances", first);
+  EXPECT_EQ(created.status, 201) << created.body;
+  EXPECT_EQ(created.body, R"({"index":0,"status":"created","version":1})");
+  Response again = Post("/api/attendances", first);
+  EXPECT_EQ(again.status, 200);
+  EXPECT_EQ(again.body, R"({"index":0,"status":"unchanged","version":1})");
+  Response changed = Post("/api/attendances", AttendanceJson("A1", R"(,"notes":"fell again")"));
+  EXPECT_EQ(changed.status, 201);
+  EXPECT_EQ(changed.body, R"({"index":0,"status":"updated","version":2})");
+  EXPECT_EQ(LastEvent().entry.action, "attendance.update");
+  EXPECT_EQ(LastEvent().entry.actor, "token:" + std::to_string(token_.token.id.value()));
+  EXPECT_TRUE(app::VerifyAuditChain(*store_, anchor_.get())->ok);
+}
+
+TEST_F(AttendanceApiTest, BadAttendancesAreProblemsNamingTheField) {
+  Response bad_enum = Post("/api/attendances", AttendanceJson("A2", R"(,"department":"moon")"));
+  EXPECT_EQ(bad_enum.status, 400);
+  EXPECT_EQ(bad_enum.content_type, "application/problem+json");
+  EXPECT_NE(bad_enum.body.find(R"("code":"invalid_enum")"), std::string::npos) << bad_enum.body;
+  EXPECT_NE(bad_enum.body.find(R"("field":"/department")"), std::string::npos);
+  EXPECT_EQ(Post("/api/attendances", "{not json").status, 400);
+  EXPECT_EQ(Post("/api/attendances", "[]").status, 400);
+  // Another organisation's site is refused.
+  auto work = std::move(store_->Begin()).value();
+  ASSERT_TRUE(
+      work->InsertSite({{}, work->GetOrganisationByCode("LA-CITY")->id, "LA-SITE", "X"}).ok());
+  ASSERT_TRUE(work->Commit().ok());
+  work.reset();
+  Response foreign = Post("/api/attendances", R"({"attendance_id":"F1","site":"LA-SITE",)"
+                                              R"("arrival":"2026-11-20T10:00:00Z","patient":{}})");
+  EXPECT_EQ(foreign.status, 403);
+  EXPECT_NE(foreign.body.find("site_of_another_organisation"), std::string::npos);
+}
+
+TEST_F(AttendanceApiTest, ABatchReportsEveryItemAndNeverFailsOnBadRows) {
+  std::string good = AttendanceJson("B1");
+  std::string body = "[" + good + "," + AttendanceJson("B2", R"(,"mobility":"flying")") + "," +
+                     good + "," +
+                     R"({"attendance_id":"B3","site":"NOWHERE","arrival":"2026-11-20T10:00:00Z",)"
+                     R"("patient":{"nhs_number":"9434765918"}},)" +
+                     R"("text",{"site":"RDEMO-GEN"}])";
+  Response response = Post("/api/attendances/batch", body);
+  ASSERT_EQ(response.status, 200) << response.body;
+  EXPECT_EQ(response.content_type, "application/json");
+  EXPECT_NE(response.body.find(R"({"read":6,"accepted":3,"rejected":3,"warnings":2,)"),
+            std::string::npos)
+      << response.body;
+  EXPECT_NE(response.body.find(R"({"index":0,"status":"created","version":1})"), std::string::npos);
+  EXPECT_NE(response.body.find(
+                R"({"index":1,"status":"rejected","field":"/mobility","reason":"invalid_enum"})"),
+            std::string::npos)
+      << response.body;
+  EXPECT_NE(response.body.find(R"({"index":2,"status":"unchanged","version":1})"),
+            std::string::npos);
+  EXPECT_NE(response.body.find(R"("field":"/site","reason":"unknown_site")"), std::string::npos);
+  EXPECT_NE(response.body.find(R"("reason":"unverified_nhs_number")"), std::string::npos);
+  // The number itself never comes back.
+  EXPECT_EQ(response.body.find("9434765918"), std::string::npos);
+  EXPECT_EQ(*std::move(store_->Begin()).value()->CountAttendanceVersions(), 2);
+
+  Response malformed = Post("/api/attendances/batch", "[{\"attendance_id\":");
+  EXPECT_EQ(malformed.status, 400);
+  EXPECT_EQ(malformed.content_type, "application/problem+json");
+  EXPECT_EQ(Post("/api/attendances/batch", good).status, 400);  // an object, not an array
+  Response empty = Post("/api/attendances/batch", "[]");
+  EXPECT_EQ(empty.status, 200);
+  EXPECT_EQ(empty.body, R"({"read":0,"accepted":0,"rejected":0,"warnings":0,"results":[]})");
 }
 
 }  // namespace

@@ -30,6 +30,26 @@ boost::json::object UserObject(std::string_view username, domain::Role role,
   return {{"username", username}, {"role", domain::RoleSlug(role)}, {"org", org_code}};
 }
 
+boost::json::object AttendanceResultObject(const AttendanceItemResult& result) {
+  boost::json::object item;
+  item["index"] = result.index;
+  item["status"] = result.status;
+  if (result.status == "rejected") {
+    item["field"] = result.field;
+    item["reason"] = result.reason;
+  } else {
+    item["version"] = result.version;
+  }
+  if (!result.warnings.empty()) {
+    boost::json::array warnings;
+    for (const ingest::FieldWarning& warning : result.warnings) {
+      warnings.push_back({{"field", warning.field}, {"reason", warning.reason}});
+    }
+    item["warnings"] = std::move(warnings);
+  }
+  return item;
+}
+
 }  // namespace
 
 Result<Credentials> DecodeCredentials(std::string_view body) {
@@ -250,6 +270,42 @@ std::string EncodeHealth(const std::vector<app::ComponentHealth>& components) {
     list.push_back({{"name", component.name}, {"ok", component.ok}, {"detail", component.detail}});
   }
   body["components"] = std::move(list);
+  return boost::json::serialize(body);
+}
+
+Result<std::vector<std::string>> SplitAttendanceBatch(std::string_view body) {
+  boost::system::error_code error;
+  boost::json::value parsed = boost::json::parse(body, error);
+  if (error) return InvalidArgument("invalid_json", "the body is not valid JSON");
+  if (!parsed.is_array()) {
+    return InvalidArgument("invalid_type", "send a JSON array of attendances", "");
+  }
+  const boost::json::array& items = parsed.as_array();
+  if (items.size() > kMaxBatchItems) {
+    return InvalidArgument("too_many_items",
+                           "send at most " + std::to_string(kMaxBatchItems) + " attendances", "");
+  }
+  std::vector<std::string> texts;
+  texts.reserve(items.size());
+  for (const boost::json::value& item : items) texts.push_back(boost::json::serialize(item));
+  return texts;
+}
+
+std::string EncodeAttendanceResult(const AttendanceItemResult& result) {
+  return boost::json::serialize(AttendanceResultObject(result));
+}
+
+std::string EncodeAttendanceBatch(const AttendanceBatchReport& report) {
+  boost::json::object body;
+  body["read"] = report.read;
+  body["accepted"] = report.accepted;
+  body["rejected"] = report.rejected;
+  body["warnings"] = report.warnings;
+  boost::json::array results;
+  for (const AttendanceItemResult& result : report.results) {
+    results.push_back(AttendanceResultObject(result));
+  }
+  body["results"] = std::move(results);
   return boost::json::serialize(body);
 }
 

@@ -14,6 +14,7 @@
 #include "common/status.h"
 #include "domain/organisation.h"
 #include "domain/person.h"
+#include "ingest/attendance_fields.h"
 
 namespace liaison::http {
 
@@ -52,5 +53,38 @@ std::string EncodeSite(const domain::Site& site, std::string_view org_code);
 std::string EncodeTeam(const domain::Team& team, std::string_view org_code);
 std::string EncodePerson(const domain::Person& person);
 std::string EncodeHealth(const std::vector<app::ComponentHealth>& components);
+
+// What became of one attendance sent to the API: {"index", "status", "field", "reason",
+// "version", "warnings": [{"field", "reason"}]}. `field` and `reason` only when rejected;
+// `version` only when stored; `warnings` only when there are some. Fields are JSON pointers
+// within the attendance.
+struct AttendanceItemResult {
+  std::int64_t index = 0;
+  std::string_view status;  // created, updated, unchanged, rejected
+  std::string field;
+  std::string reason;
+  std::int64_t version = 0;
+  std::vector<ingest::FieldWarning> warnings;
+};
+
+// The answer to a batch: {"read", "accepted", "rejected", "warnings", "results": [...]}.
+struct AttendanceBatchReport {
+  std::int64_t read = 0;
+  std::int64_t accepted = 0;
+  std::int64_t rejected = 0;
+  std::int64_t warnings = 0;
+  std::vector<AttendanceItemResult> results;
+};
+
+// Most items in one batch body (the 1 MiB body limit usually binds first).
+inline constexpr std::size_t kMaxBatchItems = 10000;
+
+// A batch body: a JSON array of attendance objects. Returns each element's JSON text, to be
+// decoded one by one so that a bad item rejects only itself. A body that is not JSON is 400
+// invalid_json; not an array, invalid_type; more than kMaxBatchItems, too_many_items.
+Result<std::vector<std::string>> SplitAttendanceBatch(std::string_view body);
+
+std::string EncodeAttendanceResult(const AttendanceItemResult& result);
+std::string EncodeAttendanceBatch(const AttendanceBatchReport& report);
 
 }  // namespace liaison::http

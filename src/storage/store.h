@@ -14,6 +14,7 @@
 
 #include "common/clock.h"
 #include "common/status.h"
+#include "common/strong_id.h"
 #include "domain/audit_event.h"
 #include "domain/nhs_number.h"
 #include "domain/organisation.h"
@@ -66,6 +67,34 @@ struct SessionRecord {
   domain::UserId user;
   Timestamp created_at;
   Timestamp last_seen_at;
+};
+
+struct AttendanceRecordTag {};
+// The database id of one stored attendance version (a row, not the feed's attendance_id).
+using AttendanceRecordId = StrongId<AttendanceRecordTag>;
+
+// Whether an attendance's site code was in the sites table when it arrived. Unknown sites are
+// accepted (contracts.md) and marked so they can be configured and reviewed later.
+enum class SiteStatus { kConfigured, kUnconfigured };
+
+// One stored version of an attendance: the feed's (site, attendance_id) plus a version that
+// counts 1, 2, ... each time different content arrives. Every version is kept. A plain value.
+struct AttendanceVersion {
+  AttendanceRecordId id;  // set by the store; ignored on insert
+  std::string site_code;
+  std::string attendance_id;
+  std::int64_t version = 1;
+  std::string content_hash;  // BLAKE2b hex of `document`, computed by the caller (app/)
+  std::string document;      // the canonical JSON of ingest's encoder, byte for byte
+  Timestamp arrival;
+  // Only a verified number is ever stored here, so matching can trust this column; an
+  // unverified one stays inside `document`.
+  std::optional<domain::NhsNumber> verified_nhs_number;
+  Timestamp received_at;
+  std::optional<domain::OrgId> owner;  // the feed's organisation; nullopt for a local import
+  SiteStatus site_status = SiteStatus::kConfigured;
+
+  friend bool operator==(const AttendanceVersion&, const AttendanceVersion&) = default;
 };
 
 // One transaction. Everything written through it commits together or not at all; if it is
@@ -135,6 +164,19 @@ class UnitOfWork {
   virtual Result<std::vector<domain::ApiToken>> ListApiTokens() = 0;  // by id
   // kNotFound for an unknown id. Revoking again keeps the first revocation time.
   virtual Status RevokeApiToken(domain::ApiTokenId id, Timestamp at) = 0;
+
+  // Attendances. (site_code, attendance_id, version) is unique: inserting a version that
+  // exists gives kAlreadyExists "duplicate_attendance_version" (field /attendance_id) without
+  // spoiling the unit of work, so a caller that raced another writer can re-read and retry.
+  virtual Result<AttendanceRecordId> InsertAttendanceVersion(const AttendanceVersion& version) = 0;
+  // The newest version of (site_code, attendance_id), or nullopt when there is none.
+  virtual Result<std::optional<AttendanceVersion>> LatestAttendance(
+      std::string_view site_code, std::string_view attendance_id) = 0;
+  // Every version of (site_code, attendance_id), oldest first.
+  virtual Result<std::vector<AttendanceVersion>> ListAttendanceVersions(
+      std::string_view site_code, std::string_view attendance_id) = 0;
+  // How many versions are stored, over all attendances.
+  virtual Result<std::int64_t> CountAttendanceVersions() = 0;
 
   // Audit. LockAuditHead serialises appenders (across connections and processes) until this
   // unit of work ends, then returns the current head. Call it before InsertAuditEvent.

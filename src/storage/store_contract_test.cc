@@ -433,6 +433,79 @@ TEST_P(StoreContractTest, OutboxIsIdempotentLeasesClaimsAndRetries) {
   EXPECT_EQ((*retry)[0].last_error, "connection refused");
 }
 
+AttendanceVersion SampleVersion(std::int64_t number, std::optional<OrgId> owner) {
+  AttendanceVersion version;
+  version.site_code = "RXA01";
+  version.attendance_id = "A-1";
+  version.version = number;
+  version.document = R"({"attendance_id":"A-1","site":"RXA01","v":)" + std::to_string(number) + "}";
+  version.content_hash = Blake2bHex(version.document);
+  version.arrival = T("2026-03-04T05:06:07.123456Z");
+  version.received_at = T("2026-03-05T00:00:00Z");
+  version.owner = owner;
+  return version;
+}
+
+TEST_P(StoreContractTest, AttendanceVersionsRoundTripAndTheLatestWins) {
+  auto work = Begin();
+  OrgId trust = AddTrust(*work, "RXA");
+  Result<std::optional<AttendanceVersion>> none = work->LatestAttendance("RXA01", "A-1");
+  ASSERT_TRUE(none.ok()) << none.status().ToString();
+  EXPECT_FALSE(none->has_value());
+
+  AttendanceVersion first = SampleVersion(1, trust);
+  first.verified_nhs_number = *NhsNumber::Parse("9434765919");
+  Result<AttendanceRecordId> first_id = work->InsertAttendanceVersion(first);
+  ASSERT_TRUE(first_id.ok()) << first_id.status().ToString();
+  AttendanceVersion second = SampleVersion(2, std::nullopt);
+  second.site_status = SiteStatus::kUnconfigured;
+  Result<AttendanceRecordId> second_id = work->InsertAttendanceVersion(second);
+  ASSERT_TRUE(second_id.ok()) << second_id.status().ToString();
+  EXPECT_NE(*first_id, *second_id);
+  // Another attendance at the same site, and the same id at another site, are separate.
+  AttendanceVersion other = SampleVersion(1, trust);
+  other.attendance_id = "A-2";
+  ASSERT_TRUE(work->InsertAttendanceVersion(other).ok());
+  other.attendance_id = "A-1";
+  other.site_code = "RXA02";
+  ASSERT_TRUE(work->InsertAttendanceVersion(other).ok());
+  ASSERT_TRUE(work->Commit().ok());
+
+  auto read = Begin();
+  Result<std::optional<AttendanceVersion>> latest = read->LatestAttendance("RXA01", "A-1");
+  ASSERT_TRUE(latest.ok()) << latest.status().ToString();
+  ASSERT_TRUE(latest->has_value());
+  second.id = *second_id;
+  EXPECT_EQ(**latest, second);
+  Result<std::vector<AttendanceVersion>> versions = read->ListAttendanceVersions("RXA01", "A-1");
+  ASSERT_TRUE(versions.ok()) << versions.status().ToString();
+  ASSERT_EQ(versions->size(), 2u);
+  first.id = *first_id;
+  EXPECT_EQ((*versions)[0], first);
+  EXPECT_EQ((*versions)[1], second);
+  EXPECT_EQ(*read->CountAttendanceVersions(), 4);
+}
+
+TEST_P(StoreContractTest, ADuplicateAttendanceVersionIsTypedAndTheWorkGoesOn) {
+  auto work = Begin();
+  ASSERT_TRUE(work->InsertAttendanceVersion(SampleVersion(1, std::nullopt)).ok());
+  AttendanceVersion again = SampleVersion(1, std::nullopt);
+  again.document = "{}";
+  Result<AttendanceRecordId> duplicate = work->InsertAttendanceVersion(again);
+  ASSERT_FALSE(duplicate.ok());
+  EXPECT_EQ(duplicate.status().code(), StatusCode::kAlreadyExists);
+  EXPECT_EQ(duplicate.status().reason(), "duplicate_attendance_version");
+  ASSERT_TRUE(work->InsertAttendanceVersion(SampleVersion(2, std::nullopt)).ok());
+  ASSERT_TRUE(work->Commit().ok());
+  EXPECT_EQ(*Begin()->CountAttendanceVersions(), 2);
+  // A version rolled back with its unit of work leaves nothing.
+  {
+    auto dropped = Begin();
+    ASSERT_TRUE(dropped->InsertAttendanceVersion(SampleVersion(3, std::nullopt)).ok());
+  }
+  EXPECT_EQ((*Begin()->LatestAttendance("RXA01", "A-1"))->version, 2);
+}
+
 TEST_P(StoreContractTest, CommittedWritesSurviveReopening) {
   auto work = Begin();
   AddTrust(*work, "KEEP");

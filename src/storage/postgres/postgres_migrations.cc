@@ -108,7 +108,30 @@ CREATE TABLE api_tokens (
 );
 )sql";
 
-constexpr std::array<const char*, 2> kMigrations = {kMigration1, kMigration2};
+// Attendances (#4): one row per version of (site_code, attendance_id); every version is kept.
+// No foreign key to sites: an unknown site code is accepted and marked unconfigured.
+// nhs_number holds verified numbers only; an unverified one stays inside the document. The
+// document is text, not jsonb: jsonb reorders members, and the stored bytes must be exactly
+// the canonical bytes that content_hash covers.
+constexpr const char* kMigration3 = R"sql(
+CREATE TABLE attendances (
+  id              bigserial PRIMARY KEY,
+  site_code       text NOT NULL,
+  attendance_id   text NOT NULL,
+  version         integer NOT NULL CHECK (version >= 1),
+  content_hash    text NOT NULL,
+  document        text NOT NULL,
+  arrival         timestamptz NOT NULL,
+  nhs_number      text,
+  received_at     timestamptz NOT NULL,
+  owner_org_id    bigint REFERENCES organisations (id),
+  site_configured boolean NOT NULL,
+  CONSTRAINT attendances_version_key UNIQUE (site_code, attendance_id, version)
+);
+CREATE INDEX attendances_nhs_number_idx ON attendances (nhs_number) WHERE nhs_number IS NOT NULL;
+)sql";
+
+constexpr std::array<const char*, 3> kMigrations = {kMigration1, kMigration2, kMigration3};
 
 }  // namespace
 

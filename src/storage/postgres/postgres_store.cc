@@ -198,6 +198,30 @@ constexpr PgStatement kOutboxStats = {
     "count(*) FILTER (WHERE delivered_at IS NOT NULL), " LIAISON_PG_UTC(
         "min(created_at) FILTER (WHERE delivered_at IS NULL)") " FROM outbox"};
 
+#define LIAISON_PG_ATTENDANCE_COLUMNS \
+  "id, site_code, attendance_id, version, content_hash, document, " LIAISON_PG_UTC(        \
+      "arrival") ", nhs_number, " LIAISON_PG_UTC("received_at") ", owner_org_id, " \
+                 "site_configured"
+// ON CONFLICT DO NOTHING for the reason the other inserts use it: a racing writer of the same
+// version is reported as a duplicate and the unit of work carries on.
+constexpr PgStatement kInsertAttendanceVersion = {
+    "insert_attendance_version",
+    "INSERT INTO attendances (site_code, attendance_id, version, content_hash, document, "
+    "arrival, nhs_number, received_at, owner_org_id, site_configured) "
+    "VALUES ($1, $2, $3, $4, $5, $6::timestamptz, $7, $8::timestamptz, $9, $10::boolean) "
+    "ON CONFLICT DO NOTHING RETURNING id"};
+constexpr PgStatement kLatestAttendance = {
+    "latest_attendance", "SELECT " LIAISON_PG_ATTENDANCE_COLUMNS
+                         " FROM attendances WHERE site_code = $1 AND attendance_id = $2 "
+                         "ORDER BY version DESC LIMIT 1"};
+constexpr PgStatement kListAttendanceVersions = {
+    "list_attendance_versions", "SELECT " LIAISON_PG_ATTENDANCE_COLUMNS
+                                " FROM attendances WHERE site_code = $1 AND attendance_id = $2 "
+                                "ORDER BY version"};
+constexpr PgStatement kCountAttendanceVersions = {"count_attendance_versions",
+                                                  "SELECT count(*) FROM attendances"};
+
+#undef LIAISON_PG_ATTENDANCE_COLUMNS
 #undef LIAISON_PG_UTC
 #undef LIAISON_PG_PERSON_COLUMNS
 #undef LIAISON_PG_USER_COLUMNS
@@ -358,6 +382,33 @@ Result<Notification> NotificationFromRow(const PgResult& rows, int row) {
   ASSIGN_OR_RETURN(notification.delivered_at, rows.OptionalTime(row, 7));
   notification.last_error = rows.Text(row, 8);
   return notification;
+}
+
+// Columns as in LIAISON_PG_ATTENDANCE_COLUMNS.
+Result<AttendanceVersion> AttendanceFromRow(const PgResult& rows, int row) {
+  AttendanceVersion version;
+  ASSIGN_OR_RETURN(std::int64_t id, rows.Int64(row, 0));
+  version.id = AttendanceRecordId(id);
+  version.site_code = rows.Text(row, 1);
+  version.attendance_id = rows.Text(row, 2);
+  ASSIGN_OR_RETURN(version.version, rows.Int64(row, 3));
+  version.content_hash = rows.Text(row, 4);
+  version.document = rows.Text(row, 5);
+  ASSIGN_OR_RETURN(version.arrival, rows.Time(row, 6));
+  if (!rows.IsNull(row, 7)) {
+    auto nhs_number = domain::NhsNumber::Parse(rows.Text(row, 7));
+    if (!nhs_number.ok()) return CorruptRow("NHS number");
+    version.verified_nhs_number = *std::move(nhs_number);
+  }
+  ASSIGN_OR_RETURN(version.received_at, rows.Time(row, 8));
+  if (!rows.IsNull(row, 9)) {
+    ASSIGN_OR_RETURN(std::int64_t owner, rows.Int64(row, 9));
+    version.owner = OrgId(owner);
+  }
+  std::string_view configured = rows.Text(row, 10);
+  if (configured != "t" && configured != "f") return CorruptRow("site status");
+  version.site_status = configured == "t" ? SiteStatus::kConfigured : SiteStatus::kUnconfigured;
+  return version;
 }
 
 template <typename T>
@@ -607,6 +658,44 @@ class PostgresUnitOfWork final : public UnitOfWork {
     if (rows.rows() == 0) return std::optional<Person>();
     ASSIGN_OR_RETURN(Person person, PersonFromRow(rows, 0));
     return std::optional<Person>(std::move(person));
+  }
+
+  Result<AttendanceRecordId> InsertAttendanceVersion(const AttendanceVersion& version) override {
+    ASSIGN_OR_RETURN(
+        PgResult rows,
+        Run(kInsertAttendanceVersion,
+            {Text(version.site_code), Text(version.attendance_id), Int(version.version),
+             Text(version.content_hash), Text(version.document), Time(version.arrival),
+             version.verified_nhs_number ? Text(version.verified_nhs_number->digits())
+                                         : std::nullopt,
+             Time(version.received_at), version.owner ? Int(version.owner->value()) : std::nullopt,
+             Text(version.site_status == SiteStatus::kConfigured ? "true" : "false")}));
+    if (rows.rows() == 0) {
+      return AlreadyExists("duplicate_attendance_version",
+                           "this version of the attendance is already stored", "/attendance_id");
+    }
+    ASSIGN_OR_RETURN(std::int64_t id, rows.Int64(0, 0));
+    return AttendanceRecordId(id);
+  }
+
+  Result<std::optional<AttendanceVersion>> LatestAttendance(
+      std::string_view site_code, std::string_view attendance_id) override {
+    ASSIGN_OR_RETURN(PgResult rows, Run(kLatestAttendance, {Text(site_code), Text(attendance_id)}));
+    if (rows.rows() == 0) return std::optional<AttendanceVersion>();
+    ASSIGN_OR_RETURN(AttendanceVersion version, AttendanceFromRow(rows, 0));
+    return std::optional<AttendanceVersion>(std::move(version));
+  }
+
+  Result<std::vector<AttendanceVersion>> ListAttendanceVersions(
+      std::string_view site_code, std::string_view attendance_id) override {
+    ASSIGN_OR_RETURN(PgResult rows,
+                     Run(kListAttendanceVersions, {Text(site_code), Text(attendance_id)}));
+    return AllRows(rows, &AttendanceFromRow);
+  }
+
+  Result<std::int64_t> CountAttendanceVersions() override {
+    ASSIGN_OR_RETURN(PgResult rows, Run(kCountAttendanceVersions, {}));
+    return rows.Int64(0, 0);
   }
 
   Result<AuditHead> LockAuditHead() override {

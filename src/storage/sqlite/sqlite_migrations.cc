@@ -91,7 +91,28 @@ CREATE TABLE api_tokens (
 );
 )sql";
 
-constexpr std::string_view kMigrations[] = {kMigration1, kMigration2};
+// Attendances (#4): one row per version of (site_code, attendance_id); every version is kept.
+// No foreign key to sites: an unknown site code is accepted and marked unconfigured.
+// nhs_number holds verified numbers only; an unverified one stays inside the document.
+constexpr std::string_view kMigration3 = R"sql(
+CREATE TABLE attendances (
+  id INTEGER PRIMARY KEY,
+  site_code TEXT NOT NULL,
+  attendance_id TEXT NOT NULL,
+  version INTEGER NOT NULL CHECK (version >= 1),
+  content_hash TEXT NOT NULL,
+  document TEXT NOT NULL,
+  arrival TEXT NOT NULL,
+  nhs_number TEXT,
+  received_at TEXT NOT NULL,
+  owner_org_id INTEGER REFERENCES organisations(id),
+  site_configured INTEGER NOT NULL CHECK (site_configured IN (0, 1)),
+  UNIQUE (site_code, attendance_id, version)
+);
+CREATE INDEX attendances_nhs_number ON attendances(nhs_number) WHERE nhs_number IS NOT NULL;
+)sql";
+
+constexpr std::string_view kMigrations[] = {kMigration1, kMigration2, kMigration3};
 
 }  // namespace
 

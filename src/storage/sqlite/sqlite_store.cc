@@ -210,6 +210,31 @@ Result<domain::ApiToken> ReadToken(const Statement& row) {
   return token;
 }
 
+constexpr const char* kAttendanceColumns =
+    "id, site_code, attendance_id, version, content_hash, document, arrival, nhs_number, "
+    "received_at, owner_org_id, site_configured";
+
+// Columns as in kAttendanceColumns.
+Result<AttendanceVersion> ReadAttendance(const Statement& row) {
+  AttendanceVersion version;
+  version.id = AttendanceRecordId(row.Int(0));
+  version.site_code = row.Text(1);
+  version.attendance_id = row.Text(2);
+  version.version = row.Int(3);
+  version.content_hash = row.Text(4);
+  version.document = row.Text(5);
+  ASSIGN_OR_RETURN(version.arrival, ReadTimestamp(row, 6));
+  if (!row.IsNull(7)) {
+    Result<domain::NhsNumber> nhs = domain::NhsNumber::Parse(row.Text(7));
+    if (!nhs.ok()) return DataLoss("corrupt_attendance", "a stored NHS number is invalid");
+    version.verified_nhs_number = *nhs;
+  }
+  ASSIGN_OR_RETURN(version.received_at, ReadTimestamp(row, 8));
+  if (!row.IsNull(9)) version.owner = domain::OrgId(row.Int(9));
+  version.site_status = row.Int(10) != 0 ? SiteStatus::kConfigured : SiteStatus::kUnconfigured;
+  return version;
+}
+
 constexpr const char* kPersonColumns =
     "id, nhs_number, given_name, family_name, birth_date, sex, postcode";
 
@@ -521,6 +546,71 @@ class SqliteUnitOfWork final : public UnitOfWork {
     if (!found) return std::optional<domain::Person>();
     ASSIGN_OR_RETURN(domain::Person person, ReadPerson(*stmt));
     return std::optional<domain::Person>(std::move(person));
+  }
+
+  Result<AttendanceRecordId> InsertAttendanceVersion(const AttendanceVersion& version) override {
+    ASSIGN_OR_RETURN(auto stmt,
+                     Prepare("INSERT INTO attendances(site_code, attendance_id, version, "
+                             "content_hash, document, arrival, nhs_number, received_at, "
+                             "owner_org_id, site_configured) "
+                             "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) "
+                             "ON CONFLICT DO NOTHING RETURNING id"));
+    stmt->Bind(version.site_code)
+        .Bind(version.attendance_id)
+        .Bind(version.version)
+        .Bind(version.content_hash)
+        .Bind(version.document)
+        .Bind(FormatTimestamp(version.arrival))
+        .BindOptional(version.verified_nhs_number
+                          ? std::optional<std::string>(version.verified_nhs_number->digits())
+                          : std::nullopt)
+        .Bind(FormatTimestamp(version.received_at))
+        .BindOptional(version.owner
+                          ? std::optional<std::string>(std::to_string(version.owner->value()))
+                          : std::nullopt)
+        .Bind(std::int64_t{version.site_status == SiteStatus::kConfigured ? 1 : 0});
+    ASSIGN_OR_RETURN(bool inserted, stmt->Step());
+    if (!inserted) {
+      return AlreadyExists("duplicate_attendance_version",
+                           "this version of the attendance is already stored", "/attendance_id");
+    }
+    AttendanceRecordId id(stmt->Int(0));
+    RETURN_IF_ERROR(stmt->Run());
+    return id;
+  }
+
+  Result<std::optional<AttendanceVersion>> LatestAttendance(
+      std::string_view site_code, std::string_view attendance_id) override {
+    ASSIGN_OR_RETURN(auto stmt, Prepare(std::string("SELECT ") + kAttendanceColumns +
+                                        " FROM attendances WHERE site_code = ?1 AND "
+                                        "attendance_id = ?2 ORDER BY version DESC LIMIT 1"));
+    stmt->Bind(site_code).Bind(attendance_id);
+    ASSIGN_OR_RETURN(bool found, stmt->Step());
+    if (!found) return std::optional<AttendanceVersion>();
+    ASSIGN_OR_RETURN(AttendanceVersion version, ReadAttendance(*stmt));
+    return std::optional<AttendanceVersion>(std::move(version));
+  }
+
+  Result<std::vector<AttendanceVersion>> ListAttendanceVersions(
+      std::string_view site_code, std::string_view attendance_id) override {
+    ASSIGN_OR_RETURN(auto stmt, Prepare(std::string("SELECT ") + kAttendanceColumns +
+                                        " FROM attendances WHERE site_code = ?1 AND "
+                                        "attendance_id = ?2 ORDER BY version"));
+    stmt->Bind(site_code).Bind(attendance_id);
+    std::vector<AttendanceVersion> versions;
+    while (true) {
+      ASSIGN_OR_RETURN(bool row, stmt->Step());
+      if (!row) return versions;
+      ASSIGN_OR_RETURN(AttendanceVersion version, ReadAttendance(*stmt));
+      versions.push_back(std::move(version));
+    }
+  }
+
+  Result<std::int64_t> CountAttendanceVersions() override {
+    ASSIGN_OR_RETURN(auto stmt, Prepare("SELECT count(*) FROM attendances"));
+    ASSIGN_OR_RETURN(bool row, stmt->Step());
+    if (!row) return std::int64_t{0};
+    return stmt->Int(0);
   }
 
   Result<AuditHead> LockAuditHead() override {
