@@ -15,7 +15,7 @@ packages=(
   clang-format libkainjow-mustache-dev sqlite3 curl
 )
 if (( want_test )); then
-  packages+=(postgresql-15 postgresql-client-15 chromium nodejs npm)
+  packages+=(postgresql-15 postgresql-client-15 chromium nodejs npm openssl)
 fi
 
 missing=()

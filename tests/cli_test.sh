@@ -82,6 +82,42 @@ check "serve stops cleanly on SIGTERM" 0 $?
 server_pid=""
 if grep -qE '999[0-9]{7}' "$work/serve.err"; then check "no NHS number in the log" none found; fi
 
+# HTTPS only, with a throwaway self-signed certificate.
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 -subj /CN=localhost \
+  -keyout "$work/tls.key" -out "$work/tls.crt" >/dev/null 2>&1
+check "test certificate made" 0 $?
+serve_tls=("$bin" serve --db "$db" "${anchor[@]}" --listen 127.0.0.1:0 --web-root "$(dirname "$0")/../web")
+"${serve_tls[@]}" --tls-cert "$work/tls.crt" >/dev/null 2>"$work/err"
+check "--tls-cert without --tls-key is a usage error" 2 $?
+check "the TLS usage error is one line" 1 "$(wc -l <"$work/err")"
+"${serve_tls[@]}" --tls-cert "$work/missing.crt" --tls-key "$work/tls.key" >"$work/serve.out" 2>"$work/err"
+check "an unreadable certificate exits 1" 1 $?
+check "the certificate error is one line" 1 "$(wc -l <"$work/err")"
+check "nothing listens after a certificate error" 0 "$(wc -c <"$work/serve.out")"
+"${serve_tls[@]}" --tls-cert "$work/tls.key" --tls-key "$work/tls.key" >/dev/null 2>"$work/err"
+check "a key given as the certificate exits 1" 1 $?
+"${serve_tls[@]}" --tls-cert "$work/tls.crt" --tls-key "$work/tls.key" >"$work/serve.out" 2>"$work/serve.err" &
+server_pid=$!
+for _ in $(seq 1 100); do [[ -s "$work/serve.out" ]] && break; sleep 0.1; done
+first=$(head -1 "$work/serve.out")
+[[ "$first" =~ ^listening\ on\ https://127\.0\.0\.1:[0-9]+$ ]]
+check "serve with TLS prints an https address" 0 $?
+port=${first##*:}
+check "healthz answers over TLS" 200 "$(curl -sk -o /dev/null -w '%{http_code}' "https://127.0.0.1:$port/healthz")"
+curl -sk -D - -o /dev/null "https://127.0.0.1:$port/healthz" | grep -qi '^strict-transport-security: max-age='
+check "HSTS over TLS" 0 $?
+check "plain HTTP on the TLS port gets no HTTP answer" 000 \
+  "$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 "http://127.0.0.1:$port/healthz")"
+cookie=$(curl -sk -D - -o /dev/null -H 'Content-Type: application/json' \
+  -d '{"username":"demo.admin","password":"admin-demo-2026"}' "https://127.0.0.1:$port/api/session" |
+  grep -i '^set-cookie: liaison_session=')
+[[ "$cookie" == *"; Secure"* && "$cookie" == *"HttpOnly"* ]]
+check "the session cookie is Secure over TLS" 0 $?
+kill -TERM "$server_pid"
+wait "$server_pid"
+check "TLS serve stops cleanly on SIGTERM" 0 $?
+server_pid=""
+
 # Importing attendances: generator output goes into the database as it is; importing it again
 # accepts every row but stores nothing new, which the stderr note shows.
 "$bin" generate --seed 7 --attendances 200 --format ndjson --out "$work/feed.ndjson" >/dev/null

@@ -3,6 +3,9 @@
 #include <array>
 #include <random>
 
+#include "app/attendance_intake.h"
+#include "synth/generator.h"
+
 namespace liaison::app {
 namespace {
 
@@ -238,6 +241,77 @@ Result<DemoSummary> LoadDemoData(storage::Store& store, const AuditLog& audit,
     ++summary.users;
   }
   RETURN_IF_ERROR(work.Commit());
+  return summary;
+}
+
+namespace {
+
+// Feeds generated attendances into intake batches of kImportBatchSize. Not thread-safe.
+class DemoAttendanceSink final : public synth::AttendanceSink {
+ public:
+  DemoAttendanceSink(AttendanceIntake& intake, DemoAttendanceSummary& summary)
+      : intake_(intake), summary_(summary) {}
+
+  Status OnAttendance(const domain::Attendance& generated, const synth::TruthRow&) override {
+    if (!batch_) {
+      ASSIGN_OR_RETURN(batch_, intake_.Begin({"system:demo", "demo data"}, "RDEMO"));
+    }
+    domain::Attendance attendance = generated;
+    attendance.site = DemoSiteFor(attendance.site);
+    ASSIGN_OR_RETURN(IntakeResult result, batch_->Add(attendance));
+    ++summary_.generated;
+    switch (result.status) {
+      case IntakeStatus::kCreated:
+        ++summary_.created;
+        break;
+      case IntakeStatus::kUpdated:
+        ++summary_.updated;
+        break;
+      case IntakeStatus::kUnchanged:
+        ++summary_.unchanged;
+        break;
+      case IntakeStatus::kRejected:
+        ++summary_.rejected;
+        break;
+    }
+    if (++in_batch_ == kImportBatchSize) return Flush();
+    return Status::Ok();
+  }
+
+  Status Flush() {
+    if (!batch_) return Status::Ok();
+    Status committed = batch_->Commit();
+    batch_.reset();
+    in_batch_ = 0;
+    return committed;
+  }
+
+ private:
+  static std::string DemoSiteFor(const std::string& generated_site) {
+    if (generated_site == "RSY02") return kSites[1].code;
+    if (generated_site == "RSY03") return kSites[2].code;
+    return kSites[0].code;
+  }
+
+  AttendanceIntake& intake_;
+  DemoAttendanceSummary& summary_;
+  std::unique_ptr<AttendanceBatch> batch_;
+  int in_batch_ = 0;
+};
+
+}  // namespace
+
+Result<DemoAttendanceSummary> LoadDemoAttendances(storage::Store& store, const AuditLog& audit,
+                                                  const Clock& clock, std::int64_t count) {
+  DemoAttendanceSummary summary;
+  if (count <= 0) return summary;
+  synth::GeneratorOptions options;
+  options.seed = 20261120;
+  options.attendances = count;
+  AttendanceIntake intake(store, audit, clock);
+  DemoAttendanceSink sink(intake, summary);
+  RETURN_IF_ERROR(synth::GenerateAttendances(options, sink));
+  RETURN_IF_ERROR(sink.Flush());
   return summary;
 }
 

@@ -42,6 +42,21 @@ Result<DemoSummary> LoadDemoData(storage::Store& store, const AuditLog& audit);
 Result<DemoSummary> LoadDemoData(storage::Store& store, const AuditLog& audit,
                                  const DemoOptions& options);
 
+struct DemoAttendanceSummary {
+  std::int64_t generated = 0;
+  std::int64_t created = 0;
+  std::int64_t updated = 0;
+  std::int64_t unchanged = 0;
+  std::int64_t rejected = 0;
+};
+
+// Loads `count` attendances for the demo trust from the synthetic generator (fixed seed,
+// the 365 days up to 2026-11-20) through the real intake, so a second load changes nothing.
+// The generator's three sites are mapped onto the demo trust's three.
+// REQUIRES: LoadDemoData has run.
+Result<DemoAttendanceSummary> LoadDemoAttendances(storage::Store& store, const AuditLog& audit,
+                                                  const Clock& clock, std::int64_t count);
+
 // The i-th synthetic NHS number in the 999 range (skipping numbers with no valid check digit).
 std::string SyntheticNhsNumber(int index);
 

@@ -14,6 +14,8 @@ struct ServeOptions {
   std::string listen = "127.0.0.1:8080";
   std::string web_root = "web";
   std::string outbox_dir;
+  std::string tls_cert;
+  std::string tls_key;
   int threads = 2;
 };
 
@@ -21,6 +23,11 @@ int Serve(const DatabaseOptions& db, const ServeOptions& options) {
   Result<std::pair<std::string, std::uint16_t>> address = http::ParseListenAddress(options.listen);
   if (!address.ok()) {
     std::cerr << "error: " << address.status().message() << " (--listen)\n";
+    return kExitUsage;
+  }
+  if (options.tls_cert.empty() != options.tls_key.empty()) {
+    std::cerr << "error: --tls-cert and --tls-key go together: give both or neither ("
+              << (options.tls_cert.empty() ? "--tls-cert" : "--tls-key") << ")\n";
     return kExitUsage;
   }
   Result<std::unique_ptr<Context>> context = Connect(db, SchemaPolicy::kRequireCurrent);
@@ -32,6 +39,11 @@ int Serve(const DatabaseOptions& db, const ServeOptions& options) {
   server_options.host = address->first;
   server_options.port = address->second;
   server_options.threads = std::max(1, options.threads);
+  // The server marks requests that came over TLS, and the API then sets Secure cookies and
+  // HSTS; ApiOptions::transport stays for TLS ended at a proxy in front.
+  if (!options.tls_cert.empty()) {
+    server_options.tls = http::TlsOptions{options.tls_cert, options.tls_key};
+  }
   http::Server server(server_options, {[&api](const http::Request& r) { return api.Handle(r); },
                                        [&api](const http::Request& r) { return api.RouteFor(r); }});
   Result<std::string> where = server.Listen();
@@ -43,7 +55,8 @@ int Serve(const DatabaseOptions& db, const ServeOptions& options) {
   app::OutboxWorker worker(*c.store, *deliverer, c.clock, {});
   worker.Start();
 
-  std::cout << "listening on http://" << *where << std::endl;
+  std::cout << "listening on " << (server_options.tls ? "https://" : "http://") << *where
+            << std::endl;
   server.Run();
   worker.Stop();
   spdlog::info("stopped");
@@ -61,6 +74,9 @@ void AddServeCommand(CLI::App& root, int& exit_code) {
   serve->add_option("--web-root", options->web_root, "folder with templates/ and assets");
   serve->add_option("--outbox-dir", options->outbox_dir, "where notifications are spooled");
   serve->add_option("--threads", options->threads, "network threads");
+  serve->add_option("--tls-cert", options->tls_cert,
+                    "PEM certificate chain: serve HTTPS only (needs --tls-key)");
+  serve->add_option("--tls-key", options->tls_key, "PEM private key, unencrypted");
   serve->add_flag("--relaxed-durability", db->relaxed_durability,
                   "SQLite synchronous=NORMAL: survives a crash, not a power loss");
   serve->callback([db, options, &exit_code] { exit_code = Serve(*db, *options); });

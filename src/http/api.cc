@@ -89,6 +89,12 @@ std::string SessionCookie(std::string_view value, Transport transport,
          (transport == Transport::kTls ? "; Secure" : "");
 }
 
+// TLS on our own listener (the server marks the request) or ended at a proxy in front
+// (configured): either way the browser reached us over HTTPS.
+Transport TransportOf(const Request& request, const ApiOptions& options) {
+  return request.transport == Transport::kTls ? Transport::kTls : options.transport;
+}
+
 // Percent-decoding for application/x-www-form-urlencoded ('+' is a space).
 std::string FormDecode(std::string_view text) {
   std::string out;
@@ -291,8 +297,8 @@ void Api::AddRoutes() {
           Response response{303, "text/html; charset=utf-8", "", {}};
           response.headers.emplace_back("Location", "/");
           response.headers.emplace_back(
-              "Set-Cookie",
-              SessionCookie(signed_in->session_id, o.transport, o.sessions.absolute_timeout));
+              "Set-Cookie", SessionCookie(signed_in->session_id, TransportOf(request, o),
+                                          o.sessions.absolute_timeout));
           return response;
         }
         const Status& status = signed_in.status();
@@ -333,8 +339,8 @@ void Api::AddRoutes() {
                 }
                 Response response = JsonResponse(200, EncodeSignIn(*signed_in));
                 response.headers.emplace_back(
-                    "Set-Cookie",
-                    SessionCookie(signed_in->session_id, o.transport, o.sessions.absolute_timeout));
+                    "Set-Cookie", SessionCookie(signed_in->session_id, TransportOf(request, o),
+                                                o.sessions.absolute_timeout));
                 return response;
               });
   router_.Add("GET", "/assets/nhsuk-frontend/{*}", Access::kPublic,
@@ -358,7 +364,8 @@ void Api::AddRoutes() {
                 if (!ended.ok()) return ProblemResponse(ended, request.request_id);
                 Response response = NoContent();
                 response.headers.emplace_back(
-                    "Set-Cookie", SessionCookie("", o.transport, std::chrono::seconds(0)));
+                    "Set-Cookie",
+                    SessionCookie("", TransportOf(request, o), std::chrono::seconds(0)));
                 return response;
               });
 
@@ -567,7 +574,7 @@ Response Api::Handle(const Request& request) const {
                                "Something went wrong. Quote the request id to your IT service.",
                                request.request_id);
   }
-  AddStandardHeaders(response, request.request_id, options_.transport);
+  AddStandardHeaders(response, request.request_id, TransportOf(request, options_));
   return response;
 }
 

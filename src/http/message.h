@@ -9,6 +9,8 @@
 
 namespace liaison::http {
 
+enum class Transport { kPlain, kTls };
+
 struct Request {
   std::string method;  // "GET", "POST", ...
   std::string path;    // decoded path without the query, e.g. "/api/people/3"
@@ -17,6 +19,9 @@ struct Request {
   std::string body;
   std::string request_id;
   std::string remote_address;  // the peer's IP address, for rate limits; "" when unknown
+  // kTls when this request came over the server's own TLS listener. (TLS ended at a proxy in
+  // front is ApiOptions::transport's business: the server cannot see it.)
+  Transport transport = Transport::kPlain;
 
   // The header's value, or "" when absent. `name` in lower case.
   const std::string& Header(const std::string& name) const;
@@ -31,8 +36,6 @@ struct Response {
 
 Response JsonResponse(int status, std::string body);
 Response HtmlResponse(int status, std::string body);
-
-enum class Transport { kPlain, kTls };
 
 // Adds the headers every response carries: request id, content-type sniffing off, no
 // referrer, a strict Content-Security-Policy, no framing, and no caching of API answers; and

@@ -1,19 +1,26 @@
 // The HTTP/1.1 server on Boost.Beast: keep-alive, limits on header size, body size and time,
-// request ids, an access log without patient identifiers, and graceful shutdown on SIGTERM or
-// SIGINT (stop accepting, finish requests in flight, then return). All Beast code is in
-// server.cc.
+// request ids, an access log without patient identifiers, graceful shutdown on SIGTERM or
+// SIGINT (stop accepting, finish requests in flight, then return), and optionally HTTPS only
+// (TLS 1.2 or 1.3 through Asio and OpenSSL). All Beast and Asio-ssl code is in server.cc.
 #pragma once
 
 #include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "common/status.h"
 #include "http/message.h"
 
 namespace liaison::http {
+
+// PEM files for HTTPS. Read once, by Listen().
+struct TlsOptions {
+  std::string certificate_chain_file;  // the server's certificate first, then intermediates
+  std::string private_key_file;        // unencrypted: a server cannot type a passphrase
+};
 
 struct ServerOptions {
   std::string host = "127.0.0.1";  // an IP address, "[::1]" or "localhost"
@@ -28,6 +35,12 @@ struct ServerOptions {
   std::chrono::seconds read_timeout{30};  // to receive one whole request
   std::chrono::seconds idle_timeout{60};  // between keep-alive requests
   std::chrono::seconds shutdown_grace{10};
+  // When set, the port speaks only TLS (1.2 minimum, 1.3 preferred) and requests are marked
+  // Transport::kTls; a client that does not complete a handshake is closed without a reply.
+  std::optional<TlsOptions> tls;
+  std::chrono::seconds handshake_timeout{10};
+  // For the close_notify exchange: a peer that never answers must not hold the connection.
+  std::chrono::milliseconds tls_shutdown_timeout{2000};
 };
 
 struct ServerHandlers {
@@ -45,7 +58,8 @@ class Server {
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;
 
-  // Binds and listens. Returns where: "127.0.0.1:43817" or "[::1]:43817".
+  // Loads the TLS certificate and key when configured (so a bad file fails before the port
+  // opens), then binds and listens. Returns where: "127.0.0.1:43817" or "[::1]:43817".
   Result<std::string> Listen();
   // Serves until Shutdown() or SIGTERM/SIGINT, then drains in-flight requests.
   void Run();
