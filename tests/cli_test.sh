@@ -96,6 +96,8 @@ check "the certificate error is one line" 1 "$(wc -l <"$work/err")"
 check "nothing listens after a certificate error" 0 "$(wc -c <"$work/serve.out")"
 "${serve_tls[@]}" --tls-cert "$work/tls.key" --tls-key "$work/tls.key" >/dev/null 2>"$work/err"
 check "a key given as the certificate exits 1" 1 $?
+# Truncate here: the background child's redirection may run after the wait loop first looks.
+: >"$work/serve.out"
 "${serve_tls[@]}" --tls-cert "$work/tls.crt" --tls-key "$work/tls.key" >"$work/serve.out" 2>"$work/serve.err" &
 server_pid=$!
 for _ in $(seq 1 100); do [[ -s "$work/serve.out" ]] && break; sleep 0.1; done
@@ -118,6 +120,22 @@ wait "$server_pid"
 check "TLS serve stops cleanly on SIGTERM" 0 $?
 server_pid=""
 
+# Behind a TLS-terminating proxy the cookie must still be Secure.
+: >"$work/serve.out"
+"$bin" serve --db "$db" "${anchor[@]}" --listen 127.0.0.1:0 --web-root "$(dirname "$0")/../web" \
+  --behind-tls-proxy >"$work/serve.out" 2>"$work/serve.err" &
+server_pid=$!
+for _ in $(seq 1 100); do [[ -s "$work/serve.out" ]] && break; sleep 0.1; done
+port=$(head -1 "$work/serve.out"); port=${port##*:}
+cookie=$(curl -s -D - -o /dev/null -H 'Content-Type: application/json' \
+  -d '{"username":"demo.admin","password":"admin-demo-2026"}' "http://127.0.0.1:$port/api/session" |
+  grep -i '^set-cookie: liaison_session=')
+[[ "$cookie" == *"; Secure"* ]]
+check "the session cookie is Secure behind a TLS proxy" 0 $?
+kill -TERM "$server_pid"
+wait "$server_pid"
+server_pid=""
+
 # Importing attendances: generator output goes into the database as it is; importing it again
 # accepts every row but stores nothing new, which the stderr note shows.
 "$bin" generate --seed 7 --attendances 200 --format ndjson --out "$work/feed.ndjson" >/dev/null
@@ -131,13 +149,13 @@ check "import notes what it stored" "import: created 200, updated 0, unchanged 0
   "$(grep '^import:' "$work/import.err")"
 grep -q "^line 1: /site: unknown_site$" "$work/import.err"
 check "an unconfigured site is a warning" 0 $?
-check "200 attendances stored" 200 "$(query 'SELECT count(*) FROM attendances')"
+check "200 attendances stored" 200 "$(query "SELECT count(*) FROM attendances WHERE site_code LIKE 'RSY%'")"
 "$bin" import attendances "$work/feed.ndjson" --db "$db" "${anchor[@]}" >"$work/import.out" 2>"$work/import.err"
 check "re-import exits 0" 0 $?
 check "re-import accepts the same rows" "$first_summary" "$(cat "$work/import.out")"
 check "re-import stores nothing new" "import: created 0, updated 0, unchanged 200" \
   "$(grep '^import:' "$work/import.err")"
-check "still 200 attendances stored" 200 "$(query 'SELECT count(*) FROM attendances')"
+check "still 200 attendances stored" 200 "$(query "SELECT count(*) FROM attendances WHERE site_code LIKE 'RSY%'")"
 head -5 "$work/feed.ndjson" >"$work/bad.ndjson"
 echo '{"attendance_id":"X-1","site":"RSY01","arrival":"not a time","patient":{}}' >>"$work/bad.ndjson"
 "$bin" import attendances "$work/bad.ndjson" --db "$db" "${anchor[@]}" >"$work/import.out" 2>"$work/import.err"

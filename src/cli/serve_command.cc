@@ -16,6 +16,7 @@ struct ServeOptions {
   std::string outbox_dir;
   std::string tls_cert;
   std::string tls_key;
+  bool behind_tls_proxy = false;
   int threads = 2;
 };
 
@@ -34,7 +35,12 @@ int Serve(const DatabaseOptions& db, const ServeOptions& options) {
   if (!context.ok()) return Fail(context.status());
   Context& c = **context;
 
-  http::Api api(*c.store, *c.audit, c.clock, {options.web_root, "0.1.0"});
+  http::ApiOptions api_options;
+  api_options.web_root = options.web_root;
+  // Clients reach us over HTTPS at a proxy that speaks plain HTTP to us: cookies must still be
+  // Secure and responses carry HSTS.
+  if (options.behind_tls_proxy) api_options.transport = http::Transport::kTls;
+  http::Api api(*c.store, *c.audit, c.clock, api_options);
   http::ServerOptions server_options;
   server_options.host = address->first;
   server_options.port = address->second;
@@ -77,6 +83,8 @@ void AddServeCommand(CLI::App& root, int& exit_code) {
   serve->add_option("--tls-cert", options->tls_cert,
                     "PEM certificate chain: serve HTTPS only (needs --tls-key)");
   serve->add_option("--tls-key", options->tls_key, "PEM private key, unencrypted");
+  serve->add_flag("--behind-tls-proxy", options->behind_tls_proxy,
+                  "clients connect over HTTPS to a proxy in front: Secure cookies and HSTS");
   serve->add_flag("--relaxed-durability", db->relaxed_durability,
                   "SQLite synchronous=NORMAL: survives a crash, not a power loss");
   serve->callback([db, options, &exit_code] { exit_code = Serve(*db, *options); });
