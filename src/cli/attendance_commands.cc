@@ -103,39 +103,38 @@ class ReportingVisitor final : public ingest::FeedVisitor {
   }
 };
 
-struct ValidateOptions {
-  std::string file;
-  std::string format;
-};
-
-int ValidateAttendances(const ValidateOptions& options) {
-  Result<ingest::FeedFormat> format = options.format.empty()
-                                          ? ingest::FeedFormatFromPath(options.file)
-                                          : ingest::FeedFormatFromName(options.format);
-  if (!format.ok()) {
-    std::cerr << "error: " << format.status().message() << "\n";
-    return kExitUsage;
-  }
-  std::ifstream file;
-  std::istream* in = &std::cin;
-  if (options.file != "-") {
-    file.open(options.file, std::ios::binary);
-    if (!file) return Fail(NotFound("file_not_found", "cannot open the feed file"));
-    in = &file;
-  }
-  ReportingVisitor visitor;
-  Result<ingest::FeedSummary> summary = ingest::ReadFeed(*in, *format, visitor);
-  if (!summary.ok()) return Fail(summary.status());
-  std::cout << ingest::FormatSummary(*summary) << "\n";
-  return summary->rejected > 0 ? kExitSomeRejected : 0;
-}
-
 // Opens the feed file, or stdin for "-". Fails with the contract's "could not run" status.
 Result<std::istream*> OpenFeed(const std::string& path, std::ifstream& file) {
   if (path == "-") return &std::cin;
   file.open(path, std::ios::binary);
   if (!file) return NotFound("file_not_found", "cannot open the feed file");
   return static_cast<std::istream*>(&file);
+}
+
+// The feed's format from --format, else from the file's extension.
+Result<ingest::FeedFormat> FeedFormatFor(const std::string& path, const std::string& format) {
+  return format.empty() ? ingest::FeedFormatFromPath(path) : ingest::FeedFormatFromName(format);
+}
+
+struct ValidateOptions {
+  std::string file;
+  std::string format;
+};
+
+int ValidateAttendances(const ValidateOptions& options) {
+  Result<ingest::FeedFormat> format = FeedFormatFor(options.file, options.format);
+  if (!format.ok()) {
+    std::cerr << "error: " << format.status().message() << "\n";
+    return kExitUsage;
+  }
+  std::ifstream file;
+  Result<std::istream*> in = OpenFeed(options.file, file);
+  if (!in.ok()) return Fail(in.status());
+  ReportingVisitor visitor;
+  Result<ingest::FeedSummary> summary = ingest::ReadFeed(**in, *format, visitor);
+  if (!summary.ok()) return Fail(summary.status());
+  std::cout << ingest::FormatSummary(*summary) << "\n";
+  return summary->rejected > 0 ? kExitSomeRejected : 0;
 }
 
 struct ImportOptions {
@@ -238,9 +237,7 @@ class ImportingVisitor final : public ingest::FeedVisitor {
 };
 
 int ImportAttendances(const ImportOptions& options) {
-  Result<ingest::FeedFormat> format = options.format.empty()
-                                          ? ingest::FeedFormatFromPath(options.file)
-                                          : ingest::FeedFormatFromName(options.format);
+  Result<ingest::FeedFormat> format = FeedFormatFor(options.file, options.format);
   if (!format.ok()) {
     std::cerr << "error: " << format.status().message() << "\n";
     return kExitUsage;

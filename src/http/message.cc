@@ -19,7 +19,10 @@ Response HtmlResponse(int status, std::string body) {
 void AddStandardHeaders(Response& response, const std::string& request_id, Transport transport) {
   response.headers.emplace_back("X-Request-Id", request_id);
   response.headers.emplace_back("X-Content-Type-Options", "nosniff");
-  response.headers.emplace_back("Referrer-Policy", "no-referrer");
+  // same-origin rather than no-referrer: browsers send "Origin: null" on form posts under
+  // no-referrer, which would make the sign-in form's Origin check refuse every real sign-in.
+  // Nothing is sent to other sites either way.
+  response.headers.emplace_back("Referrer-Policy", "same-origin");
   response.headers.emplace_back("X-Frame-Options", "DENY");
   response.headers.emplace_back(
       "Content-Security-Policy",

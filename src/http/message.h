@@ -38,9 +38,9 @@ Response JsonResponse(int status, std::string body);
 Response HtmlResponse(int status, std::string body);
 
 // Adds the headers every response carries: request id, content-type sniffing off, no
-// referrer, a strict Content-Security-Policy, no framing, and no caching of API answers; and
-// Strict-Transport-Security when served over TLS (never over plain HTTP, where it means
-// nothing and would break a deployment that terminates TLS elsewhere).
+// referrer to other sites, a strict Content-Security-Policy, no framing, and no caching of API
+// answers; and Strict-Transport-Security when served over TLS (never over plain HTTP, where it
+// means nothing and would break a deployment that terminates TLS elsewhere).
 void AddStandardHeaders(Response& response, const std::string& request_id,
                         Transport transport = Transport::kPlain);
 

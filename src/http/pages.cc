@@ -18,11 +18,25 @@ Result<std::string> PageRenderer::Template(const std::string& name) const {
   return cache_.emplace(name, text.str()).first->second;
 }
 
+Result<std::string> PageRenderer::Render(const std::string& name, const std::string& title,
+                                         const std::string& version,
+                                         kainjow::mustache::data data) const {
+  ASSIGN_OR_RETURN(std::string text, Template(name));
+  ASSIGN_OR_RETURN(std::string page_start, Template("partials/page_start.html"));
+  ASSIGN_OR_RETURN(std::string page_end, Template("partials/page_end.html"));
+  kainjow::mustache::mustache page(text);
+  if (!page.is_valid()) return Internal("template_invalid", name + ": " + page.error_message());
+  // Every page shares the NHS.UK frame (head, header, footer) through these two partials.
+  data.set("page_start", kainjow::mustache::partial([page_start] { return page_start; }));
+  data.set("page_end", kainjow::mustache::partial([page_end] { return page_end; }));
+  data.set("title", title);
+  data.set("version", version);
+  data.set("asset_base", "/assets");
+  return page.render(data);
+}
+
 Result<std::string> PageRenderer::Home(const std::vector<app::ComponentHealth>& health,
                                        const std::string& version) const {
-  ASSIGN_OR_RETURN(std::string text, Template("home.html"));
-  kainjow::mustache::mustache page(text);
-  if (!page.is_valid()) return Internal("template_invalid", "home.html: " + page.error_message());
   kainjow::mustache::list components;
   for (const app::ComponentHealth& component : health) {
     kainjow::mustache::object row{{"name", component.name},
@@ -32,29 +46,25 @@ Result<std::string> PageRenderer::Home(const std::vector<app::ComponentHealth>& 
     components.push_back(row);
   }
   kainjow::mustache::data data;
-  data.set("version", version);
-  data.set("asset_base", "/assets");
   data.set("components", components);
   data.set("all_ok", app::AllHealthy(health) ? kainjow::mustache::data(true)
                                              : kainjow::mustache::data(false));
-  return page.render(data);
+  return Render("home.html",
+                "Liaison – safeguarding children across the hospital and local authorities",
+                version, std::move(data));
 }
 
 Result<std::string> PageRenderer::Login(const std::string& error, const std::string& username,
                                         const std::string& version) const {
-  ASSIGN_OR_RETURN(std::string text, Template("login.html"));
-  kainjow::mustache::mustache page(text);
-  if (!page.is_valid()) return Internal("template_invalid", "login.html: " + page.error_message());
   kainjow::mustache::data data;
-  data.set("version", version);
-  data.set("asset_base", "/assets");
   data.set("username", username);
   if (error.empty()) {
     data.set("error", kainjow::mustache::data(false));
   } else {
     data.set("error", error);
   }
-  return page.render(data);
+  return Render("login.html", error.empty() ? "Sign in – Liaison" : "Error: Sign in – Liaison",
+                version, std::move(data));
 }
 
 }  // namespace liaison::http

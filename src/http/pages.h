@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include <kainjow/mustache.hpp>
+
 #include "app/health.h"
 #include "common/status.h"
 
@@ -26,6 +28,9 @@ class PageRenderer {
 
  private:
   Result<std::string> Template(const std::string& name) const;
+  // Renders `name` inside the shared page frame (web/templates/partials).
+  Result<std::string> Render(const std::string& name, const std::string& title,
+                             const std::string& version, kainjow::mustache::data data) const;
 
   const std::string template_dir_;
   mutable std::mutex mutex_;

@@ -272,6 +272,26 @@ describe('home page', { timeout: TOTAL_TIMEOUT_MS }, () => {
     assert.equal(violations.length, 0, `axe-core violations:\n${report}`);
   });
 
+  it('has an accessible sign-in page that shows errors without JavaScript', async () => {
+    const axeSource = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+    const signIn = await page.goto(`${baseUrl}/login`, { waitUntil: 'load' });
+    assert.equal(signIn.status(), 200, 'GET /login status');
+    assert.match(await page.title(), /Sign in/);
+    await page.fill('#username', 'nobody');
+    await page.fill('#password', 'not the password');
+    await page.click('button[type=submit]');
+    // A refused sign-in answers 401 with the page again, now with an error summary.
+    await page.waitForSelector('.nhsuk-error-summary', { timeout: 15000 });
+    assert.match(await page.title(), /^Error: /, 'a failed sign-in says so in the title');
+    await page.evaluate(axeSource);
+    const violations = await page.evaluate(async () => {
+      const results = await window.axe.run(document, { resultTypes: ['violations'] });
+      return results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+    });
+    assert.equal(violations.length, 0, `axe-core violations on /login:\n${violations.join('\n')}`);
+    await page.goto(`${baseUrl}/`, { waitUntil: 'load' });
+  });
+
   it('saves a screenshot', async () => {
     fs.mkdirSync(ARTIFACTS, { recursive: true });
     const file = path.join(ARTIFACTS, 'home.png');
