@@ -3,15 +3,15 @@
 // defaults). Prints the median, min and max of 5 runs and the ratio of medians.
 //   durable_writes sqlite:/tmp/bench.db [COMMITS]
 //   durable_writes postgresql://... [COMMITS]
-#include <libpq-fe.h>
-#include <sqlite3.h>
-
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <memory>
 #include <string>
 #include <vector>
+
+#include <libpq-fe.h>
+#include <sqlite3.h>
 
 #include "app/audit_anchor.h"
 #include "app/audit_log.h"
@@ -55,11 +55,13 @@ double SqliteRawRun(const std::string& path, int commits) {
   sqlite3* db = nullptr;
   sqlite3_open(path.c_str(), &db);
   sqlite3_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;", nullptr, nullptr, nullptr);
-  sqlite3_exec(db, "CREATE TABLE IF NOT EXISTS raw_people (id INTEGER PRIMARY KEY, given TEXT, "
-               "family TEXT, postcode TEXT)", nullptr, nullptr, nullptr);
+  sqlite3_exec(db,
+               "CREATE TABLE IF NOT EXISTS raw_people (id INTEGER PRIMARY KEY, given TEXT, "
+               "family TEXT, postcode TEXT)",
+               nullptr, nullptr, nullptr);
   sqlite3_stmt* stmt = nullptr;
-  sqlite3_prepare_v2(db, "INSERT INTO raw_people(given, family, postcode) VALUES (?1, ?2, ?3)",
-                     -1, &stmt, nullptr);
+  sqlite3_prepare_v2(db, "INSERT INTO raw_people(given, family, postcode) VALUES (?1, ?2, ?3)", -1,
+                     &stmt, nullptr);
   auto start = std::chrono::steady_clock::now();
   for (int i = 0; i < commits; ++i) {
     sqlite3_bind_text(stmt, 1, "Bench", -1, SQLITE_STATIC);
@@ -76,8 +78,9 @@ double SqliteRawRun(const std::string& path, int commits) {
 
 double PostgresRawRun(const std::string& url, int commits) {
   PGconn* conn = PQconnectdb(url.c_str());
-  PQclear(PQexec(conn, "CREATE TABLE IF NOT EXISTS raw_people (id bigserial PRIMARY KEY, "
-                       "given text, family text, postcode text)"));
+  PQclear(PQexec(conn,
+                 "CREATE TABLE IF NOT EXISTS raw_people (id bigserial PRIMARY KEY, "
+                 "given text, family text, postcode text)"));
   PQclear(PQprepare(conn, "raw_insert",
                     "INSERT INTO raw_people(given, family, postcode) VALUES ($1, $2, $3)", 3,
                     nullptr));
@@ -123,9 +126,10 @@ int main(int argc, char** argv) {
   }
   Figures ours = Summarise(liaison_rates);
   Figures raw = Summarise(raw_rates);
-  std::printf("%s: person+audit %.0f commits/s (min %.0f, max %.0f); raw INSERT %.0f commits/s "
-              "(min %.0f, max %.0f); ratio %.2f (%d runs of %d commits)\n",
-              std::string((*store)->Backend()).c_str(), ours.median, ours.min, ours.max,
-              raw.median, raw.min, raw.max, ours.median / raw.median, kRuns, commits);
+  std::printf(
+      "%s: person+audit %.0f commits/s (min %.0f, max %.0f); raw INSERT %.0f commits/s "
+      "(min %.0f, max %.0f); ratio %.2f (%d runs of %d commits)\n",
+      std::string((*store)->Backend()).c_str(), ours.median, ours.min, ours.max, raw.median,
+      raw.min, raw.max, ours.median / raw.median, kRuns, commits);
   return 0;
 }

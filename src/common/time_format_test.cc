@@ -51,7 +51,8 @@ TEST(TimeFormatTest, RejectsMalformedAndImpossibleDateTimes) {
 TEST(TimeFormatTest, DatesRoundTripAndImpossibleDatesFail) {
   ASSERT_TRUE(ParseDate("2024-02-29").ok());
   EXPECT_EQ(FormatDate(*ParseDate("2024-02-29")), "2024-02-29");
-  for (const char* text : {"2023-02-29", "2026-13-01", "2026-00-10", "2026-1-01", "abcd-ef-gh", "0000-01-01"}) {
+  for (const char* text :
+       {"2023-02-29", "2026-13-01", "2026-00-10", "2026-1-01", "abcd-ef-gh", "0000-01-01"}) {
     Result<std::chrono::year_month_day> date = ParseDate(text);
     ASSERT_FALSE(date.ok()) << text;
     EXPECT_EQ(date.status().reason(), "invalid_date");
