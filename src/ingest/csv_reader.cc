@@ -1,35 +1,10 @@
 #include "ingest/csv_reader.h"
 
 namespace liaison::ingest {
-namespace {
-
-constexpr std::size_t kBufferBytes = 64 * 1024;
-
-}  // namespace
-
 CsvReader::CsvReader(std::istream& in, std::size_t max_record_bytes)
-    : in_(in), max_record_bytes_(max_record_bytes), buffer_(kBufferBytes) {}
-
-bool CsvReader::Fill() {
-  if (read_error_ || !in_.good()) return false;
-  in_.read(buffer_.data(), static_cast<std::streamsize>(buffer_.size()));
-  size_ = static_cast<std::size_t>(in_.gcount());
-  position_ = 0;
-  if (in_.bad()) {
-    read_error_ = true;
-    return false;
-  }
-  return size_ > 0;
-}
+    : input_(in), max_record_bytes_(max_record_bytes) {}
 
 CsvReader::Outcome CsvReader::Next() {
-  if (!started_) {
-    started_ = true;
-    Fill();
-    if (size_ >= 3 && buffer_[0] == '\xEF' && buffer_[1] == '\xBB' && buffer_[2] == '\xBF') {
-      position_ = 3;
-    }
-  }
   enum class State { kFieldStart, kUnquoted, kQuoted, kQuoteInQuoted };
   for (;;) {
     record_.clear();
@@ -53,11 +28,13 @@ CsvReader::Outcome CsvReader::Next() {
     auto end_field = [&] { ends_.push_back(record_.size()); };
 
     for (;;) {
-      if (position_ == size_ && !Fill()) {
+      std::string_view available = input_.Available();
+      if (available.empty()) {
         at_end = true;
         break;
       }
-      char c = buffer_[position_++];
+      char c = available.front();
+      input_.Consume(1);
       if (skip_line_feed_) {
         skip_line_feed_ = false;
         if (c == '\n') continue;
@@ -121,10 +98,10 @@ CsvReader::Outcome CsvReader::Next() {
     }
 
     if (at_end && !has_content) {
-      return read_error_ ? Outcome::kReadError : Outcome::kEnd;
+      return input_.read_error() ? Outcome::kReadError : Outcome::kEnd;
     }
     if (!has_content) continue;  // a blank line is not a record
-    if (read_error_) return Outcome::kReadError;
+    if (input_.read_error()) return Outcome::kReadError;
     if (too_long) {
       error_ = "record_too_long";
       return Outcome::kBadRecord;

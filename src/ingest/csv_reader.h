@@ -15,6 +15,8 @@
 #include <string_view>
 #include <vector>
 
+#include "ingest/chunked_input.h"
+
 namespace liaison::ingest {
 
 class CsvReader {
@@ -39,15 +41,8 @@ class CsvReader {
   std::string_view error() const { return error_; }
 
  private:
-  bool Fill();  // false at end of input or on a read error
-
-  std::istream& in_;
+  ChunkedInput input_;
   std::size_t max_record_bytes_;
-  std::vector<char> buffer_;
-  std::size_t position_ = 0;
-  std::size_t size_ = 0;
-  bool started_ = false;
-  bool read_error_ = false;
   bool skip_line_feed_ = false;  // the previous record ended with CR; drop the LF of a CRLF
   std::int64_t current_line_ = 1;
   std::int64_t record_line_ = 0;

@@ -6,12 +6,12 @@
 
 #include "ingest/attendance_csv.h"
 #include "ingest/attendance_json.h"
+#include "ingest/chunked_input.h"
 #include "ingest/csv_reader.h"
 
 namespace liaison::ingest {
 namespace {
 
-constexpr std::size_t kBufferBytes = 64 * 1024;
 // Distinct unknown field names remembered per run; hostile input cannot grow this further.
 constexpr std::size_t kMaxRememberedUnknownFields = 10000;
 
@@ -20,7 +20,7 @@ constexpr std::size_t kMaxRememberedUnknownFields = 10000;
 class LineReader {
  public:
   LineReader(std::istream& in, std::size_t max_line_bytes)
-      : in_(in), max_line_bytes_(max_line_bytes), buffer_(kBufferBytes) {}
+      : input_(in), max_line_bytes_(max_line_bytes) {}
 
   enum class Outcome { kLine, kTooLong, kEnd, kReadError };
 
@@ -30,38 +30,28 @@ class LineReader {
     bool any = false;
     line_number_ = next_line_number_;
     for (;;) {
-      if (position_ == size_ && !Fill()) {
-        if (read_error_) return Outcome::kReadError;
+      std::string_view chunk = input_.Available();
+      if (chunk.empty()) {
+        if (input_.read_error()) return Outcome::kReadError;
         if (!any) return Outcome::kEnd;
         break;  // a last line without a newline is still a line
       }
-      if (first_fill_) {
-        first_fill_ = false;
-        if (size_ >= 3 && buffer_[0] == '\xEF' && buffer_[1] == '\xBB' && buffer_[2] == '\xBF') {
-          position_ = 3;
-          continue;
-        }
-      }
       any = true;
-      const char* start = buffer_.data() + position_;
-      const char* end = buffer_.data() + size_;
-      const char* newline = static_cast<const char*>(std::memchr(start, '\n', end - start));
-      const char* stop = newline ? newline : end;
-      std::size_t length = static_cast<std::size_t>(stop - start);
+      const void* newline = std::memchr(chunk.data(), '\n', chunk.size());
+      std::size_t length =
+          newline ? static_cast<std::size_t>(static_cast<const char*>(newline) - chunk.data())
+                  : chunk.size();
       if (!too_long) {
         if (line_.size() + length > max_line_bytes_) {
           too_long = true;
           line_.clear();
           line_.shrink_to_fit();
         } else {
-          line_.append(start, length);
+          line_.append(chunk.data(), length);
         }
       }
-      position_ += length;
-      if (newline) {
-        ++position_;
-        break;
-      }
+      input_.Consume(newline ? length + 1 : length);
+      if (newline) break;
     }
     ++next_line_number_;
     if (!line_.empty() && line_.back() == '\r') line_.pop_back();
@@ -72,25 +62,8 @@ class LineReader {
   std::int64_t line_number() const { return line_number_; }
 
  private:
-  bool Fill() {
-    if (read_error_ || !in_.good()) return false;
-    in_.read(buffer_.data(), static_cast<std::streamsize>(buffer_.size()));
-    size_ = static_cast<std::size_t>(in_.gcount());
-    position_ = 0;
-    if (in_.bad()) {
-      read_error_ = true;
-      return false;
-    }
-    return size_ > 0;
-  }
-
-  std::istream& in_;
+  ChunkedInput input_;
   std::size_t max_line_bytes_;
-  std::vector<char> buffer_;
-  std::size_t position_ = 0;
-  std::size_t size_ = 0;
-  bool first_fill_ = true;
-  bool read_error_ = false;
   std::string line_;
   std::int64_t line_number_ = 0;
   std::int64_t next_line_number_ = 1;
