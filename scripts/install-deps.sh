@@ -12,7 +12,7 @@ packages=(
   libsqlite3-dev libpq-dev libsodium-dev libssl-dev
   libspdlog-dev libfmt-dev libcli11-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  clang-format libkainjow-mustache-dev sqlite3 curl
+  clang-format libkainjow-mustache-dev sqlite3 curl libre2-dev
 )
 if (( want_test )); then
   packages+=(postgresql-15 postgresql-client-15 chromium nodejs npm openssl)
