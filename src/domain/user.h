@@ -48,6 +48,8 @@ struct User {
   Role role = Role::kEdClinician;
   OrgId org;
   std::optional<TeamId> team;
+  // When an administrator disabled the account; a disabled user cannot sign in.
+  std::optional<Timestamp> disabled_at = std::nullopt;
 };
 
 // Usernames are 3-64 characters of a-z, 0-9, '.', '_', '-' (lower case, so "Alice" and

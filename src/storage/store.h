@@ -69,6 +69,66 @@ struct SessionRecord {
   Timestamp last_seen_at;
 };
 
+// A user, or every member of a team, involved in a person's case: the relationship half of
+// the access policy (app/access_policy.h). Recorded when a user records the person
+// ("recorded") or when a safeguarding or liaison role assigns them ("assigned").
+struct CaseInvolvement {
+  std::int64_t id = 0;  // set by the store
+  domain::PersonId person;
+  // Exactly one of user and team.
+  std::optional<domain::UserId> user;
+  std::optional<domain::TeamId> team;
+  std::string source;       // "recorded" or "assigned"
+  std::string assigned_by;  // the audit actor that created it, e.g. "user:7"
+  Timestamp created_at;
+};
+
+// Time-limited access to one person's record by a user outside the relationship, taken with
+// a stated reason and reviewed afterwards by the owning organisation's safeguarding team.
+struct BreakGlassGrant {
+  std::int64_t id = 0;  // set by the store
+  domain::UserId user;
+  domain::PersonId person;
+  domain::OrgId org;  // the person's owning organisation, whose safeguarding team reviews
+  std::string reason;
+  Timestamp granted_at;
+  Timestamp expires_at;
+  std::optional<Timestamp> reviewed_at;
+  std::optional<domain::UserId> reviewed_by;
+  std::string review_outcome;  // "" until reviewed
+  std::string review_note;
+};
+
+// Sign-in throttle state for one key (a hash naming a username or a client address), shared
+// by every process using the database. `count` and `since` mean what the throttle says
+// (failures since the last one, or attempts in the window starting at `since`).
+struct ThrottleRecord {
+  std::string key;
+  std::int64_t count = 0;
+  Timestamp since;
+  Timestamp locked_until;  // the epoch when not locked
+};
+
+// How many rows a purge removed, per kind.
+struct PurgeCounts {
+  std::int64_t sessions = 0;
+  std::int64_t api_tokens = 0;
+  std::int64_t break_glass_grants = 0;
+  std::int64_t throttle_records = 0;
+};
+
+// What to purge: sessions idle since before `session_idle_before` or created before
+// `session_created_before`; API tokens expired or revoked before `token_ended_before`;
+// break-glass grants already reviewed and expired before `grant_ended_before` (unreviewed
+// grants are never purged); throttle records neither locked nor counted since `throttle_before`.
+struct PurgeCutoffs {
+  Timestamp session_idle_before;
+  Timestamp session_created_before;
+  Timestamp token_ended_before;
+  Timestamp grant_ended_before;
+  Timestamp throttle_before;
+};
+
 struct AttendanceRecordTag {};
 // The database id of one stored attendance version (a row, not the feed's attendance_id).
 using AttendanceRecordId = StrongId<AttendanceRecordTag>;
@@ -164,6 +224,52 @@ class UnitOfWork {
   virtual Result<std::vector<domain::ApiToken>> ListApiTokens() = 0;  // by id
   // kNotFound for an unknown id. Revoking again keeps the first revocation time.
   virtual Status RevokeApiToken(domain::ApiTokenId id, Timestamp at) = 0;
+
+  // Users of one organisation, by username, disabled ones included.
+  virtual Result<std::vector<domain::User>> ListUsers(domain::OrgId org) = 0;
+  // Sets or clears users.disabled_at. kNotFound for an unknown id.
+  virtual Status SetUserDisabled(domain::UserId id, std::optional<Timestamp> disabled_at) = 0;
+  // Ends every session of the user; returns how many there were.
+  virtual Result<std::int64_t> DeleteUserSessions(domain::UserId id) = 0;
+
+  // Involvement. Inserting an involvement that exists (same person and user, or same person
+  // and team) changes nothing and is not an error.
+  virtual Status InsertInvolvement(const CaseInvolvement& involvement) = 0;
+  // Whether `user`, or `team` when given, is involved in `person`'s case.
+  virtual Result<bool> IsInvolved(domain::PersonId person, domain::UserId user,
+                                  std::optional<domain::TeamId> team) = 0;
+  virtual Result<std::vector<CaseInvolvement>> ListInvolvements(domain::PersonId person) = 0;
+  // Whether an attendance with this verified NHS number, owned by `org`, arrived at or after
+  // `since` (any version).
+  virtual Result<bool> HasAttendanceSince(const domain::NhsNumber& nhs_number, domain::OrgId org,
+                                          Timestamp since) = 0;
+
+  // Break-glass grants.
+  virtual Result<std::int64_t> InsertBreakGlassGrant(const BreakGlassGrant& grant) = 0;
+  // The grant of `user` on `person` with the latest expiry after `now`, if any.
+  virtual Result<std::optional<BreakGlassGrant>> FindActiveBreakGlassGrant(domain::UserId user,
+                                                                           domain::PersonId person,
+                                                                           Timestamp now) = 0;
+  // kNotFound for an unknown id.
+  virtual Result<BreakGlassGrant> GetBreakGlassGrant(std::int64_t id) = 0;
+  // Unreviewed grants on people owned by `org`, oldest first.
+  virtual Result<std::vector<BreakGlassGrant>> ListUnreviewedBreakGlassGrants(
+      domain::OrgId org) = 0;
+  // Records the review. kNotFound for an unknown id; kFailedPrecondition "already_reviewed"
+  // when the grant was reviewed before (the first review stands).
+  virtual Status ReviewBreakGlassGrant(std::int64_t id, domain::UserId reviewer,
+                                       std::string_view outcome, std::string_view note,
+                                       Timestamp at) = 0;
+
+  // Sign-in throttle. LockThrottle returns the record for `key` (count 0, times at the epoch,
+  // when there is none) and holds it against other writers until this unit of work ends, so a
+  // read-modify-write through SaveThrottle is atomic across processes.
+  virtual Result<ThrottleRecord> LockThrottle(std::string_view key) = 0;
+  virtual Status SaveThrottle(const ThrottleRecord& record) = 0;
+  virtual Status DeleteThrottle(std::string_view key) = 0;
+
+  // Removes what has expired (see PurgeCutoffs).
+  virtual Result<PurgeCounts> PurgeExpired(const PurgeCutoffs& cutoffs) = 0;
 
   // Attendances. (site_code, attendance_id, version) is unique: inserting a version that
   // exists gives kAlreadyExists "duplicate_attendance_version" (field /attendance_id) without

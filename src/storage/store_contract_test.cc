@@ -506,6 +506,292 @@ TEST_P(StoreContractTest, ADuplicateAttendanceVersionIsTypedAndTheWorkGoesOn) {
   EXPECT_EQ((*Begin()->LatestAttendance("RXA01", "A-1"))->version, 2);
 }
 
+// --- security, second slice (#3): account status, involvement, break-glass, throttle, purge --
+
+TEST_P(StoreContractTest, UsersAreListedPerOrganisationDisabledAndTheirSessionsEnded) {
+  auto work = Begin();
+  OrgId trust = AddTrust(*work, "RXA");
+  OrgId other = AddTrust(*work, "RXB");
+  domain::UserId zed =
+      *work->InsertUser({{}, "zed", domain::Role::kAdmin, trust, std::nullopt}, "h");
+  domain::UserId ada =
+      *work->InsertUser({{}, "ada", domain::Role::kEdClinician, trust, std::nullopt}, "h");
+  ASSERT_TRUE(
+      work->InsertUser({{}, "bob", domain::Role::kEdClinician, other, std::nullopt}, "h").ok());
+  for (const char* secret : {"s1", "s2"}) {
+    ASSERT_TRUE(work->InsertSession({Blake2bHex(secret), ada, T("2026-11-26T09:00:00Z"),
+                                     T("2026-11-26T09:00:00Z")})
+                    .ok());
+  }
+  ASSERT_TRUE(work->InsertSession(
+                      {Blake2bHex("s3"), zed, T("2026-11-26T09:00:00Z"), T("2026-11-26T09:00:00Z")})
+                  .ok());
+  ASSERT_TRUE(work->Commit().ok());
+
+  auto read = Begin();
+  Result<std::vector<domain::User>> users = read->ListUsers(trust);
+  ASSERT_TRUE(users.ok()) << users.status().ToString();
+  ASSERT_EQ(users->size(), 2u);
+  EXPECT_EQ((*users)[0].username, "ada");
+  EXPECT_EQ((*users)[1].username, "zed");
+  EXPECT_FALSE((*users)[0].disabled_at.has_value());
+
+  ASSERT_TRUE(read->SetUserDisabled(ada, T("2026-11-26T10:00:00Z")).ok());
+  EXPECT_EQ(read->GetUser(ada)->disabled_at, std::optional<Timestamp>(T("2026-11-26T10:00:00Z")));
+  EXPECT_EQ(read->FindUserByUsername("ada").value()->user.disabled_at,
+            std::optional<Timestamp>(T("2026-11-26T10:00:00Z")));
+  EXPECT_EQ(read->FindUserByUsername("ada").value()->password_hash, "h");
+  EXPECT_EQ(*read->DeleteUserSessions(ada), 2);
+  EXPECT_EQ(*read->DeleteUserSessions(ada), 0);
+  EXPECT_FALSE(read->FindSession(Blake2bHex("s1"))->has_value());
+  EXPECT_TRUE(read->FindSession(Blake2bHex("s3"))->has_value());
+  ASSERT_TRUE(read->SetUserDisabled(ada, std::nullopt).ok());
+  EXPECT_FALSE(read->GetUser(ada)->disabled_at.has_value());
+  EXPECT_EQ(read->SetUserDisabled(domain::UserId(999999), std::nullopt).code(),
+            StatusCode::kNotFound);
+}
+
+TEST_P(StoreContractTest, InvolvementLinksAUserOrATeamToAPersonOnce) {
+  auto work = Begin();
+  OrgId trust = AddTrust(*work, "RXA");
+  domain::TeamId ed =
+      *work->InsertTeam({{}, trust, "ED", "ED", domain::TeamKind::kEmergencyDepartment});
+  domain::TeamId other_team =
+      *work->InsertTeam({{}, trust, "PAED", "Paeds", domain::TeamKind::kEmergencyDepartment});
+  domain::UserId ada = *work->InsertUser({{}, "ada", domain::Role::kEdClinician, trust, ed}, "h");
+  domain::UserId bob =
+      *work->InsertUser({{}, "bob", domain::Role::kEdClinician, trust, other_team}, "h");
+  domain::PersonId person = *work->InsertPerson(Person{}, trust);
+  domain::PersonId stranger = *work->InsertPerson(Person{}, trust);
+
+  EXPECT_FALSE(*work->IsInvolved(person, ada, ed));
+  CaseInvolvement direct{
+      0, person, ada, std::nullopt, "recorded", "user:1", T("2026-11-26T09:00:00Z")};
+  ASSERT_TRUE(work->InsertInvolvement(direct).ok());
+  ASSERT_TRUE(work->InsertInvolvement(direct).ok());  // again: no error, no second row
+  EXPECT_TRUE(*work->IsInvolved(person, ada, std::nullopt));
+  EXPECT_FALSE(*work->IsInvolved(stranger, ada, ed));
+  EXPECT_FALSE(*work->IsInvolved(person, bob, other_team));
+  CaseInvolvement team{
+      0, stranger, std::nullopt, other_team, "assigned", "user:9", T("2026-11-26T10:00:00Z")};
+  ASSERT_TRUE(work->InsertInvolvement(team).ok());
+  EXPECT_TRUE(*work->IsInvolved(stranger, bob, other_team));
+  EXPECT_FALSE(*work->IsInvolved(stranger, bob, std::nullopt));  // no team given
+  EXPECT_FALSE(*work->IsInvolved(stranger, ada, ed));
+  ASSERT_TRUE(work->Commit().ok());
+
+  Result<std::vector<CaseInvolvement>> listed = Begin()->ListInvolvements(person);
+  ASSERT_TRUE(listed.ok()) << listed.status().ToString();
+  ASSERT_EQ(listed->size(), 1u);
+  EXPECT_EQ((*listed)[0].user, std::optional<domain::UserId>(ada));
+  EXPECT_FALSE((*listed)[0].team.has_value());
+  EXPECT_EQ((*listed)[0].source, "recorded");
+  EXPECT_EQ((*listed)[0].assigned_by, "user:1");
+  EXPECT_EQ((*listed)[0].created_at, T("2026-11-26T09:00:00Z"));
+  Result<std::vector<CaseInvolvement>> teams = Begin()->ListInvolvements(stranger);
+  ASSERT_EQ(teams->size(), 1u);
+  EXPECT_EQ((*teams)[0].team, std::optional<domain::TeamId>(other_team));
+}
+
+TEST_P(StoreContractTest, RecentAttendancesAreFoundByVerifiedNumberAndOwner) {
+  auto work = Begin();
+  OrgId trust = AddTrust(*work, "RXA");
+  OrgId other = AddTrust(*work, "RXB");
+  AttendanceVersion version = SampleVersion(1, trust);  // arrived 2026-03-04T05:06:07.123456Z
+  version.verified_nhs_number = *NhsNumber::Parse("9434765919");
+  ASSERT_TRUE(work->InsertAttendanceVersion(version).ok());
+  NhsNumber number = *NhsNumber::Parse("9434765919");
+  EXPECT_TRUE(*work->HasAttendanceSince(number, trust, T("2026-03-04T05:06:07.123456Z")));
+  EXPECT_FALSE(*work->HasAttendanceSince(number, trust, T("2026-03-04T05:06:07.123457Z")));
+  EXPECT_FALSE(*work->HasAttendanceSince(number, other, T("2026-01-01T00:00:00Z")));
+  EXPECT_FALSE(
+      *work->HasAttendanceSince(*NhsNumber::Parse("9434765870"), trust, T("2026-01-01T00:00:00Z")));
+}
+
+TEST_P(StoreContractTest, BreakGlassGrantsExpireAndAreReviewedOnce) {
+  auto work = Begin();
+  OrgId trust = AddTrust(*work, "RXA");
+  OrgId other = AddTrust(*work, "RXB");
+  domain::UserId ada =
+      *work->InsertUser({{}, "ada", domain::Role::kEdClinician, trust, std::nullopt}, "h");
+  domain::UserId nurse =
+      *work->InsertUser({{}, "nurse", domain::Role::kSafeguardingNurse, trust, std::nullopt}, "h");
+  domain::PersonId person = *work->InsertPerson(Person{}, trust);
+  BreakGlassGrant grant;
+  grant.user = ada;
+  grant.person = person;
+  grant.org = trust;
+  grant.reason = "seen in resus, unconscious, no relationship recorded";
+  grant.granted_at = T("2026-11-26T09:00:00Z");
+  grant.expires_at = T("2026-11-26T13:00:00Z");
+  Result<std::int64_t> id = work->InsertBreakGlassGrant(grant);
+  ASSERT_TRUE(id.ok()) << id.status().ToString();
+  ASSERT_TRUE(work->Commit().ok());
+
+  auto read = Begin();
+  Result<std::optional<BreakGlassGrant>> active =
+      read->FindActiveBreakGlassGrant(ada, person, T("2026-11-26T12:59:59Z"));
+  ASSERT_TRUE(active.ok()) << active.status().ToString();
+  ASSERT_TRUE(active->has_value());
+  EXPECT_EQ((*active)->id, *id);
+  EXPECT_EQ((*active)->reason, grant.reason);
+  EXPECT_EQ((*active)->expires_at, grant.expires_at);
+  EXPECT_FALSE((*active)->reviewed_at.has_value());
+  EXPECT_EQ((*active)->review_outcome, "");
+  EXPECT_FALSE(
+      read->FindActiveBreakGlassGrant(ada, person, T("2026-11-26T13:00:00Z"))->has_value());
+  EXPECT_FALSE(
+      read->FindActiveBreakGlassGrant(nurse, person, T("2026-11-26T10:00:00Z"))->has_value());
+  EXPECT_EQ(read->ListUnreviewedBreakGlassGrants(trust)->size(), 1u);
+  EXPECT_TRUE(read->ListUnreviewedBreakGlassGrants(other)->empty());
+
+  ASSERT_TRUE(
+      read->ReviewBreakGlassGrant(*id, nurse, "appropriate", "checked", T("2026-11-27T09:00:00Z"))
+          .ok());
+  Status again =
+      read->ReviewBreakGlassGrant(*id, nurse, "inappropriate", "", T("2026-11-27T10:00:00Z"));
+  EXPECT_EQ(again.code(), StatusCode::kFailedPrecondition);
+  EXPECT_EQ(again.reason(), "already_reviewed");
+  EXPECT_EQ(read->ReviewBreakGlassGrant(999999, nurse, "appropriate", "", T("2026-11-27T10:00:00Z"))
+                .code(),
+            StatusCode::kNotFound);
+  Result<BreakGlassGrant> reviewed = read->GetBreakGlassGrant(*id);
+  ASSERT_TRUE(reviewed.ok());
+  EXPECT_EQ(reviewed->review_outcome, "appropriate");
+  EXPECT_EQ(reviewed->review_note, "checked");
+  EXPECT_EQ(reviewed->reviewed_by, std::optional<domain::UserId>(nurse));
+  EXPECT_EQ(reviewed->reviewed_at, std::optional<Timestamp>(T("2026-11-27T09:00:00Z")));
+  EXPECT_TRUE(read->ListUnreviewedBreakGlassGrants(trust)->empty());
+  EXPECT_EQ(read->GetBreakGlassGrant(999999).status().code(), StatusCode::kNotFound);
+}
+
+TEST_P(StoreContractTest, ThrottleRecordsAreLockedSavedAndDeleted) {
+  auto work = Begin();
+  Result<ThrottleRecord> fresh = work->LockThrottle("key-one");
+  ASSERT_TRUE(fresh.ok()) << fresh.status().ToString();
+  EXPECT_EQ(fresh->key, "key-one");
+  EXPECT_EQ(fresh->count, 0);
+  EXPECT_EQ(fresh->locked_until, Timestamp());
+  ThrottleRecord record{"key-one", 6, T("2026-11-26T09:00:00Z"), T("2026-11-26T09:01:00Z")};
+  ASSERT_TRUE(work->SaveThrottle(record).ok());
+  ASSERT_TRUE(work->Commit().ok());
+
+  auto read = Begin();
+  Result<ThrottleRecord> saved = read->LockThrottle("key-one");
+  ASSERT_TRUE(saved.ok());
+  EXPECT_EQ(saved->count, 6);
+  EXPECT_EQ(saved->since, record.since);
+  EXPECT_EQ(saved->locked_until, record.locked_until);
+  record.count = 7;
+  ASSERT_TRUE(read->SaveThrottle(record).ok());
+  EXPECT_EQ(read->LockThrottle("key-one")->count, 7);
+  ASSERT_TRUE(read->DeleteThrottle("key-one").ok());
+  EXPECT_EQ(read->LockThrottle("key-one")->count, 0);
+}
+
+TEST_P(StoreContractTest, ThrottleUpdatesFromManyThreadsAreNotLost) {
+  constexpr int kThreads = 4;
+  constexpr int kEach = 10;
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&] {
+      for (int i = 0; i < kEach; ++i) {
+        auto work = Begin();
+        Result<ThrottleRecord> record = work->LockThrottle("shared");
+        ASSERT_TRUE(record.ok()) << record.status().ToString();
+        ++record->count;
+        ASSERT_TRUE(work->SaveThrottle(*record).ok());
+        ASSERT_TRUE(work->Commit().ok());
+      }
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  EXPECT_EQ(Begin()->LockThrottle("shared")->count, kThreads * kEach);
+}
+
+TEST_P(StoreContractTest, PurgeRemovesOnlyWhatHasExpired) {
+  auto work = Begin();
+  OrgId trust = AddTrust(*work, "RXA");
+  domain::UserId ada =
+      *work->InsertUser({{}, "ada", domain::Role::kEdClinician, trust, std::nullopt}, "h");
+  // Sessions: idle too long, too old, and fresh.
+  ASSERT_TRUE(
+      work->InsertSession({"idle", ada, T("2026-11-26T08:00:00Z"), T("2026-11-26T08:10:00Z")})
+          .ok());
+  ASSERT_TRUE(
+      work->InsertSession({"old", ada, T("2026-11-25T20:00:00Z"), T("2026-11-26T08:59:00Z")}).ok());
+  ASSERT_TRUE(
+      work->InsertSession({"fresh", ada, T("2026-11-26T08:30:00Z"), T("2026-11-26T08:59:00Z")})
+          .ok());
+  // Tokens: long expired, long revoked, live.
+  domain::ApiToken token;
+  token.name = "feed";
+  token.org = trust;
+  token.created_at = T("2026-01-01T00:00:00Z");
+  token.expires_at = T("2026-02-01T00:00:00Z");
+  ASSERT_TRUE(work->InsertApiToken(token, "expired").ok());
+  token.expires_at.reset();
+  token.revoked_at = T("2026-02-01T00:00:00Z");
+  ASSERT_TRUE(work->InsertApiToken(token, "revoked").ok());
+  token.revoked_at.reset();
+  ASSERT_TRUE(work->InsertApiToken(token, "live").ok());
+  // Grants: reviewed and long over, unreviewed and long over, reviewed but recent.
+  domain::PersonId person = *work->InsertPerson(Person{}, trust);
+  BreakGlassGrant grant{0,
+                        ada,
+                        person,
+                        trust,
+                        "reason given here",
+                        T("2026-01-01T00:00:00Z"),
+                        T("2026-01-01T04:00:00Z"),
+                        std::nullopt,
+                        std::nullopt,
+                        "",
+                        ""};
+  std::int64_t reviewed_old = *work->InsertBreakGlassGrant(grant);
+  std::int64_t unreviewed_old = *work->InsertBreakGlassGrant(grant);
+  grant.expires_at = T("2026-11-26T04:00:00Z");
+  std::int64_t reviewed_recent = *work->InsertBreakGlassGrant(grant);
+  for (std::int64_t id : {reviewed_old, reviewed_recent}) {
+    ASSERT_TRUE(
+        work->ReviewBreakGlassGrant(id, ada, "appropriate", "", T("2026-11-26T05:00:00Z")).ok());
+  }
+  // Throttle: stale and unlocked, still locked, recent.
+  ASSERT_TRUE(work->SaveThrottle({"stale", 3, T("2026-11-20T00:00:00Z"), Timestamp()}).ok());
+  ASSERT_TRUE(
+      work->SaveThrottle({"locked", 9, T("2026-11-20T00:00:00Z"), T("2026-11-27T00:00:00Z")}).ok());
+  ASSERT_TRUE(work->SaveThrottle({"recent", 1, T("2026-11-26T08:00:00Z"), Timestamp()}).ok());
+  ASSERT_TRUE(work->Commit().ok());
+
+  PurgeCutoffs cutoffs;
+  cutoffs.session_idle_before = T("2026-11-26T08:30:00Z");
+  cutoffs.session_created_before = T("2026-11-25T21:00:00Z");
+  cutoffs.token_ended_before = T("2026-10-01T00:00:00Z");
+  cutoffs.grant_ended_before = T("2026-10-01T00:00:00Z");
+  cutoffs.throttle_before = T("2026-11-25T09:00:00Z");
+  auto purge = Begin();
+  Result<PurgeCounts> counts = purge->PurgeExpired(cutoffs);
+  ASSERT_TRUE(counts.ok()) << counts.status().ToString();
+  EXPECT_EQ(counts->sessions, 2);
+  EXPECT_EQ(counts->api_tokens, 2);
+  EXPECT_EQ(counts->break_glass_grants, 1);
+  EXPECT_EQ(counts->throttle_records, 1);
+  ASSERT_TRUE(purge->Commit().ok());
+
+  auto read = Begin();
+  EXPECT_TRUE(read->FindSession("fresh")->has_value());
+  EXPECT_FALSE(read->FindSession("idle")->has_value());
+  EXPECT_FALSE(read->FindSession("old")->has_value());
+  EXPECT_TRUE(read->FindApiTokenByHash("live")->has_value());
+  EXPECT_EQ(read->ListApiTokens()->size(), 1u);
+  EXPECT_EQ(read->GetBreakGlassGrant(reviewed_old).status().code(), StatusCode::kNotFound);
+  EXPECT_TRUE(read->GetBreakGlassGrant(unreviewed_old).ok());
+  EXPECT_TRUE(read->GetBreakGlassGrant(reviewed_recent).ok());
+  EXPECT_EQ(read->LockThrottle("stale")->count, 0);
+  EXPECT_EQ(read->LockThrottle("locked")->count, 9);
+  EXPECT_EQ(read->LockThrottle("recent")->count, 1);
+}
+
 TEST_P(StoreContractTest, CommittedWritesSurviveReopening) {
   auto work = Begin();
   AddTrust(*work, "KEEP");

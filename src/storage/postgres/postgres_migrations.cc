@@ -131,7 +131,52 @@ CREATE TABLE attendances (
 CREATE INDEX attendances_nhs_number_idx ON attendances (nhs_number) WHERE nhs_number IS NOT NULL;
 )sql";
 
-constexpr std::array<const char*, 3> kMigrations = {kMigration1, kMigration2, kMigration3};
+// Security, second slice (#3): disabled accounts, involvement in a case (the policy's
+// relationship), break-glass grants and their review, and sign-in throttle state shared by
+// every process. Throttle keys are BLAKE2b hashes of the username or client address, so the
+// table holds no attacker-chosen text. Self-contained: only references tables of migrations 1-2.
+constexpr const char* kMigration4 = R"sql(
+ALTER TABLE users ADD COLUMN disabled_at timestamptz;
+
+CREATE TABLE case_involvements (
+  id          bigserial PRIMARY KEY,
+  person_id   bigint NOT NULL REFERENCES people (id),
+  user_id     bigint REFERENCES users (id),
+  team_id     bigint REFERENCES teams (id),
+  source      text NOT NULL CHECK (source IN ('recorded', 'assigned')),
+  assigned_by text NOT NULL,
+  created_at  timestamptz NOT NULL,
+  CHECK ((user_id IS NULL) <> (team_id IS NULL)),
+  CONSTRAINT case_involvements_user_key UNIQUE (person_id, user_id),
+  CONSTRAINT case_involvements_team_key UNIQUE (person_id, team_id)
+);
+
+CREATE TABLE break_glass_grants (
+  id             bigserial PRIMARY KEY,
+  user_id        bigint NOT NULL REFERENCES users (id),
+  person_id      bigint NOT NULL REFERENCES people (id),
+  org_id         bigint NOT NULL REFERENCES organisations (id),
+  reason         text NOT NULL,
+  granted_at     timestamptz NOT NULL,
+  expires_at     timestamptz NOT NULL,
+  reviewed_at    timestamptz,
+  reviewed_by    bigint REFERENCES users (id),
+  review_outcome text,
+  review_note    text NOT NULL DEFAULT ''
+);
+CREATE INDEX break_glass_active_idx ON break_glass_grants (user_id, person_id, expires_at);
+CREATE INDEX break_glass_unreviewed_idx ON break_glass_grants (org_id, id) WHERE reviewed_at IS NULL;
+
+CREATE TABLE login_throttle (
+  key          text PRIMARY KEY,
+  count        bigint NOT NULL,
+  since        timestamptz NOT NULL,
+  locked_until timestamptz NOT NULL
+);
+)sql";
+
+constexpr std::array<const char*, 4> kMigrations = {kMigration1, kMigration2, kMigration3,
+                                                    kMigration4};
 
 }  // namespace
 

@@ -98,7 +98,8 @@ constexpr PgStatement kInsertPerson = {
 constexpr PgStatement kGetPersonOwner = {"get_person_owner",
                                          "SELECT owner_org_id FROM people WHERE id = $1"};
 
-#define LIAISON_PG_USER_COLUMNS "id, username, role, org_id, team_id"
+#define LIAISON_PG_USER_COLUMNS \
+  "id, username, role, org_id, team_id, " LIAISON_PG_UTC("disabled_at")
 constexpr PgStatement kInsertUser = {
     "insert_user",
     "INSERT INTO users (username, role, org_id, team_id, password_hash) "
@@ -154,6 +155,87 @@ constexpr PgStatement kGetPerson = {
 constexpr PgStatement kFindPersonByNhsNumber = {"find_person_by_nhs_number",
                                                 "SELECT " LIAISON_PG_PERSON_COLUMNS
                                                 " FROM people WHERE nhs_number = $1"};
+
+// Security, second slice (#3): account status, involvement, break-glass, throttle, purge.
+constexpr PgStatement kListUsers = {
+    "list_users", "SELECT " LIAISON_PG_USER_COLUMNS
+                  " FROM users WHERE org_id = $1 ORDER BY username COLLATE \"C\""};
+constexpr PgStatement kSetUserDisabled = {
+    "set_user_disabled", "UPDATE users SET disabled_at = $2::timestamptz WHERE id = $1"};
+constexpr PgStatement kDeleteUserSessions = {"delete_user_sessions",
+                                             "DELETE FROM sessions WHERE user_id = $1"};
+constexpr PgStatement kInsertInvolvement = {
+    "insert_involvement",
+    "INSERT INTO case_involvements (person_id, user_id, team_id, source, assigned_by, "
+    "created_at) VALUES ($1, $2, $3, $4, $5, $6::timestamptz) ON CONFLICT DO NOTHING"};
+constexpr PgStatement kIsInvolved = {
+    "is_involved",
+    "SELECT EXISTS (SELECT 1 FROM case_involvements WHERE person_id = $1 AND "
+    "(user_id = $2 OR ($3::bigint IS NOT NULL AND team_id = $3::bigint)))"};
+constexpr PgStatement kListInvolvements = {
+    "list_involvements",
+    "SELECT id, person_id, user_id, team_id, source, assigned_by, " LIAISON_PG_UTC(
+        "created_at") " FROM case_involvements WHERE person_id = $1 ORDER BY id"};
+constexpr PgStatement kHasAttendanceSince = {
+    "has_attendance_since",
+    "SELECT EXISTS (SELECT 1 FROM attendances WHERE nhs_number = $1 AND owner_org_id = $2 "
+    "AND arrival >= $3::timestamptz)"};
+#define LIAISON_PG_GRANT_COLUMNS \
+  "id, user_id, person_id, org_id, reason, " LIAISON_PG_UTC("granted_at") ", " LIAISON_PG_UTC( \
+      "expires_at") ", " LIAISON_PG_UTC("reviewed_at") ", reviewed_by, "                      \
+                        "coalesce(review_outcome, ''), review_note"
+constexpr PgStatement kInsertGrant = {
+    "insert_break_glass_grant",
+    "INSERT INTO break_glass_grants (user_id, person_id, org_id, reason, granted_at, "
+    "expires_at) VALUES ($1, $2, $3, $4, $5::timestamptz, $6::timestamptz) RETURNING id"};
+constexpr PgStatement kFindActiveGrant = {
+    "find_active_break_glass_grant",
+    "SELECT " LIAISON_PG_GRANT_COLUMNS
+    " FROM break_glass_grants WHERE user_id = $1 AND person_id = $2 AND "
+    "expires_at > $3::timestamptz AND granted_at <= $3::timestamptz "
+    "ORDER BY expires_at DESC LIMIT 1"};
+constexpr PgStatement kGetGrant = {"get_break_glass_grant",
+                                   "SELECT " LIAISON_PG_GRANT_COLUMNS
+                                   " FROM break_glass_grants WHERE id = $1"};
+constexpr PgStatement kListUnreviewedGrants = {
+    "list_unreviewed_break_glass_grants",
+    "SELECT " LIAISON_PG_GRANT_COLUMNS
+    " FROM break_glass_grants WHERE org_id = $1 AND reviewed_at IS NULL ORDER BY id"};
+// Locks the row, so a second reviewer waits and then sees it reviewed.
+constexpr PgStatement kReviewGrant = {
+    "review_break_glass_grant",
+    "WITH target AS (SELECT id, reviewed_at FROM break_glass_grants WHERE id = $1 FOR UPDATE), "
+    "updated AS (UPDATE break_glass_grants SET reviewed_at = $2::timestamptz, "
+    "reviewed_by = $3, review_outcome = $4, review_note = $5 "
+    "WHERE id = $1 AND reviewed_at IS NULL RETURNING 1) "
+    "SELECT (SELECT count(*) FROM target), (SELECT count(*) FROM updated)"};
+constexpr PgStatement kEnsureThrottle = {
+    "ensure_throttle",
+    "INSERT INTO login_throttle (key, count, since, locked_until) "
+    "VALUES ($1, 0, 'epoch', 'epoch') ON CONFLICT DO NOTHING"};
+constexpr PgStatement kLockThrottle = {
+    "lock_throttle", "SELECT count, " LIAISON_PG_UTC("since") ", " LIAISON_PG_UTC(
+                         "locked_until") " FROM login_throttle WHERE key = $1 FOR UPDATE"};
+constexpr PgStatement kSaveThrottle = {
+    "save_throttle",
+    "INSERT INTO login_throttle (key, count, since, locked_until) "
+    "VALUES ($1, $2, $3::timestamptz, $4::timestamptz) ON CONFLICT (key) DO UPDATE SET "
+    "count = excluded.count, since = excluded.since, locked_until = excluded.locked_until"};
+constexpr PgStatement kDeleteThrottle = {"delete_throttle",
+                                         "DELETE FROM login_throttle WHERE key = $1"};
+constexpr PgStatement kPurgeSessions = {
+    "purge_sessions",
+    "DELETE FROM sessions WHERE last_seen_at < $1::timestamptz OR created_at < $2::timestamptz"};
+constexpr PgStatement kPurgeTokens = {
+    "purge_api_tokens",
+    "DELETE FROM api_tokens WHERE expires_at < $1::timestamptz OR revoked_at < $1::timestamptz"};
+constexpr PgStatement kPurgeGrants = {
+    "purge_break_glass_grants",
+    "DELETE FROM break_glass_grants WHERE reviewed_at IS NOT NULL AND "
+    "expires_at < $1::timestamptz"};
+constexpr PgStatement kPurgeThrottle = {
+    "purge_throttle",
+    "DELETE FROM login_throttle WHERE since < $1::timestamptz AND locked_until < $1::timestamptz"};
 
 constexpr PgStatement kAuditHead = {"audit_head",
                                     "SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1"};
@@ -314,7 +396,50 @@ Result<domain::User> UserFromRow(const PgResult& rows, int row) {
     ASSIGN_OR_RETURN(std::int64_t team, rows.Int64(row, 4));
     user.team = TeamId(team);
   }
+  ASSIGN_OR_RETURN(user.disabled_at, rows.OptionalTime(row, 5));
   return user;
+}
+
+// Columns as in LIAISON_PG_GRANT_COLUMNS.
+Result<BreakGlassGrant> GrantFromRow(const PgResult& rows, int row) {
+  BreakGlassGrant grant;
+  ASSIGN_OR_RETURN(grant.id, rows.Int64(row, 0));
+  ASSIGN_OR_RETURN(std::int64_t user, rows.Int64(row, 1));
+  grant.user = domain::UserId(user);
+  ASSIGN_OR_RETURN(std::int64_t person, rows.Int64(row, 2));
+  grant.person = PersonId(person);
+  ASSIGN_OR_RETURN(std::int64_t org, rows.Int64(row, 3));
+  grant.org = OrgId(org);
+  grant.reason = rows.Text(row, 4);
+  ASSIGN_OR_RETURN(grant.granted_at, rows.Time(row, 5));
+  ASSIGN_OR_RETURN(grant.expires_at, rows.Time(row, 6));
+  ASSIGN_OR_RETURN(grant.reviewed_at, rows.OptionalTime(row, 7));
+  if (!rows.IsNull(row, 8)) {
+    ASSIGN_OR_RETURN(std::int64_t reviewer, rows.Int64(row, 8));
+    grant.reviewed_by = domain::UserId(reviewer);
+  }
+  grant.review_outcome = rows.Text(row, 9);
+  grant.review_note = rows.Text(row, 10);
+  return grant;
+}
+
+Result<CaseInvolvement> InvolvementFromRow(const PgResult& rows, int row) {
+  CaseInvolvement involvement;
+  ASSIGN_OR_RETURN(involvement.id, rows.Int64(row, 0));
+  ASSIGN_OR_RETURN(std::int64_t person, rows.Int64(row, 1));
+  involvement.person = PersonId(person);
+  if (!rows.IsNull(row, 2)) {
+    ASSIGN_OR_RETURN(std::int64_t user, rows.Int64(row, 2));
+    involvement.user = domain::UserId(user);
+  }
+  if (!rows.IsNull(row, 3)) {
+    ASSIGN_OR_RETURN(std::int64_t team, rows.Int64(row, 3));
+    involvement.team = TeamId(team);
+  }
+  involvement.source = rows.Text(row, 4);
+  involvement.assigned_by = rows.Text(row, 5);
+  ASSIGN_OR_RETURN(involvement.created_at, rows.Time(row, 6));
+  return involvement;
 }
 
 // Columns as in LIAISON_PG_TOKEN_COLUMNS.
@@ -575,7 +700,134 @@ class PostgresUnitOfWork final : public UnitOfWork {
     if (rows.rows() == 0) return std::optional<UserCredentials>();
     ASSIGN_OR_RETURN(domain::User user, UserFromRow(rows, 0));
     return std::optional<UserCredentials>(
-        UserCredentials{std::move(user), std::string(rows.Text(0, 5))});
+        UserCredentials{std::move(user), std::string(rows.Text(0, 6))});
+  }
+
+  Result<std::vector<domain::User>> ListUsers(OrgId org) override {
+    ASSIGN_OR_RETURN(PgResult rows, Run(kListUsers, {Int(org.value())}));
+    return AllRows(rows, &UserFromRow);
+  }
+
+  Status SetUserDisabled(domain::UserId id, std::optional<Timestamp> disabled_at) override {
+    ASSIGN_OR_RETURN(PgResult rows,
+                     Run(kSetUserDisabled, {Int(id.value()), OptionalTime(disabled_at)}));
+    if (rows.affected_rows() == 0) return NotFound("not_found", "no user has this id");
+    return Status::Ok();
+  }
+
+  Result<std::int64_t> DeleteUserSessions(domain::UserId id) override {
+    ASSIGN_OR_RETURN(PgResult rows, Run(kDeleteUserSessions, {Int(id.value())}));
+    return rows.affected_rows();
+  }
+
+  Status InsertInvolvement(const CaseInvolvement& involvement) override {
+    RETURN_IF_ERROR(Run(
+        kInsertInvolvement,
+        {Int(involvement.person.value()),
+         involvement.user ? Int(involvement.user->value()) : std::nullopt,
+         involvement.team ? Int(involvement.team->value()) : std::nullopt, Text(involvement.source),
+         Text(involvement.assigned_by), Time(involvement.created_at)}));
+    return Status::Ok();
+  }
+
+  Result<bool> IsInvolved(PersonId person, domain::UserId user,
+                          std::optional<TeamId> team) override {
+    ASSIGN_OR_RETURN(PgResult rows, Run(kIsInvolved, {Int(person.value()), Int(user.value()),
+                                                      team ? Int(team->value()) : std::nullopt}));
+    return rows.rows() > 0 && rows.Text(0, 0) == "t";
+  }
+
+  Result<std::vector<CaseInvolvement>> ListInvolvements(PersonId person) override {
+    ASSIGN_OR_RETURN(PgResult rows, Run(kListInvolvements, {Int(person.value())}));
+    return AllRows(rows, &InvolvementFromRow);
+  }
+
+  Result<bool> HasAttendanceSince(const domain::NhsNumber& nhs_number, OrgId org,
+                                  Timestamp since) override {
+    ASSIGN_OR_RETURN(PgResult rows, Run(kHasAttendanceSince, {Text(nhs_number.digits()),
+                                                              Int(org.value()), Time(since)}));
+    return rows.rows() > 0 && rows.Text(0, 0) == "t";
+  }
+
+  Result<std::int64_t> InsertBreakGlassGrant(const BreakGlassGrant& grant) override {
+    ASSIGN_OR_RETURN(PgResult rows,
+                     Run(kInsertGrant, {Int(grant.user.value()), Int(grant.person.value()),
+                                        Int(grant.org.value()), Text(grant.reason),
+                                        Time(grant.granted_at), Time(grant.expires_at)}));
+    return rows.Int64(0, 0);
+  }
+
+  Result<std::optional<BreakGlassGrant>> FindActiveBreakGlassGrant(domain::UserId user,
+                                                                   PersonId person,
+                                                                   Timestamp now) override {
+    ASSIGN_OR_RETURN(PgResult rows,
+                     Run(kFindActiveGrant, {Int(user.value()), Int(person.value()), Time(now)}));
+    if (rows.rows() == 0) return std::optional<BreakGlassGrant>();
+    ASSIGN_OR_RETURN(BreakGlassGrant grant, GrantFromRow(rows, 0));
+    return std::optional<BreakGlassGrant>(std::move(grant));
+  }
+
+  Result<BreakGlassGrant> GetBreakGlassGrant(std::int64_t id) override {
+    ASSIGN_OR_RETURN(PgResult rows, Run(kGetGrant, {Int(id)}));
+    if (rows.rows() == 0) return NotFound("not_found", "no break-glass grant has this id");
+    return GrantFromRow(rows, 0);
+  }
+
+  Result<std::vector<BreakGlassGrant>> ListUnreviewedBreakGlassGrants(OrgId org) override {
+    ASSIGN_OR_RETURN(PgResult rows, Run(kListUnreviewedGrants, {Int(org.value())}));
+    return AllRows(rows, &GrantFromRow);
+  }
+
+  Status ReviewBreakGlassGrant(std::int64_t id, domain::UserId reviewer, std::string_view outcome,
+                               std::string_view note, Timestamp at) override {
+    ASSIGN_OR_RETURN(PgResult rows, Run(kReviewGrant, {Int(id), Time(at), Int(reviewer.value()),
+                                                       Text(outcome), Text(note)}));
+    ASSIGN_OR_RETURN(std::int64_t found, rows.Int64(0, 0));
+    ASSIGN_OR_RETURN(std::int64_t updated, rows.Int64(0, 1));
+    if (found == 0) return NotFound("not_found", "no break-glass grant has this id");
+    if (updated == 0) {
+      return FailedPrecondition("already_reviewed", "this break-glass access was reviewed before");
+    }
+    return Status::Ok();
+  }
+
+  Result<ThrottleRecord> LockThrottle(std::string_view key) override {
+    // Make sure a row exists, then lock it: FOR UPDATE on a missing row would lock nothing.
+    RETURN_IF_ERROR(Run(kEnsureThrottle, {Text(key)}));
+    ASSIGN_OR_RETURN(PgResult rows, Run(kLockThrottle, {Text(key)}));
+    ThrottleRecord record;
+    record.key = std::string(key);
+    if (rows.rows() == 0) return record;
+    ASSIGN_OR_RETURN(record.count, rows.Int64(0, 0));
+    ASSIGN_OR_RETURN(record.since, rows.Time(0, 1));
+    ASSIGN_OR_RETURN(record.locked_until, rows.Time(0, 2));
+    return record;
+  }
+
+  Status SaveThrottle(const ThrottleRecord& record) override {
+    RETURN_IF_ERROR(Run(kSaveThrottle, {Text(record.key), Int(record.count), Time(record.since),
+                                        Time(record.locked_until)}));
+    return Status::Ok();
+  }
+
+  Status DeleteThrottle(std::string_view key) override {
+    RETURN_IF_ERROR(Run(kDeleteThrottle, {Text(key)}));
+    return Status::Ok();
+  }
+
+  Result<PurgeCounts> PurgeExpired(const PurgeCutoffs& cutoffs) override {
+    PurgeCounts counts;
+    ASSIGN_OR_RETURN(PgResult sessions,
+                     Run(kPurgeSessions, {Time(cutoffs.session_idle_before),
+                                          Time(cutoffs.session_created_before)}));
+    counts.sessions = sessions.affected_rows();
+    ASSIGN_OR_RETURN(PgResult tokens, Run(kPurgeTokens, {Time(cutoffs.token_ended_before)}));
+    counts.api_tokens = tokens.affected_rows();
+    ASSIGN_OR_RETURN(PgResult grants, Run(kPurgeGrants, {Time(cutoffs.grant_ended_before)}));
+    counts.break_glass_grants = grants.affected_rows();
+    ASSIGN_OR_RETURN(PgResult throttle, Run(kPurgeThrottle, {Time(cutoffs.throttle_before)}));
+    counts.throttle_records = throttle.affected_rows();
+    return counts;
   }
 
   Status InsertSession(const SessionRecord& session) override {

@@ -142,4 +142,6 @@ Result<std::unique_ptr<Statement>> Connection::Prepare(const std::string& sql) {
 
 std::int64_t Connection::LastInsertRowId() const { return sqlite3_last_insert_rowid(db_); }
 
+std::int64_t Connection::Changes() const { return sqlite3_changes64(db_); }
+
 }  // namespace liaison::storage::sqlite_internal

@@ -61,6 +61,8 @@ class Connection {
   // Borrows the cached prepared statement for `sql`, preparing it on first use.
   Result<std::unique_ptr<Statement>> Prepare(const std::string& sql);
   std::int64_t LastInsertRowId() const;
+  // Rows changed by the last INSERT, UPDATE or DELETE.
+  std::int64_t Changes() const;
 
  private:
   explicit Connection(sqlite3* db) : db_(db) {}

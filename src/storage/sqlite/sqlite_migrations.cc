@@ -112,7 +112,48 @@ CREATE TABLE attendances (
 CREATE INDEX attendances_nhs_number ON attendances(nhs_number) WHERE nhs_number IS NOT NULL;
 )sql";
 
-constexpr std::string_view kMigrations[] = {kMigration1, kMigration2, kMigration3};
+// Security, second slice (#3): disabled accounts, involvement in a case (the policy's
+// relationship), break-glass grants and their review, and sign-in throttle state shared by
+// every process. Throttle keys are BLAKE2b hashes of the username or client address, so the
+// table holds no attacker-chosen text. Self-contained: only references tables of migrations 1-2.
+constexpr std::string_view kMigration4 = R"sql(
+ALTER TABLE users ADD COLUMN disabled_at TEXT;
+CREATE TABLE case_involvements (
+  id INTEGER PRIMARY KEY,
+  person_id INTEGER NOT NULL REFERENCES people(id),
+  user_id INTEGER REFERENCES users(id),
+  team_id INTEGER REFERENCES teams(id),
+  source TEXT NOT NULL CHECK (source IN ('recorded', 'assigned')),
+  assigned_by TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  CHECK ((user_id IS NULL) <> (team_id IS NULL)),
+  UNIQUE (person_id, user_id),
+  UNIQUE (person_id, team_id)
+);
+CREATE TABLE break_glass_grants (
+  id INTEGER PRIMARY KEY,
+  user_id INTEGER NOT NULL REFERENCES users(id),
+  person_id INTEGER NOT NULL REFERENCES people(id),
+  org_id INTEGER NOT NULL REFERENCES organisations(id),
+  reason TEXT NOT NULL,
+  granted_at TEXT NOT NULL,
+  expires_at TEXT NOT NULL,
+  reviewed_at TEXT,
+  reviewed_by INTEGER REFERENCES users(id),
+  review_outcome TEXT,
+  review_note TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX break_glass_active ON break_glass_grants(user_id, person_id, expires_at);
+CREATE INDEX break_glass_unreviewed ON break_glass_grants(org_id, id) WHERE reviewed_at IS NULL;
+CREATE TABLE login_throttle (
+  key TEXT PRIMARY KEY,
+  count INTEGER NOT NULL,
+  since TEXT NOT NULL,
+  locked_until TEXT NOT NULL
+);
+)sql";
+
+constexpr std::string_view kMigrations[] = {kMigration1, kMigration2, kMigration3, kMigration4};
 
 }  // namespace
 

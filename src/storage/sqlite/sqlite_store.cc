@@ -174,7 +174,7 @@ Status DuplicateUsername() {
                        "/username");
 }
 
-constexpr const char* kUserColumns = "id, username, role, org_id, team_id";
+constexpr const char* kUserColumns = "id, username, role, org_id, team_id, disabled_at";
 
 Result<domain::User> ReadUser(const Statement& row) {
   domain::User user;
@@ -185,7 +185,35 @@ Result<domain::User> ReadUser(const Statement& row) {
   user.role = *role;
   user.org = domain::OrgId(row.Int(3));
   if (!row.IsNull(4)) user.team = domain::TeamId(row.Int(4));
+  if (!row.IsNull(5)) {
+    ASSIGN_OR_RETURN(Timestamp disabled, ReadTimestamp(row, 5));
+    user.disabled_at = disabled;
+  }
   return user;
+}
+
+constexpr const char* kGrantColumns =
+    "id, user_id, person_id, org_id, reason, granted_at, expires_at, reviewed_at, reviewed_by, "
+    "review_outcome, review_note";
+
+// Columns as in kGrantColumns.
+Result<BreakGlassGrant> ReadGrant(const Statement& row) {
+  BreakGlassGrant grant;
+  grant.id = row.Int(0);
+  grant.user = domain::UserId(row.Int(1));
+  grant.person = domain::PersonId(row.Int(2));
+  grant.org = domain::OrgId(row.Int(3));
+  grant.reason = row.Text(4);
+  ASSIGN_OR_RETURN(grant.granted_at, ReadTimestamp(row, 5));
+  ASSIGN_OR_RETURN(grant.expires_at, ReadTimestamp(row, 6));
+  if (!row.IsNull(7)) {
+    ASSIGN_OR_RETURN(Timestamp reviewed, ReadTimestamp(row, 7));
+    grant.reviewed_at = reviewed;
+  }
+  if (!row.IsNull(8)) grant.reviewed_by = domain::UserId(row.Int(8));
+  grant.review_outcome = row.Text(9);
+  grant.review_note = row.Text(10);
+  return grant;
 }
 
 constexpr const char* kTokenColumns = "id, name, scope, org_id, created_at, expires_at, revoked_at";
@@ -423,7 +451,209 @@ class SqliteUnitOfWork final : public UnitOfWork {
     ASSIGN_OR_RETURN(bool found, stmt->Step());
     if (!found) return std::optional<UserCredentials>();
     ASSIGN_OR_RETURN(domain::User user, ReadUser(*stmt));
-    return std::optional<UserCredentials>(UserCredentials{std::move(user), stmt->Text(5)});
+    return std::optional<UserCredentials>(UserCredentials{std::move(user), stmt->Text(6)});
+  }
+
+  Result<std::vector<domain::User>> ListUsers(domain::OrgId org) override {
+    ASSIGN_OR_RETURN(auto stmt, Prepare(std::string("SELECT ") + kUserColumns +
+                                        " FROM users WHERE org_id = ?1 ORDER BY username"));
+    stmt->Bind(org.value());
+    std::vector<domain::User> users;
+    while (true) {
+      ASSIGN_OR_RETURN(bool row, stmt->Step());
+      if (!row) return users;
+      ASSIGN_OR_RETURN(domain::User user, ReadUser(*stmt));
+      users.push_back(std::move(user));
+    }
+  }
+
+  Status SetUserDisabled(domain::UserId id, std::optional<Timestamp> disabled_at) override {
+    ASSIGN_OR_RETURN(auto stmt,
+                     Prepare("UPDATE users SET disabled_at = ?1 WHERE id = ?2 RETURNING id"));
+    stmt->BindOptional(OptionalTimeText(disabled_at)).Bind(id.value());
+    ASSIGN_OR_RETURN(bool found, stmt->Step());
+    if (!found) return NotFoundRow("user");
+    return stmt->Run();
+  }
+
+  Result<std::int64_t> DeleteUserSessions(domain::UserId id) override {
+    ASSIGN_OR_RETURN(auto stmt, Prepare("DELETE FROM sessions WHERE user_id = ?1"));
+    stmt->Bind(id.value());
+    RETURN_IF_ERROR(stmt->Run());
+    return (*connection_)->Changes();
+  }
+
+  Status InsertInvolvement(const CaseInvolvement& involvement) override {
+    ASSIGN_OR_RETURN(auto stmt, Prepare("INSERT INTO case_involvements(person_id, user_id, "
+                                        "team_id, source, assigned_by, created_at) "
+                                        "VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT DO NOTHING"));
+    stmt->Bind(involvement.person.value())
+        .BindOptional(involvement.user ? std::optional(std::to_string(involvement.user->value()))
+                                       : std::nullopt)
+        .BindOptional(involvement.team ? std::optional(std::to_string(involvement.team->value()))
+                                       : std::nullopt)
+        .Bind(involvement.source)
+        .Bind(involvement.assigned_by)
+        .Bind(FormatTimestamp(involvement.created_at));
+    return stmt->Run();
+  }
+
+  Result<bool> IsInvolved(domain::PersonId person, domain::UserId user,
+                          std::optional<domain::TeamId> team) override {
+    ASSIGN_OR_RETURN(auto stmt, Prepare("SELECT EXISTS (SELECT 1 FROM case_involvements "
+                                        "WHERE person_id = ?1 AND (user_id = ?2 OR "
+                                        "(?3 IS NOT NULL AND team_id = ?3)))"));
+    stmt->Bind(person.value()).Bind(user.value());
+    stmt->BindOptional(team ? std::optional(std::to_string(team->value())) : std::nullopt);
+    ASSIGN_OR_RETURN(bool row, stmt->Step());
+    return row && stmt->Int(0) != 0;
+  }
+
+  Result<std::vector<CaseInvolvement>> ListInvolvements(domain::PersonId person) override {
+    ASSIGN_OR_RETURN(auto stmt, Prepare("SELECT id, person_id, user_id, team_id, source, "
+                                        "assigned_by, created_at FROM case_involvements "
+                                        "WHERE person_id = ?1 ORDER BY id"));
+    stmt->Bind(person.value());
+    std::vector<CaseInvolvement> involvements;
+    while (true) {
+      ASSIGN_OR_RETURN(bool row, stmt->Step());
+      if (!row) return involvements;
+      CaseInvolvement involvement;
+      involvement.id = stmt->Int(0);
+      involvement.person = domain::PersonId(stmt->Int(1));
+      if (!stmt->IsNull(2)) involvement.user = domain::UserId(stmt->Int(2));
+      if (!stmt->IsNull(3)) involvement.team = domain::TeamId(stmt->Int(3));
+      involvement.source = stmt->Text(4);
+      involvement.assigned_by = stmt->Text(5);
+      ASSIGN_OR_RETURN(involvement.created_at, ReadTimestamp(*stmt, 6));
+      involvements.push_back(std::move(involvement));
+    }
+  }
+
+  Result<bool> HasAttendanceSince(const domain::NhsNumber& nhs_number, domain::OrgId org,
+                                  Timestamp since) override {
+    ASSIGN_OR_RETURN(auto stmt, Prepare("SELECT EXISTS (SELECT 1 FROM attendances "
+                                        "WHERE nhs_number = ?1 AND owner_org_id = ?2 "
+                                        "AND arrival >= ?3)"));
+    stmt->Bind(nhs_number.digits()).Bind(org.value()).Bind(FormatTimestamp(since));
+    ASSIGN_OR_RETURN(bool row, stmt->Step());
+    return row && stmt->Int(0) != 0;
+  }
+
+  Result<std::int64_t> InsertBreakGlassGrant(const BreakGlassGrant& grant) override {
+    ASSIGN_OR_RETURN(auto stmt, Prepare("INSERT INTO break_glass_grants(user_id, person_id, "
+                                        "org_id, reason, granted_at, expires_at) "
+                                        "VALUES (?1, ?2, ?3, ?4, ?5, ?6)"));
+    stmt->Bind(grant.user.value())
+        .Bind(grant.person.value())
+        .Bind(grant.org.value())
+        .Bind(grant.reason)
+        .Bind(FormatTimestamp(grant.granted_at))
+        .Bind(FormatTimestamp(grant.expires_at));
+    RETURN_IF_ERROR(stmt->Run());
+    return (*connection_)->LastInsertRowId();
+  }
+
+  Result<std::optional<BreakGlassGrant>> FindActiveBreakGlassGrant(domain::UserId user,
+                                                                   domain::PersonId person,
+                                                                   Timestamp now) override {
+    ASSIGN_OR_RETURN(auto stmt, Prepare(std::string("SELECT ") + kGrantColumns +
+                                        " FROM break_glass_grants WHERE user_id = ?1 AND "
+                                        "person_id = ?2 AND expires_at > ?3 AND granted_at <= ?3 "
+                                        "ORDER BY expires_at DESC LIMIT 1"));
+    stmt->Bind(user.value()).Bind(person.value()).Bind(FormatTimestamp(now));
+    ASSIGN_OR_RETURN(bool found, stmt->Step());
+    if (!found) return std::optional<BreakGlassGrant>();
+    ASSIGN_OR_RETURN(BreakGlassGrant grant, ReadGrant(*stmt));
+    return std::optional<BreakGlassGrant>(std::move(grant));
+  }
+
+  Result<BreakGlassGrant> GetBreakGlassGrant(std::int64_t id) override {
+    ASSIGN_OR_RETURN(auto stmt, Prepare(std::string("SELECT ") + kGrantColumns +
+                                        " FROM break_glass_grants WHERE id = ?1"));
+    stmt->Bind(id);
+    ASSIGN_OR_RETURN(bool found, stmt->Step());
+    if (!found) return NotFoundRow("break-glass grant");
+    return ReadGrant(*stmt);
+  }
+
+  Result<std::vector<BreakGlassGrant>> ListUnreviewedBreakGlassGrants(domain::OrgId org) override {
+    ASSIGN_OR_RETURN(auto stmt, Prepare(std::string("SELECT ") + kGrantColumns +
+                                        " FROM break_glass_grants WHERE org_id = ?1 AND "
+                                        "reviewed_at IS NULL ORDER BY id"));
+    stmt->Bind(org.value());
+    std::vector<BreakGlassGrant> grants;
+    while (true) {
+      ASSIGN_OR_RETURN(bool row, stmt->Step());
+      if (!row) return grants;
+      ASSIGN_OR_RETURN(BreakGlassGrant grant, ReadGrant(*stmt));
+      grants.push_back(std::move(grant));
+    }
+  }
+
+  Status ReviewBreakGlassGrant(std::int64_t id, domain::UserId reviewer, std::string_view outcome,
+                               std::string_view note, Timestamp at) override {
+    ASSIGN_OR_RETURN(BreakGlassGrant grant, GetBreakGlassGrant(id));
+    if (grant.reviewed_at) {
+      return FailedPrecondition("already_reviewed", "this break-glass access was reviewed before");
+    }
+    ASSIGN_OR_RETURN(auto stmt, Prepare("UPDATE break_glass_grants SET reviewed_at = ?1, "
+                                        "reviewed_by = ?2, review_outcome = ?3, review_note = ?4 "
+                                        "WHERE id = ?5 AND reviewed_at IS NULL"));
+    stmt->Bind(FormatTimestamp(at)).Bind(reviewer.value()).Bind(outcome).Bind(note).Bind(id);
+    return stmt->Run();
+  }
+
+  Result<ThrottleRecord> LockThrottle(std::string_view key) override {
+    // BEGIN IMMEDIATE already holds the database's write lock for the whole unit of work.
+    ASSIGN_OR_RETURN(auto stmt, Prepare("SELECT count, since, locked_until FROM login_throttle "
+                                        "WHERE key = ?1"));
+    stmt->Bind(key);
+    ThrottleRecord record;
+    record.key = std::string(key);
+    ASSIGN_OR_RETURN(bool found, stmt->Step());
+    if (!found) return record;
+    record.count = stmt->Int(0);
+    ASSIGN_OR_RETURN(record.since, ReadTimestamp(*stmt, 1));
+    ASSIGN_OR_RETURN(record.locked_until, ReadTimestamp(*stmt, 2));
+    return record;
+  }
+
+  Status SaveThrottle(const ThrottleRecord& record) override {
+    ASSIGN_OR_RETURN(auto stmt,
+                     Prepare("INSERT INTO login_throttle(key, count, since, locked_until) "
+                             "VALUES (?1, ?2, ?3, ?4) ON CONFLICT (key) DO UPDATE SET "
+                             "count = excluded.count, since = excluded.since, "
+                             "locked_until = excluded.locked_until"));
+    stmt->Bind(record.key)
+        .Bind(record.count)
+        .Bind(FormatTimestamp(record.since))
+        .Bind(FormatTimestamp(record.locked_until));
+    return stmt->Run();
+  }
+
+  Status DeleteThrottle(std::string_view key) override {
+    ASSIGN_OR_RETURN(auto stmt, Prepare("DELETE FROM login_throttle WHERE key = ?1"));
+    stmt->Bind(key);
+    return stmt->Run();
+  }
+
+  Result<PurgeCounts> PurgeExpired(const PurgeCutoffs& cutoffs) override {
+    PurgeCounts counts;
+    ASSIGN_OR_RETURN(counts.sessions,
+                     Delete("DELETE FROM sessions WHERE last_seen_at < ?1 OR created_at < ?2",
+                            {cutoffs.session_idle_before, cutoffs.session_created_before}));
+    ASSIGN_OR_RETURN(counts.api_tokens,
+                     Delete("DELETE FROM api_tokens WHERE expires_at < ?1 OR revoked_at < ?1",
+                            {cutoffs.token_ended_before}));
+    ASSIGN_OR_RETURN(counts.break_glass_grants,
+                     Delete("DELETE FROM break_glass_grants WHERE reviewed_at IS NOT NULL AND "
+                            "expires_at < ?1",
+                            {cutoffs.grant_ended_before}));
+    ASSIGN_OR_RETURN(counts.throttle_records,
+                     Delete("DELETE FROM login_throttle WHERE since < ?1 AND locked_until < ?1",
+                            {cutoffs.throttle_before}));
+    return counts;
   }
 
   Status InsertSession(const SessionRecord& session) override {
@@ -667,6 +897,14 @@ class SqliteUnitOfWork final : public UnitOfWork {
  private:
   Result<std::unique_ptr<Statement>> Prepare(const std::string& sql) {
     return (*connection_)->Prepare(sql);
+  }
+
+  // Runs a DELETE whose parameters are all timestamps; returns how many rows went.
+  Result<std::int64_t> Delete(const std::string& sql, std::initializer_list<Timestamp> times) {
+    ASSIGN_OR_RETURN(auto stmt, Prepare(sql));
+    for (Timestamp at : times) stmt->Bind(FormatTimestamp(at));
+    RETURN_IF_ERROR(stmt->Run());
+    return (*connection_)->Changes();
   }
 
   std::unique_ptr<PooledConnection> connection_;
