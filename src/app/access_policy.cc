@@ -11,10 +11,13 @@ struct Rule {
   Role role;
   Action action;
   Scope scope;
+  Relationship relationship = Relationship::kNotNeeded;
 };
 
 constexpr Scope kOwn = Scope::kOwnOrganisation;
 constexpr Scope kAny = Scope::kAnyOrganisation;
+// The user must be involved in the case (app/case_relationship.h) or hold a break-glass grant.
+constexpr Relationship kInvolved = Relationship::kRequired;
 
 // THE POLICY TABLE. Deny by default: a (role, action) pair that is not here is refused.
 // Trust clinical and safeguarding staff see people their trust recorded; local-authority
@@ -44,8 +47,10 @@ constexpr std::array kRules = std::to_array<Rule>({
     {Role::kAdmin, Action::kUserManage, kOwn},
     {Role::kAdmin, Action::kTokenManage, kOwn},
     {Role::kAuditor, Action::kAuditRead, kOwn},
-    // People: read and record within the owning organisation only.
-    {Role::kEdClinician, Action::kPersonRead, kOwn},
+    // People: record within the owning organisation; read within it when involved in the
+    // case. The safeguarding team (safeguarding nurses, named professionals) and the
+    // paediatric liaison nurses, who screen every attendance, read without a relationship.
+    {Role::kEdClinician, Action::kPersonRead, kOwn, kInvolved},
     {Role::kEdClinician, Action::kPersonCreate, kOwn},
     {Role::kLiaisonNurse, Action::kPersonRead, kOwn},
     {Role::kLiaisonNurse, Action::kPersonCreate, kOwn},
@@ -53,26 +58,59 @@ constexpr std::array kRules = std::to_array<Rule>({
     {Role::kSafeguardingNurse, Action::kPersonCreate, kOwn},
     {Role::kNamedProfessional, Action::kPersonRead, kOwn},
     {Role::kNamedProfessional, Action::kPersonCreate, kOwn},
-    {Role::kMidwife, Action::kPersonRead, kOwn},
+    {Role::kMidwife, Action::kPersonRead, kOwn, kInvolved},
     {Role::kMidwife, Action::kPersonCreate, kOwn},
-    {Role::kConsultantPaediatrician, Action::kPersonRead, kOwn},
+    {Role::kConsultantPaediatrician, Action::kPersonRead, kOwn, kInvolved},
     {Role::kConsultantPaediatrician, Action::kPersonCreate, kOwn},
-    {Role::kHealthVisitor, Action::kPersonRead, kOwn},
+    {Role::kHealthVisitor, Action::kPersonRead, kOwn, kInvolved},
     {Role::kHealthVisitor, Action::kPersonCreate, kOwn},
-    {Role::kSafeguardingAdmin, Action::kPersonRead, kOwn},
+    {Role::kSafeguardingAdmin, Action::kPersonRead, kOwn, kInvolved},
     {Role::kSafeguardingAdmin, Action::kPersonCreate, kOwn},
-    {Role::kHospitalSocialWorker, Action::kPersonRead, kOwn},
+    {Role::kHospitalSocialWorker, Action::kPersonRead, kOwn, kInvolved},
     {Role::kHospitalSocialWorker, Action::kPersonCreate, kOwn},
-    {Role::kLaFrontDoor, Action::kPersonRead, kOwn},
+    {Role::kLaFrontDoor, Action::kPersonRead, kOwn, kInvolved},
     {Role::kLaFrontDoor, Action::kPersonCreate, kOwn},
-    {Role::kLaManager, Action::kPersonRead, kOwn},
+    {Role::kLaManager, Action::kPersonRead, kOwn, kInvolved},
     {Role::kLaManager, Action::kPersonCreate, kOwn},
+    // Involvement is assigned by the safeguarding team and the liaison nurses, and by
+    // local-authority managers who allocate cases to their workers.
+    {Role::kLiaisonNurse, Action::kPersonInvolve, kOwn},
+    {Role::kSafeguardingNurse, Action::kPersonInvolve, kOwn},
+    {Role::kNamedProfessional, Action::kPersonInvolve, kOwn},
+    {Role::kLaManager, Action::kPersonInvolve, kOwn},
+    // Break-glass: whoever reads people only when involved may open a record of their own
+    // organisation outside the relationship by stating a reason; never across organisations.
+    {Role::kEdClinician, Action::kBreakGlass, kOwn},
+    {Role::kMidwife, Action::kBreakGlass, kOwn},
+    {Role::kConsultantPaediatrician, Action::kBreakGlass, kOwn},
+    {Role::kHealthVisitor, Action::kBreakGlass, kOwn},
+    {Role::kSafeguardingAdmin, Action::kBreakGlass, kOwn},
+    {Role::kHospitalSocialWorker, Action::kBreakGlass, kOwn},
+    {Role::kLaFrontDoor, Action::kBreakGlass, kOwn},
+    {Role::kLaManager, Action::kBreakGlass, kOwn},
+    // ... and the named nurse reviews them: the safeguarding nurses and named professionals.
+    {Role::kSafeguardingNurse, Action::kBreakGlassReview, kOwn},
+    {Role::kNamedProfessional, Action::kBreakGlassReview, kOwn},
+    // Every person who signs in may change their own password.
+    {Role::kEdClinician, Action::kOwnAccount, kOwn},
+    {Role::kLiaisonNurse, Action::kOwnAccount, kOwn},
+    {Role::kSafeguardingNurse, Action::kOwnAccount, kOwn},
+    {Role::kNamedProfessional, Action::kOwnAccount, kOwn},
+    {Role::kMidwife, Action::kOwnAccount, kOwn},
+    {Role::kConsultantPaediatrician, Action::kOwnAccount, kOwn},
+    {Role::kHealthVisitor, Action::kOwnAccount, kOwn},
+    {Role::kSafeguardingAdmin, Action::kOwnAccount, kOwn},
+    {Role::kHospitalSocialWorker, Action::kOwnAccount, kOwn},
+    {Role::kLaFrontDoor, Action::kOwnAccount, kOwn},
+    {Role::kLaManager, Action::kOwnAccount, kOwn},
+    {Role::kAuditor, Action::kOwnAccount, kOwn},
+    {Role::kAdmin, Action::kOwnAccount, kOwn},
     // System feeds, reached only with an API token of the matching scope.
     {Role::kSystemFeed, Action::kAttendanceFeed, kOwn},
     {Role::kSystemFeed, Action::kRegisterUpload, kOwn},
 });
 
-constexpr std::array<std::pair<Action, std::string_view>, 11> kActionNames = {{
+constexpr std::array<std::pair<Action, std::string_view>, 15> kActionNames = {{
     {Action::kOrganisationRead, "organisation.read"},
     {Action::kOrganisationCreate, "organisation.create"},
     {Action::kSiteCreate, "site.create"},
@@ -84,10 +122,14 @@ constexpr std::array<std::pair<Action, std::string_view>, 11> kActionNames = {{
     {Action::kAuditRead, "audit.read"},
     {Action::kAttendanceFeed, "attendance.feed"},
     {Action::kRegisterUpload, "register.upload"},
+    {Action::kPersonInvolve, "person.involve"},
+    {Action::kBreakGlass, "person.break_glass"},
+    {Action::kBreakGlassReview, "break_glass.review"},
+    {Action::kOwnAccount, "account.password"},
 }};
 
-constexpr std::array<Action, 11> kAllActions = [] {
-  std::array<Action, 11> actions{};
+constexpr std::array<Action, kActionNames.size()> kAllActions = [] {
+  std::array<Action, kActionNames.size()> actions{};
   for (size_t i = 0; i < kActionNames.size(); ++i) actions[i] = kActionNames[i].first;
   return actions;
 }();
@@ -119,6 +161,11 @@ Status Deny(AuditedWork& work, const Actor& actor, Action action, std::string_vi
     return Status(StatusCode::kPermissionDenied, "out_of_scope",
                   "this record belongs to another organisation");
   }
+  if (decision.why == "not_involved") {
+    return Status(StatusCode::kPermissionDenied, "not_involved",
+                  "you are not involved in this case; to open it anyway, state a reason "
+                  "(break-glass), which the safeguarding team will review");
+  }
   return Status(StatusCode::kPermissionDenied, "forbidden", "your role does not allow this");
 }
 
@@ -133,11 +180,23 @@ std::string_view ActionName(Action action) {
 
 std::span<const Action> AllActions() { return kAllActions; }
 
-Scope PolicyScope(domain::Role role, Action action) {
+namespace {
+const Rule* FindRule(domain::Role role, Action action) {
   for (const Rule& rule : kRules) {
-    if (rule.role == role && rule.action == action) return rule.scope;
+    if (rule.role == role && rule.action == action) return &rule;
   }
-  return Scope::kNone;
+  return nullptr;
+}
+}  // namespace
+
+Scope PolicyScope(domain::Role role, Action action) {
+  const Rule* rule = FindRule(role, action);
+  return rule != nullptr ? rule->scope : Scope::kNone;
+}
+
+Relationship PolicyRelationship(domain::Role role, Action action) {
+  const Rule* rule = FindRule(role, action);
+  return rule != nullptr ? rule->relationship : Relationship::kNotNeeded;
 }
 
 AccessDecision DecideRole(const Actor& actor, Action action) {
@@ -149,15 +208,29 @@ AccessDecision DecideRole(const Actor& actor, Action action) {
   return {true, scope == Scope::kAnyOrganisation ? "any_organisation" : "own_organisation"};
 }
 
-AccessDecision Decide(const Actor& actor, Action action, std::optional<domain::OrgId> target) {
+AccessDecision DecideScope(const Actor& actor, Action action, std::optional<domain::OrgId> target) {
   AccessDecision role = DecideRole(actor, action);
   if (!role.allowed || !actor.principal) return role;
   Scope scope = PolicyScope(actor.principal->role, action);
-  if (scope == Scope::kAnyOrganisation) return role;
   // kOwnOrganisation: the record must belong to the actor's organisation. An unknown owner
   // (an invalid id) never matches.
-  if (target && target->valid() && *target == actor.principal->org) return role;
-  return {false, "out_of_scope"};
+  if (scope == Scope::kOwnOrganisation &&
+      !(target && target->valid() && *target == actor.principal->org)) {
+    return {false, "out_of_scope"};
+  }
+  return role;
+}
+
+AccessDecision Decide(const Actor& actor, Action action, std::optional<domain::OrgId> target,
+                      std::optional<CaseRelation> relation) {
+  AccessDecision role = DecideScope(actor, action, target);
+  if (!role.allowed || !actor.principal) return role;
+  if (PolicyRelationship(actor.principal->role, action) == Relationship::kNotNeeded) return role;
+  // Only a user can be involved in a case; a token never is.
+  if (!relation || actor.principal->kind != Principal::Kind::kUser) return {false, "not_involved"};
+  if (relation->involved) return {true, "involved"};
+  if (relation->break_glass) return {true, "break_glass"};
+  return {false, "not_involved"};
 }
 
 Status Authorize(AuditedWork& work, const Actor& actor, Action action,
@@ -165,6 +238,23 @@ Status Authorize(AuditedWork& work, const Actor& actor, Action action,
                  std::string_view record_id) {
   AccessDecision decision = Decide(actor, action, target);
   if (decision.allowed) return Status::Ok();
+  return Deny(work, actor, action, record_type, record_id, decision);
+}
+
+Status AuthorizeScope(AuditedWork& work, const Actor& actor, Action action,
+                      std::optional<domain::OrgId> target, std::string_view record_type,
+                      std::string_view record_id) {
+  AccessDecision decision = DecideScope(actor, action, target);
+  if (decision.allowed) return Status::Ok();
+  return Deny(work, actor, action, record_type, record_id, decision);
+}
+
+Result<AccessDecision> AuthorizeCase(AuditedWork& work, const Actor& actor, Action action,
+                                     std::optional<domain::OrgId> target,
+                                     std::string_view record_type, std::string_view record_id,
+                                     CaseRelation relation) {
+  AccessDecision decision = Decide(actor, action, target, relation);
+  if (decision.allowed) return decision;
   return Deny(work, actor, action, record_type, record_id, decision);
 }
 

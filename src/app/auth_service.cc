@@ -1,5 +1,7 @@
 #include "app/auth_service.h"
 
+#include <algorithm>
+
 #include <sodium.h>
 
 #include "common/hash.h"
@@ -87,7 +89,10 @@ Status AuthService::AuditDenied(const Actor& actor, std::string_view action, std
 
 std::chrono::seconds AuthService::RetryAfter(std::string_view username,
                                              std::string_view address) const {
-  return throttle_.RetryAfter(Lower(username), address);
+  Result<std::chrono::seconds> wait = throttle_.RetryAfter(Lower(username), address);
+  // If the database cannot say, ask for the shortest lockout rather than none.
+  if (!wait.ok()) return throttle_.options().first_lockout;
+  return std::max(*wait, std::chrono::seconds(1));
 }
 
 Result<SignIn> AuthService::Login(std::string_view username_text, std::string_view password,
@@ -99,7 +104,8 @@ Result<SignIn> AuthService::Login(std::string_view username_text, std::string_vi
     return InvalidArgument("invalid_password", "a password has at most 1024 bytes", "/password");
   }
   std::string username = Lower(username_text);
-  if (throttle_.Admit(username, address) > std::chrono::seconds(0)) {
+  ASSIGN_OR_RETURN(std::chrono::seconds wait, throttle_.Admit(username, address));
+  if (wait > std::chrono::seconds(0)) {
     // Not audited: throttling exists to shed load, and a write per refused attempt would undo
     // it. The log line carries no username.
     spdlog::warn("sign-in throttled");
@@ -114,14 +120,19 @@ Result<SignIn> AuthService::Login(std::string_view username_text, std::string_vi
   }
   // Verify against a dummy hash when there is no such user, so both cost the same.
   bool verified = VerifyPassword(found ? found->password_hash : DummyHash(), password);
-  if (!found || !verified) {
-    throttle_.RecordFailure(username);
+  // A disabled account answers like a wrong password, so the answer reveals nothing about the
+  // account; a right password for it does not clear the failure count either.
+  bool disabled = found && found->user.disabled_at.has_value();
+  if (!found || !verified || disabled) {
+    RETURN_IF_ERROR(throttle_.RecordFailure(username));
     RETURN_IF_ERROR(AuditFailure("session.create", "user",
                                  found ? std::to_string(found->user.id.value()) : "",
-                                 found ? "wrong password" : "unknown username"));
+                                 !found      ? "unknown username"
+                                 : !verified ? "wrong password"
+                                             : "account disabled"));
     return InvalidCredentials();
   }
-  throttle_.RecordSuccess(username);
+  RETURN_IF_ERROR(throttle_.RecordSuccess(username));
   SignIn sign_in;
   sign_in.user = found->user;
   sign_in.session_id = RandomHex(32);
@@ -164,6 +175,14 @@ Result<Principal> AuthService::AuthenticateSession(std::string_view session_id) 
     return Unauthenticated("session_expired", "your session has ended; sign in again");
   }
   ASSIGN_OR_RETURN(domain::User user, work.store().GetUser(session->user));
+  if (user.disabled_at) {
+    // Disabling deletes the user's sessions; this catches one created in a race with it.
+    RETURN_IF_ERROR(work.store().DeleteSession(id_hash));
+    RETURN_IF_ERROR(work.Append(
+        {"user:" + user_id, "session.authenticate", "user", user_id, "account disabled", "deny"}));
+    RETURN_IF_ERROR(work.Commit());
+    return Unauthenticated("session_invalid", "sign in again");
+  }
   ASSIGN_OR_RETURN(domain::Organisation org, work.store().GetOrganisation(user.org));
   if (now - session->last_seen_at >= options_.touch_interval) {
     RETURN_IF_ERROR(work.store().TouchSession(id_hash, now));

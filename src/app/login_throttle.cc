@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "common/hash.h"
+
 namespace liaison::app {
 namespace {
 
@@ -12,79 +14,81 @@ std::chrono::seconds CeilSeconds(std::chrono::microseconds wait) {
   return std::chrono::ceil<std::chrono::seconds>(wait);
 }
 
+std::string UserKey(std::string_view username) {
+  return "u:" + Blake2bHex("liaison-throttle-user\x1f" + std::string(username));
+}
+
 }  // namespace
 
-std::chrono::seconds LoginThrottle::WaitLocked(const std::string& username,
-                                               const std::string& address, Timestamp now) const {
-  std::chrono::seconds wait{0};
-  auto account = accounts_.find(username);
-  if (account != accounts_.end()) wait = CeilSeconds(account->second.locked_until - now);
-  auto client = addresses_.find(address);
-  if (client != addresses_.end() && client->second.attempts >= options_.per_address_per_minute &&
-      now < client->second.window_start + kAddressWindow) {
-    wait = std::max(wait, CeilSeconds(client->second.window_start + kAddressWindow - now));
+LoginThrottle::Keys LoginThrottle::KeysFor(std::string_view username, std::string_view address) {
+  return {UserKey(username),
+          "a:" + Blake2bHex("liaison-throttle-address\x1f" + std::string(address))};
+}
+
+std::chrono::seconds LoginThrottle::Wait(const storage::ThrottleRecord& user,
+                                         const storage::ThrottleRecord& client,
+                                         Timestamp now) const {
+  std::chrono::seconds wait = CeilSeconds(user.locked_until - now);
+  if (client.count >= options_.per_address_per_minute && now < client.since + kAddressWindow) {
+    wait = std::max(wait, CeilSeconds(client.since + kAddressWindow - now));
   }
   return wait;
 }
 
-std::chrono::seconds LoginThrottle::Admit(std::string_view username, std::string_view address) {
+Result<std::chrono::seconds> LoginThrottle::Admit(std::string_view username,
+                                                  std::string_view address) {
+  Keys keys = KeysFor(username, address);
   Timestamp now = clock_.Now();
-  std::lock_guard lock(mutex_);
-  std::chrono::seconds wait = WaitLocked(std::string(username), std::string(address), now);
-  if (wait > std::chrono::seconds(0)) return wait;
-  Prune(now);
-  Address& client = addresses_[std::string(address)];
-  if (now >= client.window_start + kAddressWindow) client = {now, 0};
-  ++client.attempts;
+  ASSIGN_OR_RETURN(std::unique_ptr<storage::UnitOfWork> work, store_.Begin());
+  // Always the username first, then the address: one order, so two processes cannot deadlock.
+  ASSIGN_OR_RETURN(storage::ThrottleRecord user, work->LockThrottle(keys.username));
+  ASSIGN_OR_RETURN(storage::ThrottleRecord client, work->LockThrottle(keys.address));
+  std::chrono::seconds wait = Wait(user, client, now);
+  if (wait > std::chrono::seconds(0)) return wait;  // nothing counted; the work rolls back
+  if (now >= client.since + kAddressWindow) {
+    client.since = now;
+    client.count = 0;
+  }
+  ++client.count;
+  RETURN_IF_ERROR(work->SaveThrottle(client));
+  RETURN_IF_ERROR(work->Commit());
   return std::chrono::seconds(0);
 }
 
-std::chrono::seconds LoginThrottle::RetryAfter(std::string_view username,
-                                               std::string_view address) const {
-  Timestamp now = clock_.Now();
-  std::lock_guard lock(mutex_);
-  return WaitLocked(std::string(username), std::string(address), now);
+Result<std::chrono::seconds> LoginThrottle::RetryAfter(std::string_view username,
+                                                       std::string_view address) {
+  Keys keys = KeysFor(username, address);
+  ASSIGN_OR_RETURN(std::unique_ptr<storage::UnitOfWork> work, store_.Begin());
+  ASSIGN_OR_RETURN(storage::ThrottleRecord user, work->LockThrottle(keys.username));
+  ASSIGN_OR_RETURN(storage::ThrottleRecord client, work->LockThrottle(keys.address));
+  return Wait(user, client, clock_.Now());
 }
 
-void LoginThrottle::RecordFailure(std::string_view username) {
+Status LoginThrottle::RecordFailure(std::string_view username) {
   Timestamp now = clock_.Now();
-  std::lock_guard lock(mutex_);
-  Prune(now);
-  Account& account = accounts_[std::string(username)];
-  if (account.failures > 0 && now - account.last_failure > options_.forget_after) account = {};
-  ++account.failures;
-  account.last_failure = now;
-  int over = account.failures - options_.free_failures;
+  ASSIGN_OR_RETURN(std::unique_ptr<storage::UnitOfWork> work, store_.Begin());
+  ASSIGN_OR_RETURN(storage::ThrottleRecord user, work->LockThrottle(UserKey(username)));
+  if (user.count > 0 && now - user.since > options_.forget_after) {
+    user.count = 0;
+    user.locked_until = Timestamp();
+  }
+  ++user.count;
+  user.since = now;  // the last failure
+  std::int64_t over = user.count - options_.free_failures;
   if (over > 0) {
     // Doubling per failure, capped; the shift is bounded so it cannot overflow.
-    std::chrono::seconds lockout = options_.first_lockout * (1LL << std::min(over - 1, 20));
-    account.locked_until = now + std::min(lockout, options_.max_lockout);
+    std::chrono::seconds lockout =
+        options_.first_lockout * (1LL << std::min<std::int64_t>(over - 1, 20));
+    user.locked_until = now + std::min(lockout, options_.max_lockout);
   }
+  RETURN_IF_ERROR(work->SaveThrottle(user));
+  return work->Commit();
 }
 
-void LoginThrottle::RecordSuccess(std::string_view username) {
-  std::lock_guard lock(mutex_);
-  auto account = accounts_.find(username);
-  if (account != accounts_.end()) accounts_.erase(account);
-}
-
-void LoginThrottle::Prune(Timestamp now) {
-  // Only when full, so the usual cost is nothing. Forget what no longer restricts anyone;
-  // if that is not enough, start afresh rather than grow without bound (a flood of distinct
-  // usernames must not exhaust memory; the address limit still applies).
-  if (accounts_.size() >= options_.max_entries) {
-    std::erase_if(accounts_, [&](const auto& entry) {
-      return entry.second.locked_until <= now &&
-             now - entry.second.last_failure > options_.forget_after / 24;
-    });
-    if (accounts_.size() >= options_.max_entries) accounts_.clear();
-  }
-  if (addresses_.size() >= options_.max_entries) {
-    std::erase_if(addresses_, [&](const auto& entry) {
-      return now >= entry.second.window_start + kAddressWindow;
-    });
-    if (addresses_.size() >= options_.max_entries) addresses_.clear();
-  }
+Status LoginThrottle::RecordSuccess(std::string_view username) {
+  ASSIGN_OR_RETURN(std::unique_ptr<storage::UnitOfWork> work, store_.Begin());
+  RETURN_IF_ERROR(work->DeleteThrottle(UserKey(username)));
+  return work->Commit();
 }
 
 }  // namespace liaison::app

@@ -1,4 +1,5 @@
-// Failed sign-in back-off and lockout, and a rate limit per client address.
+// Failed sign-in back-off and lockout, and a rate limit per client address, kept in the
+// database so every `serve` process and every restart shares them.
 //
 // Per username (whether or not the account exists, so a lockout cannot be used to learn which
 // usernames are real): the first `free_failures` consecutive failures cost nothing; each one
@@ -6,18 +7,19 @@
 // clears the count. Per client address: at most `per_address_per_minute` attempts in each
 // minute, successful or not, which bounds guessing across many usernames.
 //
-// State is in memory, per process: a restart forgets it, and processes do not share it (see
-// docs/security.md). Entries are bounded by `max_entries`. Thread-safe.
+// Rows are keyed by a BLAKE2b hash of the username or address (never the text itself), read
+// and written under the store's row lock (UnitOfWork::LockThrottle), so concurrent attempts
+// from several processes count exactly. Every attempt does the same database work whether or
+// not the username exists. Stale rows are removed by the housekeeping job. Thread-safe.
 #pragma once
 
 #include <chrono>
-#include <cstddef>
-#include <map>
-#include <mutex>
 #include <string>
 #include <string_view>
 
 #include "common/clock.h"
+#include "common/status.h"
+#include "storage/store.h"
 
 namespace liaison::app {
 
@@ -28,41 +30,36 @@ struct LoginThrottleOptions {
   // A username's failures are forgotten this long after the last one.
   std::chrono::seconds forget_after{24 * 3600};
   int per_address_per_minute = 30;
-  size_t max_entries = 100000;
 };
 
 class LoginThrottle {
  public:
-  LoginThrottle(const Clock& clock, LoginThrottleOptions options)
-      : clock_(clock), options_(options) {}
+  LoginThrottle(storage::Store& store, const Clock& clock, LoginThrottleOptions options)
+      : store_(store), clock_(clock), options_(options) {}
 
   // How long the caller must wait before trying this username from this address; zero when
   // it may try now. Counts the attempt against the address when it is allowed.
-  std::chrono::seconds Admit(std::string_view username, std::string_view address);
+  Result<std::chrono::seconds> Admit(std::string_view username, std::string_view address);
   // How long before the next attempt is admitted, without counting one.
-  std::chrono::seconds RetryAfter(std::string_view username, std::string_view address) const;
-  void RecordFailure(std::string_view username);
-  void RecordSuccess(std::string_view username);
+  Result<std::chrono::seconds> RetryAfter(std::string_view username, std::string_view address);
+  Status RecordFailure(std::string_view username);
+  Status RecordSuccess(std::string_view username);
+
+  const LoginThrottleOptions& options() const { return options_; }
 
  private:
-  struct Account {
-    int failures = 0;
-    Timestamp last_failure;
-    Timestamp locked_until;
+  struct Keys {
+    std::string username;
+    std::string address;
   };
-  struct Address {
-    Timestamp window_start;
-    int attempts = 0;
-  };
-  std::chrono::seconds WaitLocked(const std::string& username, const std::string& address,
-                                  Timestamp now) const;
-  void Prune(Timestamp now);
+  static Keys KeysFor(std::string_view username, std::string_view address);
+  // The wait implied by the two records at `now`.
+  std::chrono::seconds Wait(const storage::ThrottleRecord& user,
+                            const storage::ThrottleRecord& client, Timestamp now) const;
 
+  storage::Store& store_;
   const Clock& clock_;
   const LoginThrottleOptions options_;
-  mutable std::mutex mutex_;
-  std::map<std::string, Account, std::less<>> accounts_;   // guarded by mutex_
-  std::map<std::string, Address, std::less<>> addresses_;  // guarded by mutex_
 };
 
 }  // namespace liaison::app

@@ -104,36 +104,70 @@ TEST(AccessPolicyTest, DeniesByDefaultAndKnowsEveryRole) {
   }
 }
 
-TEST(LoginThrottleTest, BacksOffLocksOutAndForgivesOnSuccess) {
-  FakeClock clock(*ParseTimestamp("2026-11-26T09:00:00Z"));
-  LoginThrottle throttle(clock, {});
-  for (int i = 0; i < 5; ++i) {
-    EXPECT_EQ(throttle.Admit("ada", "10.0.0.1"), seconds(0));
-    throttle.RecordFailure("ada");
+// The throttle keeps its state in the database; each test gets a fresh SQLite file.
+class LoginThrottleTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() / ("liaison-throttle-" + RandomHex(8));
+    std::filesystem::create_directories(dir_);
+    store_ = std::move(storage::OpenStore("sqlite:" + (dir_ / "t.db").string(), {})).value();
+    ASSERT_TRUE(store_->Migrate().ok());
   }
-  EXPECT_EQ(throttle.Admit("ada", "10.0.0.1"), seconds(0));
-  throttle.RecordFailure("ada");  // the sixth: locked for a minute
-  EXPECT_EQ(throttle.Admit("ada", "10.0.0.2"), seconds(60));
-  EXPECT_EQ(throttle.Admit("bob", "10.0.0.2"), seconds(0));  // others unaffected
-  clock.Advance(seconds(61));
-  EXPECT_EQ(throttle.Admit("ada", "10.0.0.3"), seconds(0));
-  throttle.RecordFailure("ada");  // the seventh: two minutes
-  EXPECT_EQ(throttle.RetryAfter("ada", "10.0.0.3"), seconds(120));
-  clock.Advance(seconds(121));
-  throttle.RecordSuccess("ada");
-  EXPECT_EQ(throttle.RetryAfter("ada", "10.0.0.3"), seconds(0));
+  void TearDown() override {
+    store_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+  std::filesystem::path dir_;
+  std::unique_ptr<storage::Store> store_;
+  FakeClock clock_{*ParseTimestamp("2026-11-26T09:00:00Z")};
+};
+
+TEST_F(LoginThrottleTest, BacksOffLocksOutAndForgivesOnSuccess) {
+  LoginThrottle throttle(*store_, clock_, {});
+  for (int i = 0; i < 5; ++i) {
+    EXPECT_EQ(*throttle.Admit("ada", "10.0.0.1"), seconds(0));
+    ASSERT_TRUE(throttle.RecordFailure("ada").ok());
+  }
+  EXPECT_EQ(*throttle.Admit("ada", "10.0.0.1"), seconds(0));
+  ASSERT_TRUE(throttle.RecordFailure("ada").ok());  // the sixth: locked for a minute
+  EXPECT_EQ(*throttle.Admit("ada", "10.0.0.2"), seconds(60));
+  EXPECT_EQ(*throttle.Admit("bob", "10.0.0.2"), seconds(0));  // others unaffected
+  clock_.Advance(seconds(61));
+  EXPECT_EQ(*throttle.Admit("ada", "10.0.0.3"), seconds(0));
+  ASSERT_TRUE(throttle.RecordFailure("ada").ok());  // the seventh: two minutes
+  EXPECT_EQ(*throttle.RetryAfter("ada", "10.0.0.3"), seconds(120));
+  clock_.Advance(seconds(121));
+  ASSERT_TRUE(throttle.RecordSuccess("ada").ok());
+  EXPECT_EQ(*throttle.RetryAfter("ada", "10.0.0.3"), seconds(0));
 }
 
-TEST(LoginThrottleTest, LimitsAttemptsPerAddress) {
-  FakeClock clock(*ParseTimestamp("2026-11-26T09:00:00Z"));
-  LoginThrottle throttle(clock, {.per_address_per_minute = 3});
-  EXPECT_EQ(throttle.Admit("a", "10.0.0.9"), seconds(0));
-  EXPECT_EQ(throttle.Admit("b", "10.0.0.9"), seconds(0));
-  EXPECT_EQ(throttle.Admit("c", "10.0.0.9"), seconds(0));
-  EXPECT_GT(throttle.Admit("d", "10.0.0.9"), seconds(0));
-  EXPECT_EQ(throttle.Admit("d", "10.0.0.10"), seconds(0));
-  clock.Advance(minutes(1));
-  EXPECT_EQ(throttle.Admit("d", "10.0.0.9"), seconds(0));
+TEST_F(LoginThrottleTest, LimitsAttemptsPerAddress) {
+  LoginThrottle throttle(*store_, clock_, {.per_address_per_minute = 3});
+  EXPECT_EQ(*throttle.Admit("a", "10.0.0.9"), seconds(0));
+  EXPECT_EQ(*throttle.Admit("b", "10.0.0.9"), seconds(0));
+  EXPECT_EQ(*throttle.Admit("c", "10.0.0.9"), seconds(0));
+  EXPECT_GT(*throttle.Admit("d", "10.0.0.9"), seconds(0));
+  EXPECT_EQ(*throttle.Admit("d", "10.0.0.10"), seconds(0));
+  clock_.Advance(minutes(1));
+  EXPECT_EQ(*throttle.Admit("d", "10.0.0.9"), seconds(0));
+}
+
+// Two throttles over the same database stand for two `serve` processes, or one restarted:
+// a lockout earned through one holds in the other.
+TEST_F(LoginThrottleTest, ProcessesAndRestartsShareTheLockout) {
+  auto first = std::make_unique<LoginThrottle>(*store_, clock_, LoginThrottleOptions{});
+  for (int i = 0; i < 6; ++i) {
+    ASSERT_EQ(*first->Admit("ada", "10.0.0.1"), seconds(0));
+    ASSERT_TRUE(first->RecordFailure("ada").ok());
+  }
+  first.reset();  // "restart"
+  std::unique_ptr<storage::Store> other =
+      std::move(storage::OpenStore("sqlite:" + (dir_ / "t.db").string(), {})).value();
+  LoginThrottle second(*other, clock_, {});
+  EXPECT_EQ(*second.Admit("ada", "10.0.0.7"), seconds(60));
+  // The database holds hashes, never the username or address.
+  auto work = std::move(other->Begin()).value();
+  EXPECT_EQ(work->LockThrottle("ada")->count, 0);
 }
 
 class AuthTest : public ::testing::Test {
@@ -143,7 +177,8 @@ class AuthTest : public ::testing::Test {
     std::filesystem::create_directories(dir_);
     store_ = std::move(storage::OpenStore("sqlite:" + (dir_ / "a.db").string(), {})).value();
     ASSERT_TRUE(store_->Migrate().ok());
-    auth_holder_ = std::make_unique<AuthService>(*store_, audit_, clock_, throttle_,
+    throttle_ = std::make_unique<LoginThrottle>(*store_, clock_, LoginThrottleOptions{});
+    auth_holder_ = std::make_unique<AuthService>(*store_, audit_, clock_, *throttle_,
                                                  PasswordCost::Minimum(), SessionOptions());
     users_holder_ = std::make_unique<UserService>(*store_, audit_, clock_, PasswordCost::Minimum());
     OrganisationService orgs(*store_, audit_);
@@ -156,6 +191,9 @@ class AuthTest : public ::testing::Test {
     ASSERT_TRUE(user.ok()) << user.status().ToString();
   }
   void TearDown() override {
+    users_holder_.reset();
+    auth_holder_.reset();
+    throttle_.reset();
     store_.reset();
     std::filesystem::remove_all(dir_);
   }
@@ -175,8 +213,8 @@ class AuthTest : public ::testing::Test {
   FakeClock clock_{*ParseTimestamp("2026-11-26T09:00:00Z")};
   std::unique_ptr<AuditAnchor> anchor_ = NewMemoryAuditAnchor();
   AuditLog audit_{clock_, *anchor_};
-  LoginThrottle throttle_{clock_, {}};
   // Built in SetUp, once the store exists.
+  std::unique_ptr<LoginThrottle> throttle_;
   std::unique_ptr<AuthService> auth_holder_;
   std::unique_ptr<UserService> users_holder_;
   Actor cli_{"cli", "administration"};

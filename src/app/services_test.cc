@@ -36,10 +36,16 @@ class ServicesTest : public ::testing::Test {
   Actor admin_{"cli", "administration"};
 
   // A signed-in user of the organisation `code` with `role`.
+  // A principal for a user row that exists (recording a person links the user to the case).
   Actor UserOf(std::string_view code, domain::Role role, std::int64_t id) {
     auto work = std::move(store_->Begin()).value();
+    domain::OrgId org = work->GetOrganisationByCode(code)->id;
+    domain::User user{{}, "user" + std::to_string(id), role, org, std::nullopt};
+    Result<domain::UserId> inserted = work->InsertUser(user, "not a hash");
+    EXPECT_TRUE(inserted.ok() && work->Commit().ok());
+    work = std::move(store_->Begin()).value();
     Principal principal;
-    principal.id = id;
+    principal.id = inserted.ok() ? inserted->value() : 0;
     principal.role = role;
     principal.org = work->GetOrganisationByCode(code)->id;
     principal.org_code = std::string(code);
@@ -93,8 +99,9 @@ TEST_F(ServicesTest, ReadingAPersonIsAuditedWithTheReason) {
                   .ok());
   ASSERT_EQ(events.size(), 4u);
   EXPECT_EQ(events[2].entry.action, "person.read");
-  EXPECT_EQ(events[2].entry.actor, "user:7");
-  EXPECT_EQ(events[2].entry.reason, "direct care");
+  EXPECT_EQ(events[2].entry.actor, nurse.id);
+  // The stated reason, and the ground of access: liaison nurses need no relationship.
+  EXPECT_EQ(events[2].entry.reason, "direct care [access: own_organisation]");
   EXPECT_EQ(events[3].entry.outcome, "not_found");
 }
 

@@ -1,5 +1,6 @@
 #include <iostream>
 
+#include "app/housekeeping.h"
 #include "app/outbox_worker.h"
 #include "cli/commands.h"
 #include "cli/context.h"
@@ -18,6 +19,8 @@ struct ServeOptions {
   std::string tls_key;
   bool behind_tls_proxy = false;
   int threads = 2;
+  int break_glass_minutes = 240;
+  int purge_interval_seconds = 300;
 };
 
 int Serve(const DatabaseOptions& db, const ServeOptions& options) {
@@ -40,6 +43,15 @@ int Serve(const DatabaseOptions& db, const ServeOptions& options) {
   // Clients reach us over HTTPS at a proxy that speaks plain HTTP to us: cookies must still be
   // Secure and responses carry HSTS.
   if (options.behind_tls_proxy) api_options.transport = http::Transport::kTls;
+  if (options.break_glass_minutes < 5 || options.break_glass_minutes > 24 * 60) {
+    std::cerr << "error: break-glass access lasts 5 to 1440 minutes (--break-glass-minutes)\n";
+    return kExitUsage;
+  }
+  if (options.purge_interval_seconds < 1 || options.purge_interval_seconds > 24 * 3600) {
+    std::cerr << "error: the purge interval is 1 to 86400 seconds (--purge-interval)\n";
+    return kExitUsage;
+  }
+  api_options.break_glass.duration = std::chrono::minutes(options.break_glass_minutes);
   http::Api api(*c.store, *c.audit, c.clock, api_options);
   http::ServerOptions server_options;
   server_options.host = address->first;
@@ -60,10 +72,17 @@ int Serve(const DatabaseOptions& db, const ServeOptions& options) {
   std::unique_ptr<app::Deliverer> deliverer = app::NewSpoolDirectoryDeliverer(spool);
   app::OutboxWorker worker(*c.store, *deliverer, c.clock, {});
   worker.Start();
+  // Purges expired sessions, ended tokens, reviewed grants and stale throttle rows.
+  app::HousekeepingOptions housekeeping_options;
+  housekeeping_options.sessions = api_options.sessions;
+  housekeeping_options.interval = std::chrono::seconds(options.purge_interval_seconds);
+  app::Housekeeping housekeeping(*c.store, *c.audit, c.clock, housekeeping_options);
+  housekeeping.Start();
 
   std::cout << "listening on " << (server_options.tls ? "https://" : "http://") << *where
             << std::endl;
   server.Run();
+  housekeeping.Stop();
   worker.Stop();
   spdlog::info("stopped");
   return 0;
@@ -85,6 +104,10 @@ void AddServeCommand(CLI::App& root, int& exit_code) {
   serve->add_option("--tls-key", options->tls_key, "PEM private key, unencrypted");
   serve->add_flag("--behind-tls-proxy", options->behind_tls_proxy,
                   "clients connect over HTTPS to a proxy in front: Secure cookies and HSTS");
+  serve->add_option("--break-glass-minutes", options->break_glass_minutes,
+                    "how long break-glass access lasts (default 240)");
+  serve->add_option("--purge-interval", options->purge_interval_seconds,
+                    "seconds between purges of expired sessions, tokens and grants (default 300)");
   serve->add_flag("--relaxed-durability", db->relaxed_durability,
                   "SQLite synchronous=NORMAL: survives a crash, not a power loss");
   serve->callback([db, options, &exit_code] { exit_code = Serve(*db, *options); });

@@ -3,6 +3,7 @@
 #include <charconv>
 
 #include "app/attendance_intake.h"
+#include "app/break_glass.h"
 #include "app/organisation_service.h"
 #include "app/person_service.h"
 #include "app/user_service.h"
@@ -28,6 +29,19 @@ bool IsJson(const Request& request) {
   const std::string& type = request.Header("content-type");
   return type.starts_with("application/json") || type.starts_with("application/problem+json");
 }
+
+bool IsForm(const Request& request) {
+  return request.Header("content-type").starts_with("application/x-www-form-urlencoded");
+}
+
+// Routes that take server-rendered forms (application/x-www-form-urlencoded) instead of JSON.
+// Protected ones carry the session's CSRF token in a hidden csrf_token field.
+bool IsFormRoute(const std::string& pattern) {
+  return pattern == "/login" || pattern == "/logout" || pattern == "/account/password";
+}
+
+// Server-rendered forms are small; anything bigger is not one of ours.
+constexpr size_t kMaxFormBytes = 4096;
 
 bool IsStateChanging(const std::string& method) {
   return method != "GET" && method != "HEAD" && method != "OPTIONS";
@@ -130,6 +144,29 @@ std::string FormField(std::string_view body, std::string_view name) {
   return {};
 }
 
+// The account page's contents for the signed-in user, with the CSRF token of the session the
+// request came with (derived from the cookie, so nothing more is stored).
+PageRenderer::AccountView AccountViewFor(const Request& request, const app::Actor& actor) {
+  bool malformed = false;
+  std::optional<std::string> session =
+      CookieValue(request.Header("cookie"), kSessionCookie, malformed);
+  PageRenderer::AccountView view;
+  view.username = actor.principal->username;
+  view.role = std::string(domain::RoleSlug(actor.principal->role));
+  view.org = actor.principal->org_code;
+  view.csrf_token = session ? app::AuthService::CsrfTokenFor(*session) : "";
+  return view;
+}
+
+// To the sign-in page with the session cookie cleared.
+Response SignedOutRedirect(const Request& request, const ApiOptions& options) {
+  Response response{303, "text/html; charset=utf-8", "", {}};
+  response.headers.emplace_back("Location", "/login");
+  response.headers.emplace_back(
+      "Set-Cookie", SessionCookie("", TransportOf(request, options), std::chrono::seconds(0)));
+  return response;
+}
+
 template <typename Id>
 Result<Id> ParseId(const std::string& text, std::string_view what) {
   std::int64_t value = 0;
@@ -204,8 +241,14 @@ Result<app::Actor> Authenticate(app::AuthService& auth, const Request& request,
   if (!session) return Unauthenticated("unauthenticated", "sign in, or send an API token");
   ASSIGN_OR_RETURN(app::Principal principal, auth.AuthenticateSession(*session));
   app::Actor actor = app::ActorFor(principal, std::move(reason));
-  if (IsStateChanging(request.method) &&
-      !app::AuthService::CsrfTokenMatches(*session, request.Header("x-csrf-token"))) {
+  // The token comes in the X-CSRF-Token header, or, from one of our own forms, in its hidden
+  // csrf_token field; either way it is checked the same way.
+  std::string presented = request.Header("x-csrf-token");
+  if (presented.empty() && IsFormRoute(match.pattern) && IsForm(request) &&
+      request.body.size() <= kMaxFormBytes) {
+    presented = FormField(request.body, "csrf_token");
+  }
+  if (IsStateChanging(request.method) && !app::AuthService::CsrfTokenMatches(*session, presented)) {
     RETURN_IF_ERROR(auth.AuditDenied(actor, "request", "missing or wrong CSRF token"));
     return PermissionDenied("csrf_token_invalid",
                             "send the csrf_token from sign-in in the X-CSRF-Token header");
@@ -219,10 +262,11 @@ struct Api::Services {
   Services(storage::Store& store, const app::AuditLog& audit, const Clock& clock,
            const ApiOptions& options)
       : organisations(store, audit),
-        people(store, audit, clock),
+        people(store, audit, clock, options.relationship),
         attendances(store, audit, clock),
         users(store, audit, clock, options.password_cost),
-        throttle(clock, options.throttle),
+        break_glass(store, audit, clock, options.break_glass, options.relationship),
+        throttle(store, clock, options.throttle),
         auth(store, audit, clock, throttle, options.password_cost, options.sessions),
         pages(options.web_root + "/templates"),
         assets(options.web_root + "/node_modules/nhsuk-frontend/dist/nhsuk") {}
@@ -230,6 +274,7 @@ struct Api::Services {
   app::PersonService people;
   app::AttendanceIntake attendances;
   app::UserService users;
+  app::BreakGlassService break_glass;
   app::LoginThrottle throttle;
   app::AuthService auth;  // uses throttle, so declared after it
   PageRenderer pages;
@@ -242,6 +287,7 @@ Api::Api(storage::Store& store, const app::AuditLog& audit, const Clock& clock, 
       options_(std::move(options)),
       services_(std::make_unique<Services>(store, audit, clock, options_)) {
   AddRoutes();
+  AddSecurityRoutes();
 }
 
 Api::~Api() = default;
@@ -286,7 +332,7 @@ void Api::AddRoutes() {
           return ProblemResponse(403, "cross_site_request", "sign in from Liaison's own page",
                                  request.request_id);
         }
-        if (request.body.size() > 4096) {
+        if (request.body.size() > kMaxFormBytes) {
           return ProblemResponse(413, "payload_too_large", "the form is too large",
                                  request.request_id);
         }
@@ -294,8 +340,9 @@ void Api::AddRoutes() {
         std::string password = FormField(request.body, "password");
         Result<app::SignIn> signed_in = s.auth.Login(username, password, request.remote_address);
         if (signed_in.ok()) {
+          // On to the account page, whose forms carry this session's CSRF token.
           Response response{303, "text/html; charset=utf-8", "", {}};
-          response.headers.emplace_back("Location", "/");
+          response.headers.emplace_back("Location", "/account");
           response.headers.emplace_back(
               "Set-Cookie", SessionCookie(signed_in->session_id, TransportOf(request, o),
                                           o.sessions.absolute_timeout));
@@ -520,6 +567,130 @@ void Api::AddRoutes() {
       kFeedToken);
 }
 
+void Api::AddSecurityRoutes() {
+  Services& s = *services_;
+  const ApiOptions& o = options_;
+
+  // --- administrators manage the accounts of their organisation --------------------------
+  router_.Add("GET", "/api/users", Access::kProtected,
+              [&s](const Request& request, const PathParams&, const app::Actor& actor) {
+                Result<std::vector<app::ManagedUser>> users = s.users.ListUsers(actor);
+                if (!users.ok()) return ProblemResponse(users.status(), request.request_id);
+                return JsonResponse(200, EncodeUsers(*users, actor.principal->org_code));
+              });
+  // Role, team, and disabling or enabling; disabling ends the user's sessions at once.
+  router_.Add("PATCH", "/api/users/{username}", Access::kProtected,
+              [&s](const Request& request, const PathParams& params, const app::Actor& actor) {
+                Result<app::UserChange> change = DecodeUserChange(request.body);
+                if (!change.ok()) return ProblemResponse(change.status(), request.request_id);
+                Result<app::ManagedUser> user =
+                    s.users.UpdateUser(actor, params.at("username"), *change);
+                if (!user.ok()) return ProblemResponse(user.status(), request.request_id);
+                return JsonResponse(200, EncodeManagedUser(*user, actor.principal->org_code));
+              });
+  router_.Add("PUT", "/api/users/{username}/password", Access::kProtected,
+              [&s](const Request& request, const PathParams& params, const app::Actor& actor) {
+                Result<std::string> password = DecodeNewPassword(request.body);
+                if (!password.ok()) return ProblemResponse(password.status(), request.request_id);
+                Status reset = s.users.ResetPassword(actor, params.at("username"), *password);
+                if (!reset.ok()) return ProblemResponse(reset, request.request_id);
+                return NoContent();
+              });
+  // Anyone signed in changes their own password, giving the current one.
+  router_.Add("PUT", "/api/account/password", Access::kProtected,
+              [&s](const Request& request, const PathParams&, const app::Actor& actor) {
+                Result<PasswordChange> change = DecodePasswordChange(request.body);
+                if (!change.ok()) return ProblemResponse(change.status(), request.request_id);
+                Status changed = s.users.ChangeOwnPassword(actor, change->current_password,
+                                                           change->new_password);
+                if (!changed.ok()) return ProblemResponse(changed, request.request_id);
+                return NoContent();
+              });
+
+  // --- involvement and break-glass -----------------------------------------------------------
+  router_.Add("POST", "/api/people/{id}/involvements", Access::kProtected,
+              [&s](const Request& request, const PathParams& params, const app::Actor& actor) {
+                Result<domain::PersonId> id = ParseId<domain::PersonId>(params.at("id"), "person");
+                if (!id.ok()) return ProblemResponse(id.status(), request.request_id);
+                Result<app::NewInvolvement> involvement = DecodeInvolvement(request.body);
+                if (!involvement.ok()) {
+                  return ProblemResponse(involvement.status(), request.request_id);
+                }
+                Status added = s.people.AddInvolvement(actor, *id, *involvement);
+                if (!added.ok()) return ProblemResponse(added, request.request_id);
+                return NoContent();
+              });
+  router_.Add("POST", "/api/people/{id}/break-glass", Access::kProtected,
+              [&s](const Request& request, const PathParams& params, const app::Actor& actor) {
+                Result<domain::PersonId> id = ParseId<domain::PersonId>(params.at("id"), "person");
+                if (!id.ok()) return ProblemResponse(id.status(), request.request_id);
+                Result<std::string> reason = DecodeBreakGlassReason(request.body);
+                if (!reason.ok()) return ProblemResponse(reason.status(), request.request_id);
+                Result<storage::BreakGlassGrant> grant = s.break_glass.Open(actor, *id, *reason);
+                if (!grant.ok()) return ProblemResponse(grant.status(), request.request_id);
+                return Created(EncodeGrant(*grant), "/api/people/" + params.at("id"));
+              });
+  router_.Add("GET", "/api/break-glass/reviews", Access::kProtected,
+              [&s](const Request& request, const PathParams&, const app::Actor& actor) {
+                Result<std::vector<storage::BreakGlassGrant>> grants =
+                    s.break_glass.ListForReview(actor);
+                if (!grants.ok()) return ProblemResponse(grants.status(), request.request_id);
+                return JsonResponse(200, EncodeGrants(*grants));
+              });
+  router_.Add("POST", "/api/break-glass/reviews/{id}", Access::kProtected,
+              [&s](const Request& request, const PathParams& params, const app::Actor& actor) {
+                Result<domain::PersonId> id =
+                    ParseId<domain::PersonId>(params.at("id"), "break-glass access");
+                if (!id.ok()) return ProblemResponse(id.status(), request.request_id);
+                Result<GrantReview> review = DecodeGrantReview(request.body);
+                if (!review.ok()) return ProblemResponse(review.status(), request.request_id);
+                Result<storage::BreakGlassGrant> grant =
+                    s.break_glass.Review(actor, id->value(), review->outcome, review->note);
+                if (!grant.ok()) return ProblemResponse(grant.status(), request.request_id);
+                return JsonResponse(200, EncodeGrant(*grant));
+              });
+
+  // --- the signed-in pages: every form carries the session's CSRF token ------------------
+  router_.Add("GET", "/account", Access::kProtected,
+              [&s, &o](const Request& request, const PathParams&, const app::Actor& actor) {
+                Result<std::string> page =
+                    s.pages.Account(AccountViewFor(request, actor), o.version);
+                if (!page.ok()) return ProblemResponse(page.status(), request.request_id);
+                return HtmlResponse(200, *std::move(page));
+              });
+  router_.Add("POST", "/account/password", Access::kProtected,
+              [&s, &o](const Request& request, const PathParams&, const app::Actor& actor) {
+                if (request.body.size() > kMaxFormBytes) {
+                  return ProblemResponse(413, "payload_too_large", "the form is too large",
+                                         request.request_id);
+                }
+                Status changed =
+                    s.users.ChangeOwnPassword(actor, FormField(request.body, "current_password"),
+                                              FormField(request.body, "new_password"));
+                if (changed.ok()) return SignedOutRedirect(request, o);
+                PageRenderer::AccountView view = AccountViewFor(request, actor);
+                view.error =
+                    changed.code() == StatusCode::kUnavailable
+                        ? "Liaison cannot change your password just now. Try again shortly."
+                        : changed.message();
+                view.error_field =
+                    changed.field() == "/current_password" ? "current_password" : "new_password";
+                Result<std::string> page = s.pages.Account(view, o.version);
+                if (!page.ok()) return ProblemResponse(page.status(), request.request_id);
+                int code = HttpStatusFor(changed.code());
+                return HtmlResponse(code >= 500 ? 503 : code, *std::move(page));
+              });
+  router_.Add("POST", "/logout", Access::kProtected,
+              [&s, &o](const Request& request, const PathParams&, const app::Actor& actor) {
+                bool malformed = false;
+                std::optional<std::string> session =
+                    CookieValue(request.Header("cookie"), kSessionCookie, malformed);
+                Status ended = s.auth.Logout(*actor.principal, session.value_or(""));
+                if (!ended.ok()) return ProblemResponse(ended, request.request_id);
+                return SignedOutRedirect(request, o);
+              });
+}
+
 std::string Api::RouteFor(const Request& request) const {
   RouteMatch match = router_.Match(request.method, request.path);
   return match.handler != nullptr ? match.pattern : "unmatched";
@@ -556,7 +727,7 @@ Response Api::Dispatch(const Request& request) const {
     actor = *std::move(authenticated);
   }
   if ((request.method == "POST" || request.method == "PUT" || request.method == "PATCH") &&
-      match.pattern != "/login" && !IsJson(request)) {
+      !(IsFormRoute(match.pattern) && IsForm(request)) && !IsJson(request)) {
     return ProblemResponse(415, "unsupported_media_type", "send the body as application/json",
                            request.request_id);
   }

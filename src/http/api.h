@@ -3,7 +3,8 @@
 //
 // Access is enforced here, once, before any handler runs: every route not tagged
 // Access::kPublic needs a valid session cookie (with a matching X-CSRF-Token header on
-// state-changing methods) or an API token whose scope the route lists; otherwise the answer is
+// state-changing methods, or a csrf_token field in a server-rendered form's body) or an API
+// token whose scope the route lists; otherwise the answer is
 // 401 (403 for a CSRF mismatch or a token outside its scope). What an authenticated caller may
 // then do is decided by app/access_policy.h inside the services. Thread-safe once built.
 #pragma once
@@ -14,6 +15,8 @@
 
 #include "app/audit_log.h"
 #include "app/auth_service.h"
+#include "app/break_glass.h"
+#include "app/case_relationship.h"
 #include "app/login_throttle.h"
 #include "app/password.h"
 #include "common/clock.h"
@@ -34,6 +37,8 @@ struct ApiOptions {
   app::PasswordCost password_cost = app::PasswordCost::Interactive();
   app::SessionOptions sessions = {};
   app::LoginThrottleOptions throttle = {};
+  app::RelationshipOptions relationship = {};
+  app::BreakGlassOptions break_glass = {};
 };
 
 class Api {
@@ -57,6 +62,9 @@ class Api {
   struct Services;
   Response Dispatch(const Request& request) const;
   void AddRoutes();
+  // Account management, involvement and break-glass (#3, second slice), and the signed-in
+  // pages whose forms carry the CSRF token.
+  void AddSecurityRoutes();
 
   storage::Store& store_;
   const Clock& clock_;

@@ -153,6 +153,57 @@ class ApiSecurityTest : public ::testing::Test {
     return id;
   }
 
+  // The demo user's id for `role`.
+  domain::UserId DemoUserId(Role role) {
+    auto work = std::move(store_->Begin()).value();
+    std::string username = "demo." + std::string(domain::RoleSlug(role));
+    return work->FindUserByUsername(username).value()->user.id;
+  }
+
+  // Marks the demo user of `role` as involved in `person`'s case.
+  void Involve(domain::PersonId person, Role role) {
+    domain::UserId user = DemoUserId(role);
+    auto work = std::move(store_->Begin()).value();
+    ASSERT_TRUE(
+        work->InsertInvolvement({0, person, user, std::nullopt, "assigned", "test", clock_.Now()})
+            .ok());
+    ASSERT_TRUE(work->Commit().ok());
+  }
+
+  // A break-glass grant by the demo ED clinician on a person owned by `code`.
+  std::int64_t GrantOn(const std::string& code) {
+    domain::PersonId person = PersonOwnedBy(code);
+    auto work = std::move(store_->Begin()).value();
+    storage::BreakGlassGrant grant;
+    grant.user = work->FindUserByUsername("demo.ed_clinician").value()->user.id;
+    grant.person = person;
+    grant.org = work->GetOrganisationByCode(code)->id;
+    grant.reason = "matrix test grant";
+    grant.granted_at = clock_.Now();
+    grant.expires_at = clock_.Now() + std::chrono::hours(4);
+    std::int64_t id = *work->InsertBreakGlassGrant(grant);
+    EXPECT_TRUE(work->Commit().ok());
+    return id;
+  }
+
+  // A fresh user in organisation `code`, for the account-management routes.
+  std::string FreshUser(const std::string& code, const std::string& role_slug) {
+    app::UserService users(*store_, audit_, clock_, app::PasswordCost::Minimum());
+    std::string username = "fresh." + RandomHex(4);
+    Result<domain::User> user = users.CreateUser(
+        {"cli", "test"},
+        {username, *domain::RoleFromSlug(role_slug), code, std::nullopt, "a long enough phrase"});
+    EXPECT_TRUE(user.ok()) << user.status().ToString();
+    return username;
+  }
+
+  // Puts the demo user's own password back after a route changed it.
+  void RestoreDemoPassword(Role role) {
+    app::UserService users(*store_, audit_, clock_, app::PasswordCost::Minimum());
+    std::string slug(domain::RoleSlug(role));
+    ASSERT_TRUE(users.ResetPassword({"cli", "test"}, "demo." + slug, slug + "-demo-2026").ok());
+  }
+
   app::CreatedApiToken TokenOf(const std::string& code, domain::TokenScope scope,
                                std::optional<int> days = std::nullopt) {
     app::UserService users(*store_, audit_, clock_, app::PasswordCost::Minimum());
@@ -191,6 +242,11 @@ std::string OtherOrg(Role role) { return OwnOrg(role) == "RDEMO" ? "LA-CITY" : "
 std::string RoleFor(const std::string& org) { return org == "RDEMO" ? "midwife" : "la_manager"; }
 
 enum class Where { kInScope, kOutOfScope };
+// Whether the caller is involved in the case (app/case_relationship.h); only routes whose
+// action has a relationship rule are called both ways.
+enum class Relation { kInvolved, kNotInvolved };
+
+std::string DemoPassword(Role role) { return std::string(domain::RoleSlug(role)) + "-demo-2026"; }
 
 // One row of the matrix: how to call a route for a role, in or out of its scope, what the
 // policy action is, and the status when allowed. Built per call so every case is fresh.
@@ -203,6 +259,12 @@ struct RouteCase {
   // acts only in the caller's own).
   bool scope_free = false;
   std::function<Request(Role, Where)> build;
+  // Status when the role may act in this organisation only within the relationship, and the
+  // caller is not involved (only for actions the policy gives a relationship rule).
+  int not_involved_status = 403;
+  // After the call: put back what the route changed about the caller (a password, a session).
+  bool resets_own_password = false;
+  bool ends_session = false;
 };
 
 class MatrixTest : public ApiSecurityTest {
@@ -214,8 +276,10 @@ class MatrixTest : public ApiSecurityTest {
     auto unique = [this] { return std::to_string(++serial_); };
     cases["GET /api/session"] = {std::nullopt, 200, 403, true,
                                  [this](Role, Where) { return Make("GET", "/api/session"); }};
-    cases["DELETE /api/session"] = {std::nullopt, 204, 403, true,
-                                    [this](Role, Where) { return Make("DELETE", "/api/session"); }};
+    RouteCase sign_out = {std::nullopt, 204, 403, true,
+                          [this](Role, Where) { return Make("DELETE", "/api/session"); }};
+    sign_out.ends_session = true;
+    cases["DELETE /api/session"] = sign_out;
     cases["POST /api/users"] = {
         Action::kUserManage, 201, 403, false, [this, unique](Role role, Where where) {
           std::string org = where == Where::kInScope ? OwnOrg(role) : OtherOrg(role);
@@ -269,8 +333,75 @@ class MatrixTest : public ApiSecurityTest {
         Action::kPersonRead, 200, 404, false, [this](Role role, Where where) {
           domain::PersonId id =
               PersonOwnedBy(where == Where::kInScope ? OwnOrg(role) : OtherOrg(role));
+          if (relation_ == Relation::kInvolved) Involve(id, role);
           return Make("GET", "/api/people/" + std::to_string(id.value()));
         }};
+    // --- #3 second slice: involvement, break-glass, account management, signed-in pages ---
+    cases["POST /api/people/{id}/involvements"] = {
+        Action::kPersonInvolve, 204, 404, false, [this](Role role, Where where) {
+          domain::PersonId id =
+              PersonOwnedBy(where == Where::kInScope ? OwnOrg(role) : OtherOrg(role));
+          return Make("POST", "/api/people/" + std::to_string(id.value()) + "/involvements",
+                      R"({"username":"demo.)" + std::string(domain::RoleSlug(role)) + R"("})");
+        }};
+    // Break-glass on a person the caller is not involved in.
+    cases["POST /api/people/{id}/break-glass"] = {
+        Action::kBreakGlass, 201, 404, false, [this](Role role, Where where) {
+          domain::PersonId id =
+              PersonOwnedBy(where == Where::kInScope ? OwnOrg(role) : OtherOrg(role));
+          return Make("POST", "/api/people/" + std::to_string(id.value()) + "/break-glass",
+                      R"({"reason":"child in resus, parents not yet here"})");
+        }};
+    cases["GET /api/break-glass/reviews"] = {
+        Action::kBreakGlassReview, 200, 403, true,
+        [this](Role, Where) { return Make("GET", "/api/break-glass/reviews"); }};
+    cases["POST /api/break-glass/reviews/{id}"] = {
+        Action::kBreakGlassReview, 200, 404, false, [this](Role role, Where where) {
+          std::int64_t id = GrantOn(where == Where::kInScope ? OwnOrg(role) : OtherOrg(role));
+          return Make("POST", "/api/break-glass/reviews/" + std::to_string(id),
+                      R"({"outcome":"appropriate","note":"checked"})");
+        }};
+    cases["GET /api/users"] = {Action::kUserManage, 200, 403, true,
+                               [this](Role, Where) { return Make("GET", "/api/users"); }};
+    // Another organisation's user answers like a missing one.
+    cases["PATCH /api/users/{username}"] = {
+        Action::kUserManage, 200, 404, false, [this](Role role, Where where) {
+          std::string org = where == Where::kInScope ? OwnOrg(role) : OtherOrg(role);
+          return Make("PATCH", "/api/users/" + FreshUser(org, RoleFor(org)),
+                      R"({"disabled":true})");
+        }};
+    cases["PUT /api/users/{username}/password"] = {
+        Action::kUserManage, 204, 404, false, [this](Role role, Where where) {
+          std::string org = where == Where::kInScope ? OwnOrg(role) : OtherOrg(role);
+          return Make("PUT", "/api/users/" + FreshUser(org, RoleFor(org)) + "/password",
+                      R"({"password":"a different long phrase"})");
+        }};
+    RouteCase own_password = {Action::kOwnAccount, 204, 403, true, [this](Role role, Where) {
+                                return Make("PUT", "/api/account/password",
+                                            R"({"current_password":")" + DemoPassword(role) +
+                                                R"(","new_password":"matrix changed phrase"})");
+                              }};
+    own_password.resets_own_password = true;
+    cases["PUT /api/account/password"] = own_password;
+    cases["GET /account"] = {std::nullopt, 200, 403, true,
+                             [this](Role, Where) { return Make("GET", "/account"); }};
+    RouteCase form_password = {Action::kOwnAccount, 303, 403, true, [this](Role role, Where) {
+                                 Request request = Make("POST", "/account/password",
+                                                        "current_password=" + DemoPassword(role) +
+                                                            "&new_password=matrix+changed+phrase");
+                                 request.headers["content-type"] =
+                                     "application/x-www-form-urlencoded";
+                                 return request;
+                               }};
+    form_password.resets_own_password = true;
+    cases["POST /account/password"] = form_password;
+    RouteCase logout = {std::nullopt, 303, 403, true, [this](Role, Where) {
+                          Request request = Make("POST", "/logout", "x=1");
+                          request.headers["content-type"] = "application/x-www-form-urlencoded";
+                          return request;
+                        }};
+    logout.ends_session = true;
+    cases["POST /logout"] = logout;
     // Feeds send for their own organisation whatever the body says, so scope does not apply.
     cases["POST /api/attendances"] = {
         Action::kAttendanceFeed, 201, 403, true, [this, unique](Role, Where) {
@@ -284,6 +415,7 @@ class MatrixTest : public ApiSecurityTest {
   }
 
   int serial_ = 0;
+  Relation relation_ = Relation::kNotInvolved;
 };
 
 TEST_F(MatrixTest, EveryProtectedRouteHasACaseAndEveryPublicRouteIsListed) {
@@ -303,9 +435,26 @@ TEST_F(MatrixTest, EveryProtectedRouteHasACaseAndEveryPublicRouteIsListed) {
                                                   "GET /assets/nhsuk-frontend/{*}"}));
 }
 
-TEST_F(MatrixTest, EveryRouteForEveryRoleInAndOutOfScopeFollowsThePolicy) {
+// What the policy table says a call should answer: role, then organisation scope, then the
+// relationship.
+int Expected(const RouteCase& c, Role role, Where where, Relation relation) {
+  if (!c.action) return c.allowed_status;
+  Scope scope = app::PolicyScope(role, *c.action);
+  if (scope == Scope::kNone) return 403;
+  if (scope == Scope::kOwnOrganisation && where == Where::kOutOfScope) {
+    return c.out_of_scope_status;
+  }
+  if (app::PolicyRelationship(role, *c.action) == app::Relationship::kRequired &&
+      relation == Relation::kNotInvolved) {
+    return c.not_involved_status;
+  }
+  return c.allowed_status;
+}
+
+TEST_F(MatrixTest, EveryRouteForEveryRoleInAndOutOfScopeAndRelationshipFollowsThePolicy) {
   std::map<std::string, RouteCase> cases = Cases();
   int checked = 0;
+  int relationship_denials = 0;
   for (Role role : domain::AllRoles()) {
     std::string slug(domain::RoleSlug(role));
     Session session = LoginAs(role);
@@ -315,28 +464,48 @@ TEST_F(MatrixTest, EveryRouteForEveryRoleInAndOutOfScopeFollowsThePolicy) {
       auto found = cases.find(key);
       ASSERT_NE(found, cases.end()) << key;
       const RouteCase& c = found->second;
+      // Only actions with a relationship rule for some role are called both ways.
+      bool relational = false;
+      for (Role any : domain::AllRoles()) {
+        relational = relational || (c.action && app::PolicyRelationship(any, *c.action) ==
+                                                    app::Relationship::kRequired);
+      }
       for (Where where : {Where::kInScope, Where::kOutOfScope}) {
         if (c.scope_free && where == Where::kOutOfScope) continue;
-        Scope scope = c.action ? app::PolicyScope(role, *c.action) : Scope::kAnyOrganisation;
-        int expected = scope == Scope::kNone ? 403
-                       : (scope == Scope::kOwnOrganisation && where == Where::kOutOfScope)
-                           ? c.out_of_scope_status
-                           : c.allowed_status;
-        Response response = Call(c.build(role, where), &session);
-        std::string label = slug + " " + key + (where == Where::kInScope ? " (in)" : " (out)");
-        EXPECT_EQ(response.status, expected) << label << "\n" << response.body;
-        ++checked;
-        // Every allow and every deny leaves an event naming the user.
-        domain::AuditEvent last = LastEvent();
-        if (c.action) {
-          EXPECT_EQ(last.entry.outcome, expected == c.allowed_status ? "allow" : "deny") << label;
-          EXPECT_TRUE(last.entry.actor.starts_with("user:")) << label;
+        for (Relation relation : {Relation::kNotInvolved, Relation::kInvolved}) {
+          if (relation == Relation::kInvolved && !relational) continue;
+          relation_ = relation;
+          int expected = Expected(c, role, where, relation);
+          Response response = Call(c.build(role, where), &session);
+          std::string label = slug + " " + key + (where == Where::kInScope ? " (in" : " (out") +
+                              (relation == Relation::kInvolved ? ", involved)" : ")");
+          EXPECT_EQ(response.status, expected) << label << "\n" << response.body;
+          ++checked;
+          if (c.action && expected == c.not_involved_status && expected != c.allowed_status &&
+              where == Where::kInScope && app::PolicyScope(role, *c.action) != Scope::kNone) {
+            ++relationship_denials;
+            EXPECT_NE(response.body.find("not_involved"), std::string::npos) << label;
+          }
+          // Every allow and every deny leaves an event naming the user.
+          domain::AuditEvent last = LastEvent();
+          if (c.action) {
+            EXPECT_EQ(last.entry.outcome, expected == c.allowed_status ? "allow" : "deny") << label;
+            EXPECT_TRUE(last.entry.actor.starts_with("user:")) << label;
+          }
+          if (c.resets_own_password && response.status == c.allowed_status) {
+            RestoreDemoPassword(role);
+          }
+          if (c.ends_session || (c.resets_own_password && response.status == c.allowed_status)) {
+            session = LoginAs(role);
+          }
         }
-        if (key == "DELETE /api/session") session = LoginAs(role);
       }
     }
   }
-  EXPECT_GT(checked, 14 * 12);
+  relation_ = Relation::kNotInvolved;
+  EXPECT_GT(checked, 14 * 20);
+  // Every role that reads people only within the relationship was refused outside it.
+  EXPECT_GE(relationship_denials, 8);
 }
 
 TEST_F(MatrixTest, EveryProtectedRouteAnswers401WithoutCredentials) {
@@ -567,7 +736,7 @@ TEST_F(AbuseTest, TheLoginFormSignsInWithoutJavaScript) {
   form.headers["content-type"] = "application/x-www-form-urlencoded";
   Response signed_in = Call(form);
   EXPECT_EQ(signed_in.status, 303);
-  EXPECT_EQ(HeaderOf(signed_in, "Location"), "/");
+  EXPECT_EQ(HeaderOf(signed_in, "Location"), "/account");
   EXPECT_TRUE(SetCookieValue(signed_in).starts_with("liaison_session="));
   form.body = "username=demo.admin&password=wrong+password+here";
   Response refused = Call(form);
@@ -575,6 +744,198 @@ TEST_F(AbuseTest, TheLoginFormSignsInWithoutJavaScript) {
   EXPECT_NE(refused.body.find("Enter a correct username and password"), std::string::npos);
   form.headers["origin"] = "https://evil.example";
   EXPECT_EQ(Call(form).status, 403);
+}
+
+// The sign-in form hands on to the account page, whose forms carry the session's CSRF token in
+// a hidden field; form posts are checked like the header.
+TEST_F(AbuseTest, FormsCarryTheSessionsCsrfTokenAndPostsAreCheckedLikeTheHeader) {
+  Session session = *Login("demo.midwife", "midwife-demo-2026");
+  Request page = Make("GET", "/account");
+  page.headers["cookie"] = "liaison_session=" + session.id;
+  Response account = Call(page);
+  ASSERT_EQ(account.status, 200) << account.body;
+  EXPECT_EQ(account.content_type, "text/html; charset=utf-8");
+  std::string hidden = R"(<input type="hidden" name="csrf_token" value=")" + session.csrf + "\">";
+  size_t first = account.body.find(hidden);
+  ASSERT_NE(first, std::string::npos) << account.body;
+  EXPECT_NE(account.body.find(hidden, first + 1), std::string::npos);  // both forms
+  EXPECT_NE(account.body.find(R"(action="/logout")"), std::string::npos);
+
+  auto form_post = [&](const std::string& path, const std::string& body) {
+    Request request = Make("POST", path, body);
+    request.headers["content-type"] = "application/x-www-form-urlencoded";
+    request.headers["cookie"] = "liaison_session=" + session.id;
+    return Call(request);
+  };
+  // No token, a wrong token, or a token in a JSON body are all refused, and audited.
+  EXPECT_EQ(form_post("/logout", "x=1").status, 403);
+  EXPECT_EQ(LastEvent().entry.outcome, "deny");
+  std::string wrong = session.csrf.substr(0, 63) + (session.csrf.back() == '0' ? "1" : "0");
+  EXPECT_EQ(form_post("/logout", "csrf_token=" + wrong).status, 403);
+  Request json = Make("POST", "/logout", R"({"csrf_token":")" + session.csrf + "\"}");
+  json.headers["cookie"] = "liaison_session=" + session.id;
+  EXPECT_EQ(Call(json).status, 403);
+  // API routes never read the token from a body, and never take forms.
+  EXPECT_EQ(form_post("/api/people", "csrf_token=" + session.csrf).status, 403);
+  Request api_form = Make("POST", "/api/people", "given_name=Ava");
+  api_form.headers["content-type"] = "application/x-www-form-urlencoded";
+  EXPECT_EQ(Call(api_form, &session).status, 415);
+  // A wrong current password re-renders the page with the error, still with the token.
+  Response refused = form_post("/account/password", "csrf_token=" + session.csrf +
+                                                        "&current_password=nope+nope+nope"
+                                                        "&new_password=a+fine+new+phrase");
+  EXPECT_EQ(refused.status, 403);
+  EXPECT_NE(refused.body.find("the current password is not right"), std::string::npos);
+  EXPECT_NE(refused.body.find(hidden), std::string::npos);
+  // The right token signs out: 303 to the sign-in page, cookie cleared, session gone.
+  Response out = form_post("/logout", "csrf_token=" + session.csrf);
+  EXPECT_EQ(out.status, 303);
+  EXPECT_EQ(HeaderOf(out, "Location"), "/login");
+  EXPECT_NE(SetCookieValue(out).find("Max-Age=0"), std::string::npos);
+  EXPECT_EQ(Call(Make("GET", "/api/session"), &session).status, 401);
+}
+
+TEST_F(AbuseTest, ADisabledUsersSessionsAndPasswordStopWorking) {
+  Session admin = *Login("demo.admin", "admin-demo-2026");
+  Session midwife = *Login("demo.midwife", "midwife-demo-2026");
+  ASSERT_EQ(Call(Make("GET", "/api/session"), &midwife).status, 200);
+  Response disabled =
+      Call(Make("PATCH", "/api/users/demo.midwife", R"({"disabled":true})"), &admin);
+  ASSERT_EQ(disabled.status, 200) << disabled.body;
+  EXPECT_NE(disabled.body.find(R"("disabled":true)"), std::string::npos);
+  // Replaying the session after the disable: 401, audited.
+  Response replay = Call(Make("GET", "/api/session"), &midwife);
+  EXPECT_EQ(replay.status, 401);
+  EXPECT_EQ(LastEvent().entry.action, "session.authenticate");
+  EXPECT_EQ(LastEvent().entry.outcome, "deny");
+  EXPECT_FALSE(Login("demo.midwife", "midwife-demo-2026").has_value());
+  // Bad bodies are 400 naming the field; an admin cannot disable themselves.
+  EXPECT_EQ(Call(Make("PATCH", "/api/users/demo.midwife", R"({"disabled":"yes"})"), &admin).status,
+            400);
+  EXPECT_EQ(Call(Make("PATCH", "/api/users/demo.midwife", R"({"colour":"red"})"), &admin).status,
+            400);
+  EXPECT_EQ(Call(Make("PATCH", "/api/users/demo.midwife", "{}"), &admin).status, 400);
+  EXPECT_EQ(Call(Make("PATCH", "/api/users/demo.admin", R"({"disabled":true})"), &admin).status,
+            409);
+  ASSERT_EQ(Call(Make("PATCH", "/api/users/demo.midwife", R"({"disabled":false})"), &admin).status,
+            200);
+  EXPECT_TRUE(Login("demo.midwife", "midwife-demo-2026").has_value());
+  Response listed = Call(Make("GET", "/api/users"), &admin);
+  ASSERT_EQ(listed.status, 200);
+  EXPECT_NE(listed.body.find(R"({"username":"demo.midwife","role":"midwife","org":"RDEMO",)"
+                             R"("team":"MATERNITY","disabled":false})"),
+            std::string::npos)
+      << listed.body;
+  EXPECT_EQ(listed.body.find("LA-NORTH"), std::string::npos);
+  EXPECT_EQ(listed.body.find("password"), std::string::npos);
+}
+
+TEST_F(AbuseTest, BreakGlassOverHttpIsBoundedAuditedAndExpires) {
+  Session clinician = *Login("demo.ed_clinician", "ed_clinician-demo-2026");
+  Session named = *Login("demo.named_professional", "named_professional-demo-2026");
+  domain::PersonId person = PersonOwnedBy("RDEMO");
+  std::string path = "/api/people/" + std::to_string(person.value());
+  EXPECT_EQ(Call(Make("GET", path), &clinician).status, 403);
+  // Oversized, short, missing and malformed reasons: 4xx, audited, never 5xx.
+  Response huge =
+      Call(Make("POST", path + "/break-glass", R"({"reason":")" + std::string(100000, 'r') + "\"}"),
+           &clinician);
+  EXPECT_EQ(huge.status, 400);
+  Response oversized =
+      Call(Make("POST", path + "/break-glass", R"({"reason":")" + std::string(501, 'r') + "\"}"),
+           &clinician);
+  EXPECT_EQ(oversized.status, 400);
+  EXPECT_NE(oversized.body.find(R"("field":"/reason")"), std::string::npos);
+  EXPECT_EQ(LastEvent().entry.action, "person.break_glass");
+  EXPECT_EQ(LastEvent().entry.outcome, "deny");
+  EXPECT_EQ(Call(Make("POST", path + "/break-glass", R"({"reason":"x"})"), &clinician).status, 400);
+  EXPECT_EQ(Call(Make("POST", path + "/break-glass", "{}"), &clinician).status, 400);
+  EXPECT_EQ(Call(Make("POST", path + "/break-glass", "[1]"), &clinician).status, 400);
+  EXPECT_EQ(
+      Call(Make("POST", "/api/people/0/break-glass", R"({"reason":"a fine reason"})"), &clinician)
+          .status,
+      400);
+
+  Response opened = Call(
+      Make("POST", path + "/break-glass", R"({"reason":"child in resus, parents not yet here"})"),
+      &clinician);
+  ASSERT_EQ(opened.status, 201) << opened.body;
+  EXPECT_NE(opened.body.find(R"("expires_at":"2026-11-26T13:00:00.000000Z")"), std::string::npos)
+      << opened.body;
+  EXPECT_EQ(Call(Make("GET", path), &clinician).status, 200);
+  // Four hours later the grant has expired: refused again, and the refusal is audited.
+  clock_.Advance(std::chrono::hours(4));
+  clinician = *Login("demo.ed_clinician", "ed_clinician-demo-2026");
+  named = *Login("demo.named_professional", "named_professional-demo-2026");
+  Response expired = Call(Make("GET", path), &clinician);
+  EXPECT_EQ(expired.status, 403);
+  EXPECT_NE(expired.body.find("not_involved"), std::string::npos);
+  EXPECT_EQ(LastEvent().entry.outcome, "deny");
+
+  Response reviews = Call(Make("GET", "/api/break-glass/reviews"), &named);
+  ASSERT_EQ(reviews.status, 200);
+  EXPECT_NE(reviews.body.find("child in resus, parents not yet here"), std::string::npos);
+  size_t id_at = reviews.body.find(R"("id":)") + 5;
+  std::string id = reviews.body.substr(id_at, reviews.body.find(',', id_at) - id_at);
+  EXPECT_EQ(
+      Call(Make("POST", "/api/break-glass/reviews/" + id, R"({"outcome":"sure"})"), &named).status,
+      400);
+  Response reviewed = Call(
+      Make("POST", "/api/break-glass/reviews/" + id, R"({"outcome":"inappropriate","note":"no"})"),
+      &named);
+  EXPECT_EQ(reviewed.status, 200) << reviewed.body;
+  EXPECT_NE(reviewed.body.find(R"("outcome":"inappropriate")"), std::string::npos);
+  EXPECT_EQ(
+      Call(Make("POST", "/api/break-glass/reviews/" + id, R"({"outcome":"appropriate"})"), &named)
+          .status,
+      409);
+  EXPECT_EQ(Call(Make("GET", "/api/break-glass/reviews"), &named).body, R"({"grants":[]})");
+  // Someone involved needs no break-glass.
+  Involve(person, Role::kEdClinician);
+  EXPECT_EQ(
+      Call(Make("POST", path + "/break-glass", R"({"reason":"child in resus again"})"), &clinician)
+          .status,
+      409);
+  EXPECT_TRUE(app::VerifyAuditChain(*store_, anchor_.get())->ok);
+}
+
+TEST_F(AbuseTest, PasswordsChangeOverTheApiUnderTheSameRules) {
+  Session midwife = *Login("demo.midwife", "midwife-demo-2026");
+  EXPECT_EQ(Call(Make("PUT", "/api/account/password",
+                      R"({"current_password":"midwife-demo-2026","new_password":"short"})"),
+                 &midwife)
+                .status,
+            400);
+  EXPECT_EQ(
+      Call(Make("PUT", "/api/account/password",
+                R"({"current_password":"wrong wrong wrong","new_password":"a fine new phrase"})"),
+           &midwife)
+          .status,
+      403);
+  EXPECT_EQ(LastEvent().entry.outcome, "deny");
+  EXPECT_EQ(Call(Make("PUT", "/api/account/password",
+                      R"({"current_password":")" + std::string(5000, 'x') +
+                          R"(","new_password":"a fine new phrase"})"),
+                 &midwife)
+                .status,
+            400);
+  Session admin = *Login("demo.admin", "admin-demo-2026");
+  EXPECT_EQ(Call(Make("PUT", "/api/users/demo.midwife/password", R"({"password":"password1234"})"),
+                 &admin)
+                .status,
+            400);
+  EXPECT_EQ(Call(Make("PUT", "/api/users/demo.la_manager/password",
+                      R"({"password":"a fine new phrase"})"),
+                 &admin)
+                .status,
+            404);
+  ASSERT_EQ(
+      Call(Make("PUT", "/api/users/demo.midwife/password", R"({"password":"a fine new phrase"})"),
+           &admin)
+          .status,
+      204);
+  EXPECT_EQ(Call(Make("GET", "/api/session"), &midwife).status, 401);
+  EXPECT_TRUE(Login("demo.midwife", "a fine new phrase").has_value());
 }
 
 // The attendance routes, called as a trust's feed would: with an attendance_feed token.

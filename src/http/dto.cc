@@ -141,6 +141,116 @@ std::string EncodeCreatedToken(const app::CreatedApiToken& created, std::string_
   return boost::json::serialize(body);
 }
 
+Result<app::UserChange> DecodeUserChange(std::string_view body) {
+  ASSIGN_OR_RETURN(JsonObjectReader reader, JsonObjectReader::Parse(body));
+  app::UserChange change;
+  ASSIGN_OR_RETURN(std::optional<std::string> role, reader.OptionalString("role", 64));
+  if (role) {
+    change.role = domain::RoleFromSlug(*role);
+    if (!change.role)
+      return InvalidArgument("invalid_enum", "role is one of the role slugs", "/role");
+  }
+  ASSIGN_OR_RETURN(change.team_code, reader.NullableString("team", 32));
+  ASSIGN_OR_RETURN(change.disabled, reader.OptionalBool("disabled"));
+  RETURN_IF_ERROR(reader.RejectUnknownFields());
+  if (!change.role && !change.team_code && !change.disabled) {
+    return InvalidArgument("missing_field", "change at least one of role, team and disabled",
+                           "/role");
+  }
+  return change;
+}
+
+Result<std::string> DecodeNewPassword(std::string_view body) {
+  ASSIGN_OR_RETURN(JsonObjectReader reader, JsonObjectReader::Parse(body));
+  ASSIGN_OR_RETURN(std::string password, reader.RequiredString("password", 1024));
+  RETURN_IF_ERROR(reader.RejectUnknownFields());
+  return password;
+}
+
+Result<PasswordChange> DecodePasswordChange(std::string_view body) {
+  ASSIGN_OR_RETURN(JsonObjectReader reader, JsonObjectReader::Parse(body));
+  PasswordChange change;
+  ASSIGN_OR_RETURN(change.current_password, reader.RequiredString("current_password", 1024));
+  ASSIGN_OR_RETURN(change.new_password, reader.RequiredString("new_password", 1024));
+  RETURN_IF_ERROR(reader.RejectUnknownFields());
+  return change;
+}
+
+Result<app::NewInvolvement> DecodeInvolvement(std::string_view body) {
+  ASSIGN_OR_RETURN(JsonObjectReader reader, JsonObjectReader::Parse(body));
+  app::NewInvolvement involvement;
+  ASSIGN_OR_RETURN(involvement.username, reader.OptionalString("username", 64));
+  ASSIGN_OR_RETURN(involvement.team_code, reader.OptionalString("team", 32));
+  RETURN_IF_ERROR(reader.RejectUnknownFields());
+  if (involvement.username.has_value() == involvement.team_code.has_value()) {
+    return InvalidArgument("invalid_involvement", "name either a username or a team", "/username");
+  }
+  return involvement;
+}
+
+Result<std::string> DecodeBreakGlassReason(std::string_view body) {
+  ASSIGN_OR_RETURN(JsonObjectReader reader, JsonObjectReader::Parse(body));
+  ASSIGN_OR_RETURN(std::optional<std::string> reason, reader.OptionalString("reason", 65536));
+  RETURN_IF_ERROR(reader.RejectUnknownFields());
+  return reason.value_or("");
+}
+
+Result<GrantReview> DecodeGrantReview(std::string_view body) {
+  ASSIGN_OR_RETURN(JsonObjectReader reader, JsonObjectReader::Parse(body));
+  GrantReview review;
+  ASSIGN_OR_RETURN(review.outcome, reader.RequiredString("outcome", 32));
+  ASSIGN_OR_RETURN(std::optional<std::string> note, reader.OptionalString("note", 1000));
+  review.note = note.value_or("");
+  RETURN_IF_ERROR(reader.RejectUnknownFields());
+  return review;
+}
+
+namespace {
+
+boost::json::object ManagedUserObject(const app::ManagedUser& managed, std::string_view org_code) {
+  boost::json::object item = UserObject(managed.user.username, managed.user.role, org_code);
+  if (managed.team_code) item["team"] = *managed.team_code;
+  item["disabled"] = managed.user.disabled_at.has_value();
+  return item;
+}
+
+boost::json::object GrantObject(const storage::BreakGlassGrant& grant) {
+  boost::json::object item{{"id", grant.id},
+                           {"person_id", grant.person.value()},
+                           {"user_id", grant.user.value()},
+                           {"reason", grant.reason},
+                           {"granted_at", FormatTimestamp(grant.granted_at)},
+                           {"expires_at", FormatTimestamp(grant.expires_at)}};
+  if (grant.reviewed_at) {
+    item["reviewed_at"] = FormatTimestamp(*grant.reviewed_at);
+    item["outcome"] = grant.review_outcome;
+    item["note"] = grant.review_note;
+  }
+  return item;
+}
+
+}  // namespace
+
+std::string EncodeUsers(const std::vector<app::ManagedUser>& users, std::string_view org_code) {
+  boost::json::array items;
+  for (const app::ManagedUser& user : users) items.push_back(ManagedUserObject(user, org_code));
+  return boost::json::serialize(boost::json::object{{"users", std::move(items)}});
+}
+
+std::string EncodeManagedUser(const app::ManagedUser& user, std::string_view org_code) {
+  return boost::json::serialize(ManagedUserObject(user, org_code));
+}
+
+std::string EncodeGrant(const storage::BreakGlassGrant& grant) {
+  return boost::json::serialize(GrantObject(grant));
+}
+
+std::string EncodeGrants(const std::vector<storage::BreakGlassGrant>& grants) {
+  boost::json::array items;
+  for (const storage::BreakGlassGrant& grant : grants) items.push_back(GrantObject(grant));
+  return boost::json::serialize(boost::json::object{{"grants", std::move(items)}});
+}
+
 Result<domain::Organisation> DecodeOrganisation(std::string_view body) {
   ASSIGN_OR_RETURN(JsonObjectReader reader, JsonObjectReader::Parse(body));
   domain::Organisation organisation;

@@ -10,11 +10,13 @@
 #include "app/auth_service.h"
 #include "app/health.h"
 #include "app/organisation_service.h"
+#include "app/person_service.h"
 #include "app/user_service.h"
 #include "common/status.h"
 #include "domain/organisation.h"
 #include "domain/person.h"
 #include "ingest/attendance_fields.h"
+#include "storage/store.h"
 
 namespace liaison::http {
 
@@ -37,6 +39,35 @@ Result<Credentials> DecodeCredentials(std::string_view body);
 Result<app::NewUser> DecodeNewUser(std::string_view body);
 // {"name", "scope", "org", "expires_days" (optional, a whole number)}
 Result<app::NewApiToken> DecodeNewToken(std::string_view body);
+
+// --- accounts, involvement and break-glass (#3, second slice) ---
+// {"role"?, "team"? (null or "" removes it), "disabled"? (bool)}; at least one.
+Result<app::UserChange> DecodeUserChange(std::string_view body);
+// {"password"}
+Result<std::string> DecodeNewPassword(std::string_view body);
+struct PasswordChange {
+  std::string current_password;
+  std::string new_password;
+};
+// {"current_password", "new_password"}
+Result<PasswordChange> DecodePasswordChange(std::string_view body);
+// {"username"} or {"team"}
+Result<app::NewInvolvement> DecodeInvolvement(std::string_view body);
+// {"reason"}; the length rules are the service's (so refusals are audited), this only bounds it.
+Result<std::string> DecodeBreakGlassReason(std::string_view body);
+struct GrantReview {
+  std::string outcome;
+  std::string note;
+};
+// {"outcome": "appropriate"|"inappropriate", "note"?}
+Result<GrantReview> DecodeGrantReview(std::string_view body);
+
+// {"users": [{"username","role","org","team"?,"disabled"}]}; team is the team's code.
+std::string EncodeUsers(const std::vector<app::ManagedUser>& users, std::string_view org_code);
+std::string EncodeManagedUser(const app::ManagedUser& user, std::string_view org_code);
+// {"id","person_id","user_id","reason","granted_at","expires_at", review fields when reviewed}
+std::string EncodeGrant(const storage::BreakGlassGrant& grant);
+std::string EncodeGrants(const std::vector<storage::BreakGlassGrant>& grants);
 
 // {"user": {"username", "role", "org"}, "csrf_token"}
 std::string EncodeSignIn(const app::SignIn& sign_in);

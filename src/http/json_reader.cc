@@ -44,6 +44,28 @@ Result<std::string> JsonObjectReader::RequiredString(std::string_view key, size_
   return *std::move(text);
 }
 
+Result<std::optional<bool>> JsonObjectReader::OptionalBool(std::string_view key) {
+  read_.emplace(key);
+  const boost::json::value* value = object_.if_contains(key);
+  if (value == nullptr || value->is_null()) return std::optional<bool>();
+  if (!value->is_bool()) {
+    return InvalidArgument("invalid_type", "this field must be true or false",
+                           "/" + std::string(key));
+  }
+  return std::optional<bool>(value->get_bool());
+}
+
+Result<std::optional<std::optional<std::string>>> JsonObjectReader::NullableString(
+    std::string_view key, size_t max_length) {
+  using Change = std::optional<std::optional<std::string>>;
+  if (!object_.contains(key)) {
+    read_.emplace(key);
+    return Change();
+  }
+  ASSIGN_OR_RETURN(std::optional<std::string> text, OptionalString(key, max_length));
+  return Change(std::move(text));
+}
+
 Status JsonObjectReader::RejectUnknownFields() const {
   for (const auto& [key, value] : object_) {
     if (!read_.contains(std::string_view(key))) {

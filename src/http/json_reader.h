@@ -26,6 +26,12 @@ class JsonObjectReader {
   Result<std::string> RequiredString(std::string_view key, size_t max_length = 200);
   // Missing, null and "" all mean "not provided".
   Result<std::optional<std::string>> OptionalString(std::string_view key, size_t max_length = 200);
+  // A boolean field; missing or null means "not provided".
+  Result<std::optional<bool>> OptionalBool(std::string_view key);
+  // A string field that may be absent (outer nullopt), null or "" (inner nullopt, "clear it"),
+  // or a string: for fields a request may change or remove.
+  Result<std::optional<std::optional<std::string>>> NullableString(std::string_view key,
+                                                                   size_t max_length = 200);
   // Fails for the first field never read by the calls above.
   Status RejectUnknownFields() const;
 

@@ -67,4 +67,22 @@ Result<std::string> PageRenderer::Login(const std::string& error, const std::str
                 version, std::move(data));
 }
 
+Result<std::string> PageRenderer::Account(const AccountView& view,
+                                          const std::string& version) const {
+  kainjow::mustache::data data;
+  data.set("username", view.username);
+  data.set("role", view.role);
+  data.set("org", view.org);
+  data.set("csrf_token", view.csrf_token);
+  if (view.error.empty()) {
+    data.set("error", kainjow::mustache::data(false));
+  } else {
+    data.set("error", view.error);
+    data.set("error_field", view.error_field);
+  }
+  return Render("account.html",
+                view.error.empty() ? "Your account – Liaison" : "Error: Your account – Liaison",
+                version, std::move(data));
+}
+
 }  // namespace liaison::http

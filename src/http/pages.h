@@ -26,6 +26,19 @@ class PageRenderer {
   Result<std::string> Login(const std::string& error, const std::string& username,
                             const std::string& version) const;
 
+  // The signed-in user's account page: who they are, a password-change form and a sign-out
+  // form, each carrying the session's CSRF token in a hidden field. `error` and `error_field`
+  // (the input's id) describe a refused password change.
+  struct AccountView {
+    std::string username;
+    std::string role;
+    std::string org;
+    std::string csrf_token;
+    std::string error;
+    std::string error_field;
+  };
+  Result<std::string> Account(const AccountView& view, const std::string& version) const;
+
  private:
   Result<std::string> Template(const std::string& name) const;
   // Renders `name` inside the shared page frame (web/templates/partials).

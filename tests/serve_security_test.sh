@@ -1,0 +1,113 @@
+#!/usr/bin/env bash
+# Security behaviour of `liaison serve` that needs real processes and sockets:
+#   tests/serve_security_test.sh PATH_TO_LIAISON [sqlite|postgresql]
+# - the sign-in lockout is shared by two serve processes on one database, and survives a
+#   restart (decision 21);
+# - the no-JavaScript sign-in form hands on to /account, whose forms carry the session's CSRF
+#   token, and a form post is checked with it;
+# - the new serve options are validated (exit 2).
+set -uo pipefail
+bin=$1
+backend=${2:-sqlite}
+web="$(dirname "$0")/../web"
+work=$(mktemp -d)
+pids=()
+trap 'for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null; done; rm -rf "$work"' EXIT
+passed=0
+failed=0
+
+check() {  # check NAME EXPECTED ACTUAL
+  if [[ "$2" == "$3" ]]; then
+    passed=$((passed + 1))
+  else
+    failed=$((failed + 1))
+    echo "FAIL: $1: expected [$2], got [$3]"
+  fi
+}
+
+if [[ "$backend" == postgresql ]]; then
+  : "${LIAISON_TEST_PG_URL:?run through scripts/with-postgres.sh}"
+  dbname="liaison_serve_sec_$$_$RANDOM"
+  psql "$LIAISON_TEST_PG_URL" -qc "CREATE DATABASE $dbname" >/dev/null
+  db="${LIAISON_TEST_PG_URL%/*}/$dbname"
+  anchor=(--audit-anchor "$work/pg.audit-anchor")
+else
+  db="sqlite:$work/sec.db"
+  anchor=()
+fi
+export LIAISON_PASSWORD_COST=minimum
+"$bin" demo --db "$db" "${anchor[@]}" >/dev/null
+check "demo loads" 0 $?
+
+# Starts `serve` in the background; sets `port` and appends the pid to `pids`.
+start() {  # start NAME
+  : >"$work/$1.out"
+  "$bin" serve --db "$db" "${anchor[@]}" --listen 127.0.0.1:0 --web-root "$web" \
+    >"$work/$1.out" 2>"$work/$1.err" &
+  pids+=($!)
+  for _ in $(seq 1 100); do [[ -s "$work/$1.out" ]] && break; sleep 0.1; done
+  port=$(head -1 "$work/$1.out" | sed -E 's/.*:([0-9]+)$/\1/')
+}
+
+sign_in() {  # sign_in PORT PASSWORD: prints the HTTP status
+  curl -s -o /dev/null -w '%{http_code}' -H 'Content-Type: application/json' \
+    -d "{\"username\":\"demo.auditor\",\"password\":\"$2\"}" "http://127.0.0.1:$1/api/session"
+}
+
+"$bin" serve --db "$db" "${anchor[@]}" --listen 127.0.0.1:0 --break-glass-minutes 0 \
+  >/dev/null 2>"$work/err"
+check "--break-glass-minutes out of range is a usage error" 2 $?
+check "one error line" 1 "$(wc -l <"$work/err")"
+"$bin" serve --db "$db" "${anchor[@]}" --listen 127.0.0.1:0 --purge-interval 0 \
+  >/dev/null 2>/dev/null
+check "--purge-interval out of range is a usage error" 2 $?
+
+# Two processes, one database: failures counted by A lock the username in B.
+start a
+port_a=$port
+start b
+port_b=$port
+for _ in 1 2 3 4 5 6; do
+  check "wrong password on A" 401 "$(sign_in "$port_a" 'not the password at all')"
+done
+check "B refuses the right password while locked" 429 "$(sign_in "$port_b" auditor-demo-2026)"
+retry=$(curl -s -D - -o /dev/null -H 'Content-Type: application/json' \
+  -d '{"username":"demo.auditor","password":"auditor-demo-2026"}' \
+  "http://127.0.0.1:$port_b/api/session" | tr -d '\r' | sed -n 's/^Retry-After: //Ip')
+[[ "$retry" =~ ^[0-9]+$ ]] && ((retry >= 1 && retry <= 60))
+check "B says when to retry (1-60 s)" 0 $?
+# A restart of A remembers too.
+kill -TERM "${pids[0]}"
+wait "${pids[0]}"
+check "A stops cleanly" 0 $?
+start a2
+check "restarted A still refuses" 429 "$(sign_in "$port" auditor-demo-2026)"
+check "another user is not locked" 200 "$(curl -s -o /dev/null -w '%{http_code}' \
+  -H 'Content-Type: application/json' \
+  -d '{"username":"demo.midwife","password":"midwife-demo-2026"}' \
+  "http://127.0.0.1:$port/api/session")"
+
+# The no-JavaScript path: sign in with the form, the account page hands on the CSRF token,
+# and the sign-out form is checked with it.
+jar="$work/cookies"
+location=$(curl -s -c "$jar" -o /dev/null -w '%{redirect_url}' \
+  --data-urlencode username=demo.midwife --data-urlencode password=midwife-demo-2026 \
+  "http://127.0.0.1:$port/login")
+check "the sign-in form hands on to /account" "http://127.0.0.1:$port/account" "$location"
+curl -s -b "$jar" "http://127.0.0.1:$port/account" >"$work/account.html"
+token=$(sed -n 's/.*name="csrf_token" value="\([0-9a-f]*\)".*/\1/p' "$work/account.html" | head -1)
+check "the account page embeds a CSRF token" 64 "${#token}"
+check "a sign-out form without the token is refused" 403 "$(curl -s -b "$jar" -o /dev/null \
+  -w '%{http_code}' -d x=1 "http://127.0.0.1:$port/logout")"
+check "the sign-out form with the token signs out" 303 "$(curl -s -b "$jar" -o /dev/null \
+  -w '%{http_code}' -d "csrf_token=$token" "http://127.0.0.1:$port/logout")"
+check "the session is over" 401 "$(curl -s -b "$jar" -o /dev/null -w '%{http_code}' \
+  "http://127.0.0.1:$port/api/session")"
+
+for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null; done
+for p in "${pids[@]}"; do wait "$p" 2>/dev/null; done
+pids=()
+if grep -qE '999[0-9]{7}' "$work"/*.err; then check "no NHS number in the logs" none found; fi
+
+echo "serve security ($backend): $passed passed, $failed failed"
+[[ $failed -eq 0 ]]
