@@ -30,7 +30,9 @@ enum class Action {
   kTokenManage,
   kAuditRead,
   kAttendanceFeed,  // send attendances (API token scope attendance_feed)
-  kRegisterUpload,  // upload the register (API token scope register_upload)
+  kRegisterUpload,  // upload the register (API token scope register_upload, or LA staff)
+  kRegisterLookup,  // look a child up on the register at the point of care (any authority's)
+  kRegisterReview,  // see and decide potential register matches (the safeguarding team)
 };
 
 // "organisation.read", "person.create", ...: the audit trail's action names.
