@@ -105,12 +105,27 @@ constexpr std::array kRules = std::to_array<Rule>({
     {Role::kLaManager, Action::kOwnAccount, kOwn},
     {Role::kAuditor, Action::kOwnAccount, kOwn},
     {Role::kAdmin, Action::kOwnAccount, kOwn},
+    // The register (#6). Local authorities upload their own; trust clinical staff look any
+    // authority's entries up at the point of care; potential matches (a wrong link is a
+    // privacy harm) are seen only by the trust's safeguarding team, for their own trust.
+    {Role::kLaFrontDoor, Action::kRegisterUpload, kOwn},
+    {Role::kLaManager, Action::kRegisterUpload, kOwn},
+    {Role::kEdClinician, Action::kRegisterLookup, kAny},
+    {Role::kLiaisonNurse, Action::kRegisterLookup, kAny},
+    {Role::kSafeguardingNurse, Action::kRegisterLookup, kAny},
+    {Role::kNamedProfessional, Action::kRegisterLookup, kAny},
+    {Role::kMidwife, Action::kRegisterLookup, kAny},
+    {Role::kConsultantPaediatrician, Action::kRegisterLookup, kAny},
+    {Role::kHealthVisitor, Action::kRegisterLookup, kAny},
+    {Role::kLiaisonNurse, Action::kRegisterReview, kOwn},
+    {Role::kSafeguardingNurse, Action::kRegisterReview, kOwn},
+    {Role::kNamedProfessional, Action::kRegisterReview, kOwn},
     // System feeds, reached only with an API token of the matching scope.
     {Role::kSystemFeed, Action::kAttendanceFeed, kOwn},
     {Role::kSystemFeed, Action::kRegisterUpload, kOwn},
 });
 
-constexpr std::array<std::pair<Action, std::string_view>, 15> kActionNames = {{
+constexpr std::array<std::pair<Action, std::string_view>, 17> kActionNames = {{
     {Action::kOrganisationRead, "organisation.read"},
     {Action::kOrganisationCreate, "organisation.create"},
     {Action::kSiteCreate, "site.create"},
@@ -126,6 +141,8 @@ constexpr std::array<std::pair<Action, std::string_view>, 15> kActionNames = {{
     {Action::kBreakGlass, "person.break_glass"},
     {Action::kBreakGlassReview, "break_glass.review"},
     {Action::kOwnAccount, "account.password"},
+    {Action::kRegisterLookup, "register.lookup"},
+    {Action::kRegisterReview, "register.review"},
 }};
 
 constexpr std::array<Action, kActionNames.size()> kAllActions = [] {

@@ -29,12 +29,15 @@ enum class Action {
   kTokenManage,
   kAuditRead,
   kAttendanceFeed,  // send attendances (API token scope attendance_feed)
-  kRegisterUpload,  // upload the register (API token scope register_upload)
+  kRegisterUpload,  // upload the register (API token scope register_upload, or LA staff)
   // Security, second slice (#3).
   kPersonInvolve,     // record that a user or team is involved in a person's case
   kBreakGlass,        // open a record outside the relationship, with a stated reason
   kBreakGlassReview,  // list and review break-glass accesses to the organisation's records
   kOwnAccount,        // change one's own password
+  // The register (#6).
+  kRegisterLookup,  // look a child up on the register at the point of care (any authority's)
+  kRegisterReview,  // see and decide potential register matches (the safeguarding team)
 };
 
 // "organisation.read", "person.create", ...: the audit trail's action names.

@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "app/access_policy.h"
+#include "app/register_service.h"
 #include "common/hash.h"
 #include "ingest/attendance_json.h"
 
@@ -49,8 +50,13 @@ std::string_view IntakeStatusSlug(IntakeStatus status) {
 }
 
 AttendanceBatch::AttendanceBatch(Key, AuditedWork work, Actor actor,
-                                 std::optional<domain::OrgId> owner, Timestamp received_at)
-    : work_(std::move(work)), actor_(std::move(actor)), owner_(owner), received_at_(received_at) {}
+                                 std::optional<domain::OrgId> owner, Timestamp received_at,
+                                 std::shared_ptr<const RegisterMatcher> matcher)
+    : work_(std::move(work)),
+      actor_(std::move(actor)),
+      owner_(owner),
+      received_at_(received_at),
+      matcher_(std::move(matcher)) {}
 
 AttendanceBatch::~AttendanceBatch() = default;
 
@@ -116,6 +122,14 @@ Result<IntakeResult> AttendanceBatch::Add(const domain::Attendance& attendance) 
     RETURN_IF_ERROR(
         work_.Append({actor_.id, row.version == 1 ? "attendance.create" : "attendance.update",
                       "attendance", std::to_string(inserted->value()), std::string(kFeedReason)}));
+    // The point-of-care check, in this same unit of work: the alert, the access record and
+    // the notification commit with the attendance or not at all.
+    ASSIGN_OR_RETURN(RegisterCheckOutcome check,
+                     CheckRegisterAtPointOfCare(work_, actor_, *matcher_, *inserted, attendance,
+                                                row.owner, received_at_));
+    result.register_alerts = check.alerts;
+    result.register_referred = check.referred;
+    result.concern_level = result.concern_level.RaisedBy(check.level);
     return result;
   }
 }
@@ -141,7 +155,14 @@ Result<std::unique_ptr<AttendanceBatch>> AttendanceIntake::Begin(
   }
   RETURN_IF_ERROR(Authorize(work, actor, Action::kAttendanceFeed, owner, "attendance", ""));
   return std::make_unique<AttendanceBatch>(AttendanceBatch::Key(), std::move(work), actor, owner,
-                                           clock_.Now());
+                                           clock_.Now(), matcher_);
 }
+
+AttendanceIntake::AttendanceIntake(storage::Store& store, const AuditLog& audit, const Clock& clock,
+                                   std::shared_ptr<const RegisterMatcher> matcher)
+    : store_(store),
+      audit_(audit),
+      clock_(clock),
+      matcher_(matcher ? std::move(matcher) : DefaultRegisterMatcher()) {}
 
 }  // namespace liaison::app

@@ -24,8 +24,10 @@
 
 #include "app/actor.h"
 #include "app/audit_log.h"
+#include "app/register_matcher.h"
 #include "common/clock.h"
 #include "domain/attendance.h"
+#include "domain/concern_level.h"
 #include "storage/store.h"
 
 namespace liaison::app {
@@ -47,6 +49,12 @@ struct IntakeResult {
   bool unknown_site = false;  // the site code is not configured: warn "unknown_site" on /site
   std::string field;          // rejected only: a JSON pointer, e.g. "/site"
   std::string reason;         // rejected only: a stable reason
+  // The point-of-care register check of a stored version (docs/register.md): alerts raised,
+  // potential matches sent to the review queue, and the level the register sets (at least
+  // review when an alert was raised; none otherwise, which is never an all-clear).
+  int register_alerts = 0;
+  int register_referred = 0;
+  domain::ConcernLevel concern_level;
 };
 
 // Why an unknown site is a warning, for the feed report.
@@ -62,7 +70,7 @@ class AttendanceBatch {
     friend class AttendanceIntake;
   };
   AttendanceBatch(Key, AuditedWork work, Actor actor, std::optional<domain::OrgId> owner,
-                  Timestamp received_at);
+                  Timestamp received_at, std::shared_ptr<const RegisterMatcher> matcher);
   ~AttendanceBatch();
   AttendanceBatch(const AttendanceBatch&) = delete;
   AttendanceBatch& operator=(const AttendanceBatch&) = delete;
@@ -80,13 +88,16 @@ class AttendanceBatch {
   // its site's organisation (or that of its earlier versions).
   const std::optional<domain::OrgId> owner_;
   const Timestamp received_at_;
+  const std::shared_ptr<const RegisterMatcher> matcher_;
 };
 
 // Opens batches. Thread-safe: holds only references to thread-safe collaborators.
 class AttendanceIntake {
  public:
-  AttendanceIntake(storage::Store& store, const AuditLog& audit, const Clock& clock)
-      : store_(store), audit_(audit), clock_(clock) {}
+  // Every stored version is checked against the register with `matcher` in the same unit of
+  // work (the exact path when none is given).
+  AttendanceIntake(storage::Store& store, const AuditLog& audit, const Clock& clock,
+                   std::shared_ptr<const RegisterMatcher> matcher = nullptr);
 
   // Checks that `actor` may send attendances (action attendance.feed), then opens a batch.
   // A network actor sends for its own organisation. A local operator may name one with
@@ -99,6 +110,7 @@ class AttendanceIntake {
   storage::Store& store_;
   const AuditLog& audit_;
   const Clock& clock_;
+  const std::shared_ptr<const RegisterMatcher> matcher_;
 };
 
 }  // namespace liaison::app

@@ -2,8 +2,11 @@
 
 #include <array>
 #include <random>
+#include <sstream>
 
 #include "app/attendance_intake.h"
+#include "app/register_service.h"
+#include "ingest/register_csv.h"
 #include "synth/generator.h"
 
 namespace liaison::app {
@@ -260,6 +263,7 @@ class DemoAttendanceSink final : public synth::AttendanceSink {
     attendance.site = DemoSiteFor(attendance.site);
     ASSIGN_OR_RETURN(IntakeResult result, batch_->Add(attendance));
     ++summary_.generated;
+    summary_.register_alerts += result.register_alerts;
     switch (result.status) {
       case IntakeStatus::kCreated:
         ++summary_.created;
@@ -301,13 +305,58 @@ class DemoAttendanceSink final : public synth::AttendanceSink {
 
 }  // namespace
 
+namespace {
+
+// The generator's seed and period for the demo, shared by the register and the attendances
+// so that both describe the same population.
+synth::GeneratorOptions DemoGeneratorOptions(std::int64_t attendances) {
+  synth::GeneratorOptions options;
+  options.seed = 20261120;
+  options.attendances = attendances;
+  return options;
+}
+
+// Feeds the register rows into one upload. Not thread-safe.
+class DemoRegisterVisitor final : public ingest::RegisterVisitor {
+ public:
+  explicit DemoRegisterVisitor(RegisterUploadBatch& batch) : batch_(batch) {}
+  Result<std::optional<ingest::RowIssue>> OnRow(ingest::RegisterRow row) override {
+    return batch_.Add(std::move(row));
+  }
+  void OnIssue(const ingest::RowIssue&) override {}
+
+ private:
+  RegisterUploadBatch& batch_;
+};
+
+}  // namespace
+
+Result<DemoRegisterSummary> LoadDemoRegister(storage::Store& store, const AuditLog& audit,
+                                             const Clock& clock, std::int64_t attendances) {
+  DemoRegisterSummary summary;
+  if (attendances <= 0) return summary;
+  std::ostringstream csv;
+  RETURN_IF_ERROR(synth::WriteRegister(DemoGeneratorOptions(attendances), csv));
+  RegisterService registers(store, audit, clock, DefaultRegisterMatcher());
+  ASSIGN_OR_RETURN(
+      std::unique_ptr<RegisterUploadBatch> batch,
+      registers.BeginUpload({"system:demo", "demo data"}, kDemoRegisterOrg, UploadMode::kFull));
+  DemoRegisterVisitor visitor(*batch);
+  std::istringstream in(csv.str());
+  ASSIGN_OR_RETURN(ingest::FeedSummary read, ingest::ReadRegisterCsv(in, visitor));
+  RETURN_IF_ERROR(batch->Finish(read));
+  summary.read = read.read;
+  summary.accepted = read.accepted;
+  summary.rejected = read.rejected;
+  summary.warnings = read.warnings;
+  return summary;
+}
+
 Result<DemoAttendanceSummary> LoadDemoAttendances(storage::Store& store, const AuditLog& audit,
                                                   const Clock& clock, std::int64_t count) {
   DemoAttendanceSummary summary;
   if (count <= 0) return summary;
-  synth::GeneratorOptions options;
-  options.seed = 20261120;
-  options.attendances = count;
+  synth::GeneratorOptions options = DemoGeneratorOptions(count);
   AttendanceIntake intake(store, audit, clock);
   DemoAttendanceSink sink(intake, summary);
   RETURN_IF_ERROR(synth::GenerateAttendances(options, sink));

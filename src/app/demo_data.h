@@ -48,6 +48,7 @@ struct DemoAttendanceSummary {
   std::int64_t updated = 0;
   std::int64_t unchanged = 0;
   std::int64_t rejected = 0;
+  std::int64_t register_alerts = 0;
 };
 
 // Loads `count` attendances for the demo trust from the synthetic generator (fixed seed,
@@ -56,6 +57,23 @@ struct DemoAttendanceSummary {
 // REQUIRES: LoadDemoData has run.
 Result<DemoAttendanceSummary> LoadDemoAttendances(storage::Store& store, const AuditLog& audit,
                                                   const Clock& clock, std::int64_t count);
+
+struct DemoRegisterSummary {
+  std::int64_t read = 0;
+  std::int64_t accepted = 0;
+  std::int64_t rejected = 0;
+  std::int64_t warnings = 0;
+};
+
+// Loads the generator's register (synth::WriteRegister, same seed and population as
+// LoadDemoAttendances with `attendances`) as a full upload by the demo local authority
+// (LA-NORTH), so the demo attendances of children on plans raise alerts. Run it before
+// LoadDemoAttendances. REQUIRES: LoadDemoData has run.
+Result<DemoRegisterSummary> LoadDemoRegister(storage::Store& store, const AuditLog& audit,
+                                             const Clock& clock, std::int64_t attendances);
+
+// The demo local authority that uploads the register.
+inline constexpr std::string_view kDemoRegisterOrg = "LA-NORTH";
 
 // The i-th synthetic NHS number in the 999 range (skipping numbers with no valid check digit).
 std::string SyntheticNhsNumber(int index);

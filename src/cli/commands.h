@@ -11,5 +11,7 @@ void AddOrganisationCommands(CLI::App& root, int& exit_code);  // org add, site 
 void AddServeCommand(CLI::App& root, int& exit_code);          // serve
 void AddUserCommands(CLI::App& root, int& exit_code);          // user add, token add, token revoke
 void AddAttendanceCommands(CLI::App& root, int& exit_code);    // generate, validate attendances
+// import register; REQUIRES: AddAttendanceCommands ran (it creates `import`).
+void AddRegisterCommands(CLI::App& root, int& exit_code);
 
 }  // namespace liaison::cli

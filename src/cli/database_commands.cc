@@ -26,12 +26,20 @@ int Demo(const DatabaseOptions& options, std::int64_t attendances) {
   if (!summary.ok()) return Fail(summary.status());
   std::cout << "demo data: " << summary->organisations << " organisations, " << summary->sites
             << " sites, " << summary->teams << " teams, " << summary->people << " people\n";
+  // The register first, so that attendances of children on plans raise alerts as they arrive.
+  Result<app::DemoRegisterSummary> register_loaded =
+      app::LoadDemoRegister(*c.store, *c.audit, c.clock, attendances);
+  if (!register_loaded.ok()) return Fail(register_loaded.status());
+  std::cout << "demo register (" << app::kDemoRegisterOrg << "): " << register_loaded->read
+            << " read, " << register_loaded->accepted << " accepted, " << register_loaded->rejected
+            << " rejected, " << register_loaded->warnings << " warnings\n";
   Result<app::DemoAttendanceSummary> loaded =
       app::LoadDemoAttendances(*c.store, *c.audit, c.clock, attendances);
   if (!loaded.ok()) return Fail(loaded.status());
   std::cout << "demo attendances: " << loaded->generated << " generated, " << loaded->created
             << " created, " << loaded->updated << " updated, " << loaded->unchanged
-            << " unchanged, " << loaded->rejected << " rejected\n";
+            << " unchanged, " << loaded->rejected << " rejected, " << loaded->register_alerts
+            << " register alerts\n";
   return 0;
 }
 

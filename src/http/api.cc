@@ -6,10 +6,12 @@
 #include "app/break_glass.h"
 #include "app/organisation_service.h"
 #include "app/person_service.h"
+#include "app/register_service.h"
 #include "app/user_service.h"
 #include "common/log.h"
 #include "http/dto.h"
 #include "http/pages.h"
+#include "http/register_dto.h"
 #include "http/static_files.h"
 #include "http/status_to_http.h"
 #include "ingest/attendance_json.h"
@@ -197,6 +199,8 @@ Result<AttendanceItemResult> StoreAttendance(app::AttendanceBatch& batch,
   item.field = stored.field;
   item.reason = stored.reason;
   item.version = stored.version;
+  item.register_alerts = stored.register_alerts;
+  item.concern_level = stored.concern_level.Slug();
   item.warnings = std::move(decoded->warnings);
   if (stored.unknown_site) {
     item.warnings.push_back({"/site", std::string(app::kUnknownSiteReason)});
@@ -263,7 +267,8 @@ struct Api::Services {
            const ApiOptions& options)
       : organisations(store, audit),
         people(store, audit, clock, options.relationship),
-        attendances(store, audit, clock),
+        attendances(store, audit, clock, app::DefaultRegisterMatcher()),
+        registers(store, audit, clock, app::DefaultRegisterMatcher()),
         users(store, audit, clock, options.password_cost),
         break_glass(store, audit, clock, options.break_glass, options.relationship),
         throttle(store, clock, options.throttle),
@@ -273,6 +278,7 @@ struct Api::Services {
   app::OrganisationService organisations;
   app::PersonService people;
   app::AttendanceIntake attendances;
+  app::RegisterService registers;
   app::UserService users;
   app::BreakGlassService break_glass;
   app::LoginThrottle throttle;
@@ -565,6 +571,80 @@ void Api::AddRoutes() {
         return JsonResponse(200, EncodeAttendanceBatch(report));
       },
       kFeedToken);
+
+  // --- the register (docs/register.md) -------------------------------------------------
+  const std::vector<domain::TokenScope> kRegisterToken = {domain::TokenScope::kRegisterUpload};
+  // A local authority's upload, as JSON: 200 with a report; bad entries rejected one by one.
+  router_.Add(
+      "POST", "/api/register/uploads", Access::kProtected,
+      [&s](const Request& request, const PathParams&, const app::Actor& actor) {
+        Result<RegisterUploadBody> body = DecodeRegisterUpload(request.body);
+        if (!body.ok()) return ProblemResponse(body.status(), request.request_id);
+        Result<std::unique_ptr<app::RegisterUploadBatch>> batch =
+            s.registers.BeginUpload(actor, std::nullopt, body->mode);
+        if (!batch.ok()) return ProblemResponse(batch.status(), request.request_id);
+        RegisterUploadReport report;
+        report.mode = body->mode == app::UploadMode::kFull ? "full" : "delta";
+        for (std::size_t index = 0; index < body->rows.size(); ++index) {
+          Result<ingest::RegisterRow>& row = body->rows[index];
+          const std::int64_t at = static_cast<std::int64_t>(index);
+          ++report.summary.read;
+          if (!row.ok()) {
+            ++report.summary.rejected;
+            report.issues.push_back({at, row.status().field(), row.status().reason()});
+            continue;
+          }
+          std::vector<ingest::RowIssue> warnings = row->warnings;
+          row->line = at;
+          Result<std::optional<ingest::RowIssue>> refused = (*batch)->Add(*std::move(row));
+          if (!refused.ok()) return ProblemResponse(refused.status(), request.request_id);
+          if (*refused) {
+            ++report.summary.rejected;
+            report.issues.push_back({at,
+                                     "/entries/" + std::to_string(index) + "/" + (*refused)->field,
+                                     (*refused)->reason});
+            continue;
+          }
+          ++report.summary.accepted;
+          for (ingest::RowIssue& warning : warnings) {
+            ++report.summary.warnings;
+            report.issues.push_back({at, "/entries/" + std::to_string(index) + "/" + warning.field,
+                                     warning.reason, ingest::IssueKind::kWarning});
+          }
+        }
+        Result<std::int64_t> removed = (*batch)->Finish(report.summary);
+        if (!removed.ok()) return ProblemResponse(removed.status(), request.request_id);
+        report.removed = *removed;
+        return JsonResponse(200, EncodeRegisterUploadReport(report));
+      },
+      kRegisterToken);
+  // The point-of-care lookup, by NHS number or demographics.
+  router_.Add("GET", "/api/register/lookup", Access::kProtected,
+              [&s](const Request& request, const PathParams&, const app::Actor& actor) {
+                Result<LookupRequest> lookup = DecodeLookupQuery(request.query);
+                if (!lookup.ok()) return ProblemResponse(lookup.status(), request.request_id);
+                Result<app::LookupResult> result =
+                    s.registers.Lookup(actor, lookup->query, lookup->silent);
+                if (!result.ok()) return ProblemResponse(result.status(), request.request_id);
+                return JsonResponse(200, EncodeLookupResult(*result));
+              });
+  // Potential matches, for the safeguarding team of the caller's trust only.
+  router_.Add("GET", "/api/register/review-queue", Access::kProtected,
+              [&s](const Request& request, const PathParams&, const app::Actor& actor) {
+                Result<std::vector<app::ReviewQueueItem>> queue = s.registers.ReviewQueue(actor);
+                if (!queue.ok()) return ProblemResponse(queue.status(), request.request_id);
+                return JsonResponse(200, EncodeReviewQueue(*queue));
+              });
+  router_.Add("POST", "/api/register/review-queue/{id}/decision", Access::kProtected,
+              [&s](const Request& request, const PathParams& params, const app::Actor& actor) {
+                Result<std::int64_t> id = ParseId<std::int64_t>(params.at("id"), "review item");
+                if (!id.ok()) return ProblemResponse(id.status(), request.request_id);
+                Result<bool> same = DecodeReviewDecision(request.body);
+                if (!same.ok()) return ProblemResponse(same.status(), request.request_id);
+                Result<storage::RegisterReviewItem> item = s.registers.Decide(actor, *id, *same);
+                if (!item.ok()) return ProblemResponse(item.status(), request.request_id);
+                return JsonResponse(200, EncodeReviewDecision(*item));
+              });
 }
 
 void Api::AddSecurityRoutes() {

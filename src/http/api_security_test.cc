@@ -144,6 +144,30 @@ class ApiSecurityTest : public ::testing::Test {
     return last;
   }
 
+  // An open review item for the safeguarding team of `code`, about a fresh register entry.
+  std::int64_t ReviewItemOf(const std::string& code, const std::string& unique) {
+    auto work = std::move(store_->Begin()).value();
+    domain::OrgId la = work->GetOrganisationByCode("LA-CITY")->id;
+    std::int64_t upload =
+        *work->InsertRegisterUpload({0, la, "delta", "test", clock_.Now(), 0, 0, 0});
+    domain::RegisterEntry entry;
+    entry.owner = la;
+    entry.local_id = "R" + unique;
+    entry.family_name = "Nowak";
+    domain::RegisterEntryId entry_id = *work->UpsertRegisterEntry(entry, upload);
+    storage::RegisterReviewItem item;
+    item.entry = entry_id;
+    item.subject_key = "subject-" + unique;
+    item.subject = "{}";
+    item.reviewing_org = work->GetOrganisationByCode(code)->id;
+    item.explanation = "[]";
+    item.state = "open";
+    item.created_at = clock_.Now();
+    std::int64_t id = work->InsertReviewItem(item)->id;
+    EXPECT_TRUE(work->Commit().ok());
+    return id;
+  }
+
   domain::PersonId PersonOwnedBy(const std::string& code) {
     auto work = std::move(store_->Begin()).value();
     domain::Person person;
@@ -265,6 +289,9 @@ struct RouteCase {
   // After the call: put back what the route changed about the caller (a password, a session).
   bool resets_own_password = false;
   bool ends_session = false;
+  // Roles whose allowed answer differs, and why: the demo system_feed account belongs to a
+  // trust, which holds no register to upload (403 not_a_local_authority, audited as a deny).
+  std::map<Role, int> allowed_override = {};
 };
 
 class MatrixTest : public ApiSecurityTest {
@@ -411,6 +438,33 @@ class MatrixTest : public ApiSecurityTest {
         Action::kAttendanceFeed, 200, 403, true, [this, unique](Role, Where) {
           return Make("POST", "/api/attendances/batch", "[" + AttendanceJson("B" + unique()) + "]");
         }};
+    // The register. Uploads are for the caller's own authority whatever the body says.
+    RouteCase upload = {
+        Action::kRegisterUpload, 200, 403, true, [this, unique](Role, Where) {
+          return Make(
+              "POST", "/api/register/uploads",
+              R"({"mode":"delta","entries":[{"id":"M)" + unique() +
+                  R"(","status":"cp_plan","family_name":"Nowak","birth_date":"2020-01-02"}]})");
+        }};
+    upload.allowed_override = {{Role::kSystemFeed, 403}};
+    cases["POST /api/register/uploads"] = upload;
+    cases["GET /api/register/lookup"] = {Action::kRegisterLookup, 200, 403, true,
+                                         [this](Role, Where) {
+                                           Request request = Make("GET", "/api/register/lookup");
+                                           request.query = "nhs_number=9434765919&silent=true";
+                                           return request;
+                                         }};
+    cases["GET /api/register/review-queue"] = {
+        Action::kRegisterReview, 200, 403, true,
+        [this](Role, Where) { return Make("GET", "/api/register/review-queue"); }};
+    // Another trust's review item answers exactly like a missing one.
+    cases["POST /api/register/review-queue/{id}/decision"] = {
+        Action::kRegisterReview, 200, 404, false, [this, unique](Role role, Where where) {
+          std::int64_t id =
+              ReviewItemOf(where == Where::kInScope ? OwnOrg(role) : OtherOrg(role), unique());
+          return Make("POST", "/api/register/review-queue/" + std::to_string(id) + "/decision",
+                      R"({"decision":"different"})");
+        }};
     return cases;
   }
 
@@ -448,7 +502,7 @@ int Expected(const RouteCase& c, Role role, Where where, Relation relation) {
       relation == Relation::kNotInvolved) {
     return c.not_involved_status;
   }
-  return c.allowed_status;
+  return c.allowed_override.contains(role) ? c.allowed_override.at(role) : c.allowed_status;
 }
 
 TEST_F(MatrixTest, EveryRouteForEveryRoleInAndOutOfScopeAndRelationshipFollowsThePolicy) {
@@ -1024,6 +1078,151 @@ TEST_F(AttendanceApiTest, ABatchReportsEveryItemAndNeverFailsOnBadRows) {
   Response empty = Post("/api/attendances/batch", "[]");
   EXPECT_EQ(empty.status, 200);
   EXPECT_EQ(empty.body, R"({"read":0,"accepted":0,"rejected":0,"warnings":0,"results":[]})");
+}
+
+}  // namespace
+}  // namespace liaison::http
+
+namespace liaison::http {
+namespace {
+
+std::string ProblemField(const Response& response, std::string_view member) {
+  std::string key = "\"" + std::string(member) + "\":\"";
+  size_t start = response.body.find(key);
+  if (start == std::string::npos) return "";
+  start += key.size();
+  return response.body.substr(start, response.body.find('"', start) - start);
+}
+
+TEST_F(MatrixTest, ARegisterUploadTokenUploadsForItsAuthorityAndReachesNothingElse) {
+  app::CreatedApiToken token = TokenOf("LA-NORTH", domain::TokenScope::kRegisterUpload);
+  Request upload =
+      Make("POST", "/api/register/uploads",
+           R"({"mode":"full","entries":[)"
+           R"({"id":"N1","nhs_number":"9434765919","status":"cp_plan","start_date":"2026-01-01",)"
+           R"("responsible_org":"LA-NORTH","contact_in_hours":"01632 960001"},)"
+           R"({"id":"N2","family_name":"Nowak","birth_date":"2020-13-01","status":"cp_plan"},)"
+           R"({"id":"N3","nhs_number":"9434765919","status":"looked_after"},)"
+           R"({"id":"N4","nhs_number":"1234567890","family_name":"Khan","birth_date":"2019-01-01",)"
+           R"("status":"child_in_need"},)"
+           R"({"id":5,"status":"cp_plan"}]})");
+  upload.headers["authorization"] = "Bearer " + token.secret;
+  Response response = Call(upload);
+  ASSERT_EQ(response.status, 200) << response.body;
+  EXPECT_NE(response.body.find(R"("read":5,"accepted":2,"rejected":3,"warnings":1)"),
+            std::string::npos)
+      << response.body;
+  EXPECT_NE(response.body.find(R"("field":"/entries/1/birth_date","reason":"invalid_date")"),
+            std::string::npos);
+  EXPECT_NE(response.body.find(R"("field":"/entries/2/nhs_number","reason":"duplicate_child")"),
+            std::string::npos);
+  EXPECT_NE(
+      response.body.find(
+          R"("field":"/entries/3/nhs_number","reason":"invalid_nhs_number","kind":"warning")"),
+      std::string::npos);
+  EXPECT_NE(response.body.find(R"("field":"/entries/4/id","reason":"invalid_type")"),
+            std::string::npos);
+  EXPECT_EQ(response.body.find("1234567890"), std::string::npos);  // never echoed
+  EXPECT_EQ(LastEvent().entry.action, "register.upload");
+
+  Request lookup = Make("GET", "/api/register/lookup");
+  lookup.query = "nhs_number=9434765919";
+  lookup.headers["authorization"] = "Bearer " + token.secret;
+  EXPECT_EQ(Call(lookup).status, 403);
+
+  // A trust's token of this scope has no register to upload.
+  app::CreatedApiToken trust = TokenOf("RDEMO", domain::TokenScope::kRegisterUpload);
+  upload.headers["authorization"] = "Bearer " + trust.secret;
+  Response refused = Call(upload);
+  EXPECT_EQ(refused.status, 403);
+  EXPECT_EQ(ProblemField(refused, "code"), "not_a_local_authority");
+}
+
+TEST_F(MatrixTest, AnAttendanceOfAChildOnAPlanAnswersWithTheAlertCountAndLevel) {
+  Session manager = LoginAs(Role::kLaManager);
+  Response uploaded = Call(Make("POST", "/api/register/uploads",
+                                R"({"mode":"delta","entries":[{"id":"K1","nhs_number":)"
+                                R"("9434765919","status":"cp_plan"}]})"),
+                           &manager);
+  ASSERT_EQ(uploaded.status, 200) << uploaded.body;
+  app::CreatedApiToken feed = TokenOf("RDEMO", domain::TokenScope::kAttendanceFeed);
+  Request attendance =
+      Make("POST", "/api/attendances",
+           R"({"attendance_id":"PLAN1","site":"RDEMO-GEN","arrival":"2026-11-20T10:00:00Z",)"
+           R"("patient":{"nhs_number":"9434765919"}})");
+  attendance.headers["authorization"] = "Bearer " + feed.secret;
+  Response stored = Call(attendance);
+  ASSERT_EQ(stored.status, 201) << stored.body;
+  EXPECT_NE(stored.body.find(R"("register_alerts":1,"concern_level":"review")"), std::string::npos)
+      << stored.body;
+
+  Session clinician = LoginAs(Role::kEdClinician);
+  Request lookup = Make("GET", "/api/register/lookup");
+  lookup.query = "nhs_number=943+476+5919";
+  Response found = Call(lookup, &clinician);
+  ASSERT_EQ(found.status, 200) << found.body;
+  EXPECT_NE(found.body.find(R"("found":true)"), std::string::npos);
+  EXPECT_NE(found.body.find(R"("kind":"attendance","site":"RDEMO-GEN")"), std::string::npos)
+      << found.body;  // the attendance's access is among the last 25
+}
+
+TEST_F(MatrixTest, BadLookupsAndDecisionsAre4xxNamingTheField) {
+  Session clinician = LoginAs(Role::kEdClinician);
+  struct Case {
+    std::string query;
+    std::string code;
+    std::string field;
+  };
+  for (const Case& c : std::vector<Case>{
+           {"nhs_number=9434765918", "invalid_nhs_number", "/nhs_number"},
+           {"nhs_number=", "invalid_nhs_number", "/nhs_number"},
+           {"", "missing_query", "/nhs_number"},
+           {"given_name=Ava", "missing_query", "/nhs_number"},
+           {"family_name=Nowak&birth_date=2020-02-30", "invalid_date", "/birth_date"},
+           {"nhs_number=9434765919&silent=maybe", "invalid_boolean", "/silent"},
+           {"nhs_number=9434765919&name=x", "unknown_parameter", "/name"},
+           {"nhs_number=94347659%1", "invalid_query", "/nhs_number"},
+           {"family_name=Nowak&birth_date=2020-01-01&sex=dunno", "invalid_enum", "/sex"}}) {
+    Request lookup = Make("GET", "/api/register/lookup");
+    lookup.query = c.query;
+    Response response = Call(lookup, &clinician);
+    EXPECT_EQ(response.status, 400) << c.query << "\n" << response.body;
+    EXPECT_EQ(response.content_type, "application/problem+json");
+    EXPECT_EQ(ProblemField(response, "code"), c.code) << c.query;
+    EXPECT_EQ(ProblemField(response, "field"), c.field) << c.query;
+    EXPECT_EQ(response.body.find("943476591"), std::string::npos) << response.body;
+  }
+  Request lookup = Make("GET", "/api/register/lookup");
+  lookup.query = "family_name=Nowak&given_name=Ava&birth_date=2020-01-01&silent=true";
+  Response missing = Call(lookup, &clinician);
+  ASSERT_EQ(missing.status, 200);
+  EXPECT_NE(
+      missing.body.find(
+          R"("message":"Not found on the register. This does not mean there is no concern.")"),
+      std::string::npos)
+      << missing.body;
+  EXPECT_NE(missing.body.find(R"("demographic_matching":false)"), std::string::npos);
+
+  Session nurse = LoginAs(Role::kSafeguardingNurse);
+  EXPECT_EQ(Call(Make("POST", "/api/register/review-queue/abc/decision", R"({"decision":"same"})"),
+                 &nurse)
+                .status,
+            400);
+  EXPECT_EQ(
+      Call(Make("POST", "/api/register/review-queue/999999/decision", R"({"decision":"same"})"),
+           &nurse)
+          .status,
+      404);
+  Response bad = Call(
+      Make("POST", "/api/register/review-queue/1/decision", R"({"decision":"maybe"})"), &nurse);
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_EQ(ProblemField(bad, "field"), "/decision");
+  Session manager = LoginAs(Role::kLaManager);
+  for (std::string body : {"[]", R"({"mode":"sometimes","entries":[]})", R"({"mode":"full"})",
+                           R"({"mode":"full","entries":[],"extra":1})", "not json"}) {
+    Response response = Call(Make("POST", "/api/register/uploads", body), &manager);
+    EXPECT_EQ(response.status, 400) << body << "\n" << response.body;
+  }
 }
 
 }  // namespace

@@ -39,6 +39,10 @@ boost::json::object AttendanceResultObject(const AttendanceItemResult& result) {
     item["reason"] = result.reason;
   } else {
     item["version"] = result.version;
+    if (result.register_alerts > 0) {
+      item["register_alerts"] = result.register_alerts;
+      item["concern_level"] = result.concern_level;
+    }
   }
   if (!result.warnings.empty()) {
     boost::json::array warnings;

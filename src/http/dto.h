@@ -96,6 +96,10 @@ struct AttendanceItemResult {
   std::string reason;
   std::int64_t version = 0;
   std::vector<ingest::FieldWarning> warnings;
+  // Stored versions only: alerts the point-of-care register check raised, and the concern
+  // level the register sets ("review" when found). Encoded only when an alert was raised.
+  int register_alerts = 0;
+  std::string_view concern_level = "none";
 };
 
 // The answer to a batch: {"read", "accepted", "rejected", "warnings", "results": [...]}.

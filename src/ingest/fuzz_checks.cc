@@ -8,6 +8,7 @@
 #include "ingest/attendance_json.h"
 #include "ingest/csv_reader.h"
 #include "ingest/feed_reader.h"
+#include "ingest/register_csv.h"
 
 namespace liaison::ingest {
 namespace {
@@ -63,6 +64,44 @@ void CheckAttendanceCsvInput(std::string_view data) {
   RoundTripVisitor visitor;
   Result<FeedSummary> summary = ReadFeed(in, FeedFormat::kCsv, visitor, limits);
   if (summary.ok()) LIAISON_CHECK(summary->read == summary->accepted + summary->rejected);
+}
+
+}  // namespace liaison::ingest
+
+namespace liaison::ingest {
+namespace {
+
+// Checks each accepted register row's invariants, and every issue's shape.
+class RegisterCheckVisitor final : public RegisterVisitor {
+ public:
+  Result<std::optional<RowIssue>> OnRow(RegisterRow row) override {
+    LIAISON_CHECK(!row.entry.local_id.empty());
+    LIAISON_CHECK(row.line >= 2);
+    if (row.action == RegisterAction::kUpsert) {
+      // A kept NHS number is always a valid one; its digits parse again.
+      if (row.entry.nhs_number) {
+        LIAISON_CHECK(domain::NhsNumber::Parse(row.entry.nhs_number->digits()).ok());
+      }
+      LIAISON_CHECK(row.entry.given_name.size() <= kMaxRegisterFieldBytes);
+      LIAISON_CHECK(row.warnings.empty() == row.entry.data_quality.empty());
+    }
+    ++rows;
+    return std::optional<RowIssue>();
+  }
+  void OnIssue(const RowIssue& issue) override { LIAISON_CHECK(!issue.reason.empty()); }
+  std::int64_t rows = 0;
+};
+
+}  // namespace
+
+void CheckRegisterCsvInput(std::string_view data) {
+  std::istringstream in{std::string(data)};
+  RegisterCheckVisitor visitor;
+  Result<FeedSummary> summary = ReadRegisterCsv(in, visitor);
+  if (summary.ok()) {
+    LIAISON_CHECK(summary->read == summary->accepted + summary->rejected);
+    LIAISON_CHECK(summary->accepted == visitor.rows);
+  }
 }
 
 }  // namespace liaison::ingest

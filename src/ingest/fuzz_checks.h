@@ -14,4 +14,8 @@ void CheckAttendanceJsonInput(std::string_view data);
 // default layout must survive a CSV and a JSON round trip.
 void CheckAttendanceCsvInput(std::string_view data);
 
+// Reads `data` as a register upload CSV; accepted rows keep only valid NHS numbers, bounded
+// values and a data-quality note exactly when they carry a warning; the counts add up.
+void CheckRegisterCsvInput(std::string_view data);
+
 }  // namespace liaison::ingest

@@ -19,6 +19,7 @@
 #include "domain/nhs_number.h"
 #include "domain/organisation.h"
 #include "domain/person.h"
+#include "domain/register_entry.h"
 #include "domain/user.h"
 
 namespace liaison::storage {
@@ -157,6 +158,66 @@ struct AttendanceVersion {
   friend bool operator==(const AttendanceVersion&, const AttendanceVersion&) = default;
 };
 
+// --- the register (#6) ----------------------------------------------------------------------
+
+// One register upload by a local authority: a full replacement or a delta.
+struct RegisterUpload {
+  std::int64_t id = 0;  // set by the store
+  domain::OrgId org;
+  std::string mode;   // "full" or "delta"
+  std::string actor;  // the audit actor, e.g. "cli", "token:3"
+  Timestamp received_at;
+  std::int64_t read = 0;
+  std::int64_t accepted = 0;
+  std::int64_t rejected = 0;
+};
+
+// One access to a register entry, for "the last 25 accesses" shown with an alert.
+struct RegisterAccess {
+  domain::RegisterEntryId entry;
+  Timestamp at;
+  std::string actor;     // "user:4", "token:2", "cli", "system:demo"
+  std::string kind;      // "attendance", "lookup", "silent_lookup", "review"
+  std::string org_code;  // the organisation of whoever looked
+  std::string site;      // the attendance's site; empty for lookups
+  friend bool operator==(const RegisterAccess&, const RegisterAccess&) = default;
+};
+
+// An alert raised on a stored attendance version because its patient matched an entry.
+// `detail` is the JSON snapshot shown to the clinician (docs/register.md), frozen at the time
+// of the attendance so a later upload does not rewrite what was shown.
+struct RegisterAlert {
+  std::int64_t id = 0;  // set by the store
+  AttendanceRecordId attendance;
+  domain::RegisterEntryId entry;
+  std::string basis;          // "nhs_number", "mother_nhs_number", "demographics"
+  std::string concern_level;  // at least "review"
+  std::string detail;         // JSON
+  Timestamp created_at;
+  friend bool operator==(const RegisterAlert&, const RegisterAlert&) = default;
+};
+
+// A potential match waiting for (or decided by) the safeguarding team. `subject_key` is a
+// BLAKE2b of the query's standardised demographics, so the same person is never asked about
+// twice against the same entry: (entry, subject_key) is unique.
+struct RegisterReviewItem {
+  std::int64_t id = 0;  // set by the store
+  domain::RegisterEntryId entry;
+  std::string subject_key;
+  std::string subject;  // JSON of the query's demographics (restricted: review queue only)
+  std::optional<AttendanceRecordId> attendance;
+  domain::OrgId reviewing_org;  // the trust whose safeguarding team reviews it
+  double probability = 0;
+  std::string explanation;  // the linker's per-field contributions, JSON
+  std::string state;        // "open", "awaiting_second_review", "decided"
+  std::string decision;     // "", "must_link", "cannot_link"
+  std::string first_reviewer;
+  std::string second_reviewer;
+  Timestamp created_at;
+  std::optional<Timestamp> decided_at;
+  friend bool operator==(const RegisterReviewItem&, const RegisterReviewItem&) = default;
+};
+
 // One transaction. Everything written through it commits together or not at all; if it is
 // destroyed without Commit(), it rolls back. Not thread-safe: one thread uses it at a time.
 //
@@ -283,6 +344,56 @@ class UnitOfWork {
       std::string_view site_code, std::string_view attendance_id) = 0;
   // How many versions are stored, over all attendances.
   virtual Result<std::int64_t> CountAttendanceVersions() = 0;
+
+  // The register (#6). Entries are keyed by (owner, local_id).
+  virtual Result<std::int64_t> InsertRegisterUpload(const RegisterUpload& upload) = 0;
+  // Records the final counts of upload `upload.id`.
+  virtual Status UpdateRegisterUploadCounts(const RegisterUpload& upload) = 0;
+  // Inserts or replaces the entry with (entry.owner, entry.local_id), marking it as last seen
+  // in `upload_id`; returns its id, which stays the same across replacements.
+  virtual Result<domain::RegisterEntryId> UpsertRegisterEntry(const domain::RegisterEntry& entry,
+                                                              std::int64_t upload_id) = 0;
+  virtual Result<std::optional<domain::RegisterEntry>> FindRegisterEntry(
+      domain::OrgId owner, std::string_view local_id) = 0;
+  // kNotFound when no entry has `id`.
+  virtual Result<domain::RegisterEntry> GetRegisterEntry(domain::RegisterEntryId id) = 0;
+  // Whether an entry was there to delete.
+  virtual Result<bool> DeleteRegisterEntry(domain::OrgId owner, std::string_view local_id) = 0;
+  // A full replacement's last step: deletes `owner`'s entries not seen in `upload_id`.
+  virtual Result<std::int64_t> DeleteRegisterEntriesOutside(domain::OrgId owner,
+                                                            std::int64_t upload_id) = 0;
+  virtual Result<std::int64_t> CountRegisterEntries(domain::OrgId owner) = 0;
+  // Entries of any authority with this (valid) NHS number, by id.
+  virtual Result<std::vector<domain::RegisterEntry>> FindRegisterEntriesByNhsNumber(
+      const domain::NhsNumber& nhs_number) = 0;
+  // Unborn entries whose mother has this NHS number, by id.
+  virtual Result<std::vector<domain::RegisterEntry>> FindUnbornEntriesByMother(
+      const domain::NhsNumber& mother) = 0;
+  // Candidates for demographic matching: entries born on any of `dates`, by id.
+  virtual Result<std::vector<domain::RegisterEntry>> FindRegisterEntriesBornOn(
+      const std::vector<std::chrono::year_month_day>& dates) = 0;
+
+  virtual Status InsertRegisterAccess(const RegisterAccess& access) = 0;
+  // The newest `limit` accesses to `entry`, newest first.
+  virtual Result<std::vector<RegisterAccess>> ListRegisterAccesses(domain::RegisterEntryId entry,
+                                                                   int limit) = 0;
+  virtual Result<std::int64_t> InsertRegisterAlert(const RegisterAlert& alert) = 0;
+  // The alerts on one stored attendance version, by id.
+  virtual Result<std::vector<RegisterAlert>> ListRegisterAlerts(AttendanceRecordId attendance) = 0;
+
+  // Inserts a review item; when (entry, subject_key) already has one, changes nothing and
+  // returns that item (so a decided pair is never asked again).
+  virtual Result<RegisterReviewItem> InsertReviewItem(const RegisterReviewItem& item) = 0;
+  // kNotFound when no item has `id`.
+  virtual Result<RegisterReviewItem> GetReviewItem(std::int64_t id) = 0;
+  // Items for `reviewing_org` not yet decided, oldest first.
+  virtual Result<std::vector<RegisterReviewItem>> ListOpenReviewItems(
+      domain::OrgId reviewing_org) = 0;
+  // Replaces state, decision, reviewers and decided_at of item `item.id`.
+  virtual Status UpdateReviewItem(const RegisterReviewItem& item) = 0;
+  // The item for (entry, subject_key), if any.
+  virtual Result<std::optional<RegisterReviewItem>> FindReviewItem(
+      domain::RegisterEntryId entry, std::string_view subject_key) = 0;
 
   // Audit. LockAuditHead serialises appenders (across connections and processes) until this
   // unit of work ends, then returns the current head. Call it before InsertAuditEvent.

@@ -792,6 +792,164 @@ TEST_P(StoreContractTest, PurgeRemovesOnlyWhatHasExpired) {
   EXPECT_EQ(read->LockThrottle("recent")->count, 1);
 }
 
+domain::RegisterEntry RegisterEntryFor(OrgId owner, std::string local_id) {
+  domain::RegisterEntry entry;
+  entry.owner = owner;
+  entry.local_id = std::move(local_id);
+  entry.nhs_number = *NhsNumber::Parse("9434765919");
+  entry.given_name = "Ava";
+  entry.family_name = "Nowak";
+  entry.birth_date = *ParseDate("2020-03-04");
+  entry.sex = domain::Sex::kFemale;
+  entry.postcode = "NS1 2AB";
+  entry.status = domain::RegisterStatus::kCpPlan;
+  entry.plan_category = "neglect";
+  entry.start_date = *ParseDate("2026-01-02");
+  entry.responsible_org = "LA1";
+  entry.contact_in_hours = "01632 960001";
+  entry.contact_out_of_hours = "01632 960501";
+  entry.allocated_worker = "Sam Worker";
+  entry.data_quality = "";
+  return entry;
+}
+
+TEST_P(StoreContractTest, RegisterEntriesUpsertByLocalIdKeepTheirIdAndRoundTrip) {
+  auto work = Begin();
+  OrgId la = AddTrust(*work, "LA1");
+  Result<std::int64_t> upload =
+      work->InsertRegisterUpload({0, la, "full", "cli", T("2026-11-26T09:00:00Z"), 0, 0, 0});
+  ASSERT_TRUE(upload.ok()) << upload.status().ToString();
+  domain::RegisterEntry entry = RegisterEntryFor(la, "C1");
+  Result<domain::RegisterEntryId> id = work->UpsertRegisterEntry(entry, *upload);
+  ASSERT_TRUE(id.ok()) << id.status().ToString();
+  entry.id = *id;
+  EXPECT_EQ(*work->GetRegisterEntry(*id), entry);
+
+  domain::RegisterEntry unborn = RegisterEntryFor(la, "U1");
+  unborn.nhs_number.reset();
+  unborn.birth_date.reset();
+  unborn.status = domain::RegisterStatus::kUnbornCpPlan;
+  unborn.mother_nhs_number = *NhsNumber::Parse("9999999999");
+  unborn.end_date = *ParseDate("2026-12-31");
+  unborn.data_quality = "nhs_number: invalid_nhs_number (treated as absent)";
+  unborn.id = *work->UpsertRegisterEntry(unborn, *upload);
+  EXPECT_EQ(*work->FindRegisterEntry(la, "U1"), unborn);
+  EXPECT_FALSE(work->FindRegisterEntry(la, "nobody")->has_value());
+
+  // Replacing keeps the id and every field changes.
+  entry.status = domain::RegisterStatus::kLookedAfter;
+  entry.plan_category = "";
+  entry.end_date = *ParseDate("2026-11-01");
+  EXPECT_EQ(*work->UpsertRegisterEntry(entry, *upload), *id);
+  EXPECT_EQ(*work->GetRegisterEntry(*id), entry);
+  EXPECT_EQ(*work->CountRegisterEntries(la), 2);
+
+  ASSERT_EQ(work->FindRegisterEntriesByNhsNumber(*NhsNumber::Parse("9434765919"))->size(), 1u);
+  EXPECT_TRUE(work->FindRegisterEntriesByNhsNumber(*NhsNumber::Parse("9999999999"))->empty());
+  ASSERT_EQ(work->FindUnbornEntriesByMother(*NhsNumber::Parse("9999999999"))->size(), 1u);
+  std::vector<domain::RegisterEntry> born =
+      *work->FindRegisterEntriesBornOn({*ParseDate("2020-04-03"), *ParseDate("2020-03-04")});
+  ASSERT_EQ(born.size(), 1u);
+  EXPECT_EQ(born[0].local_id, "C1");
+  EXPECT_EQ(work->GetRegisterEntry(domain::RegisterEntryId(99999)).status().code(),
+            StatusCode::kNotFound);
+  ASSERT_TRUE(work->Commit().ok());
+}
+
+TEST_P(StoreContractTest, AFullReplacementDeletesOnlyThatAuthoritysUnseenEntries) {
+  auto work = Begin();
+  OrgId la1 = AddTrust(*work, "LA1");
+  OrgId la2 = AddTrust(*work, "LA2");
+  std::int64_t first =
+      *work->InsertRegisterUpload({0, la1, "full", "cli", T("2026-11-26T09:00:00Z"), 0, 0, 0});
+  std::int64_t other =
+      *work->InsertRegisterUpload({0, la2, "full", "cli", T("2026-11-26T09:00:00Z"), 0, 0, 0});
+  ASSERT_TRUE(work->UpsertRegisterEntry(RegisterEntryFor(la1, "A"), first).ok());
+  ASSERT_TRUE(work->UpsertRegisterEntry(RegisterEntryFor(la1, "B"), first).ok());
+  ASSERT_TRUE(work->UpsertRegisterEntry(RegisterEntryFor(la2, "A"), other).ok());
+  RegisterUpload second{0, la1, "full", "cli", T("2026-11-27T09:00:00Z"), 3, 1, 2};
+  second.id = *work->InsertRegisterUpload(second);
+  ASSERT_TRUE(work->UpsertRegisterEntry(RegisterEntryFor(la1, "B"), second.id).ok());
+  EXPECT_EQ(*work->DeleteRegisterEntriesOutside(la1, second.id), 1);
+  EXPECT_FALSE(work->FindRegisterEntry(la1, "A")->has_value());
+  EXPECT_TRUE(work->FindRegisterEntry(la1, "B")->has_value());
+  EXPECT_TRUE(work->FindRegisterEntry(la2, "A")->has_value());
+  EXPECT_TRUE(*work->DeleteRegisterEntry(la1, "B"));
+  EXPECT_FALSE(*work->DeleteRegisterEntry(la1, "B"));
+  EXPECT_EQ(*work->CountRegisterEntries(la1), 0);
+  EXPECT_TRUE(work->UpdateRegisterUploadCounts(second).ok());
+  second.id = 424242;
+  EXPECT_EQ(work->UpdateRegisterUploadCounts(second).code(), StatusCode::kNotFound);
+  ASSERT_TRUE(work->Commit().ok());
+}
+
+TEST_P(StoreContractTest, RegisterAccessesAlertsAndReviewItemsRoundTrip) {
+  auto work = Begin();
+  OrgId trust = AddTrust(*work, "T1");
+  std::int64_t upload =
+      *work->InsertRegisterUpload({0, trust, "full", "cli", T("2026-11-26T09:00:00Z"), 0, 0, 0});
+  domain::RegisterEntryId entry = *work->UpsertRegisterEntry(RegisterEntryFor(trust, "C1"), upload);
+  for (int i = 0; i < 30; ++i) {
+    std::string at = "2026-11-26T10:" + std::string(i < 10 ? "0" : "") + std::to_string(i) + ":00Z";
+    ASSERT_TRUE(work->InsertRegisterAccess(
+                        {entry, T(at.c_str()), "user:" + std::to_string(i), "lookup", "T1", ""})
+                    .ok());
+  }
+  std::vector<RegisterAccess> last = *work->ListRegisterAccesses(entry, 25);
+  ASSERT_EQ(last.size(), 25u);
+  EXPECT_EQ(last.front().actor, "user:29");
+  EXPECT_EQ(last.back().actor, "user:5");
+  EXPECT_EQ(last.front().at, T("2026-11-26T10:29:00Z"));
+
+  AttendanceVersion version;
+  version.site_code = "S1";
+  version.attendance_id = "A1";
+  version.content_hash = "h";
+  version.document = "{}";
+  version.arrival = T("2026-11-26T08:00:00Z");
+  version.received_at = T("2026-11-26T08:01:00Z");
+  AttendanceRecordId record = *work->InsertAttendanceVersion(version);
+  RegisterAlert alert{0,
+                      record,
+                      entry,
+                      "nhs_number",
+                      "review",
+                      R"({"status":"cp_plan"})",
+                      T("2026-11-26T08:01:00Z")};
+  alert.id = *work->InsertRegisterAlert(alert);
+  EXPECT_EQ(*work->ListRegisterAlerts(record), std::vector<RegisterAlert>{alert});
+
+  RegisterReviewItem item;
+  item.entry = entry;
+  item.subject_key = "k1";
+  item.subject = R"({"given_name":"Ava"})";
+  item.attendance = record;
+  item.reviewing_org = trust;
+  item.probability = 0.8125;
+  item.explanation = "[]";
+  item.state = "open";
+  item.created_at = T("2026-11-26T08:01:00Z");
+  Result<RegisterReviewItem> stored = work->InsertReviewItem(item);
+  ASSERT_TRUE(stored.ok()) << stored.status().ToString();
+  item.id = stored->id;
+  EXPECT_EQ(*stored, item);
+  // The same pair again changes nothing and returns the first item.
+  RegisterReviewItem again = item;
+  again.probability = 0.5;
+  EXPECT_EQ(*work->InsertReviewItem(again), item);
+  EXPECT_EQ(work->ListOpenReviewItems(trust)->size(), 1u);
+  item.state = "decided";
+  item.decision = "cannot_link";
+  item.first_reviewer = "user:1";
+  item.decided_at = T("2026-11-26T11:00:00Z");
+  ASSERT_TRUE(work->UpdateReviewItem(item).ok());
+  EXPECT_EQ(*work->GetReviewItem(item.id), item);
+  EXPECT_EQ(**work->FindReviewItem(entry, "k1"), item);
+  EXPECT_TRUE(work->ListOpenReviewItems(trust)->empty());
+  EXPECT_EQ(work->GetReviewItem(777).status().code(), StatusCode::kNotFound);
+  ASSERT_TRUE(work->Commit().ok());
+}
+
 TEST_P(StoreContractTest, CommittedWritesSurviveReopening) {
   auto work = Begin();
   AddTrust(*work, "KEEP");

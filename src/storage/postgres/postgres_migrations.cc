@@ -175,8 +175,96 @@ CREATE TABLE login_throttle (
 );
 )sql";
 
-constexpr std::array<const char*, 4> kMigrations = {kMigration1, kMigration2, kMigration3,
-                                                    kMigration4};
+// The register (#6): entries uploaded by local authorities, their uploads, alerts raised on
+// attendances, accesses ("the last 25 accesses"), and the potential-match review queue.
+// Dates are 'YYYY-MM-DD' text (compared as text, like SQLite); nhs_number and
+// mother_nhs_number hold valid numbers only. Alerts and accesses name entries without a
+// foreign key: a full replacement may delete an entry, and what was shown and who looked must
+// outlive it.
+constexpr const char* kMigration5 = R"sql(
+CREATE TABLE register_uploads (
+  id            bigserial PRIMARY KEY,
+  org_id        bigint NOT NULL REFERENCES organisations (id),
+  mode          text NOT NULL CHECK (mode IN ('full', 'delta')),
+  actor         text NOT NULL,
+  received_at   timestamptz NOT NULL,
+  rows_read     bigint NOT NULL DEFAULT 0,
+  rows_accepted bigint NOT NULL DEFAULT 0,
+  rows_rejected bigint NOT NULL DEFAULT 0
+);
+CREATE TABLE register_entries (
+  id                   bigserial PRIMARY KEY,
+  org_id               bigint NOT NULL REFERENCES organisations (id),
+  local_id             text NOT NULL,
+  nhs_number           text,
+  given_name           text NOT NULL,
+  family_name          text NOT NULL,
+  birth_date           text,
+  sex                  text NOT NULL,
+  postcode             text NOT NULL,
+  status               text NOT NULL CHECK (status IN ('cp_plan', 'looked_after',
+                                                       'unborn_cp_plan', 'child_in_need')),
+  plan_category        text NOT NULL,
+  start_date           text,
+  end_date             text,
+  responsible_org      text NOT NULL,
+  contact_in_hours     text NOT NULL,
+  contact_out_of_hours text NOT NULL,
+  allocated_worker     text NOT NULL,
+  mother_nhs_number    text,
+  data_quality         text NOT NULL,
+  upload_id            bigint NOT NULL REFERENCES register_uploads (id),
+  CONSTRAINT register_entries_local_key UNIQUE (org_id, local_id)
+);
+CREATE INDEX register_entries_nhs_idx ON register_entries (nhs_number)
+  WHERE nhs_number IS NOT NULL;
+CREATE INDEX register_entries_mother_idx ON register_entries (mother_nhs_number)
+  WHERE mother_nhs_number IS NOT NULL;
+CREATE INDEX register_entries_birth_idx ON register_entries (birth_date);
+CREATE INDEX register_entries_upload_idx ON register_entries (org_id, upload_id);
+CREATE TABLE register_accesses (
+  id       bigserial PRIMARY KEY,
+  entry_id bigint NOT NULL,
+  at       timestamptz NOT NULL,
+  actor    text NOT NULL,
+  kind     text NOT NULL,
+  org_code text NOT NULL,
+  site     text NOT NULL
+);
+CREATE INDEX register_accesses_entry_idx ON register_accesses (entry_id, id);
+CREATE TABLE register_alerts (
+  id            bigserial PRIMARY KEY,
+  attendance_id bigint NOT NULL REFERENCES attendances (id),
+  entry_id      bigint NOT NULL,
+  basis         text NOT NULL,
+  concern_level text NOT NULL,
+  detail        text NOT NULL,
+  created_at    timestamptz NOT NULL
+);
+CREATE INDEX register_alerts_attendance_idx ON register_alerts (attendance_id);
+CREATE TABLE register_review_items (
+  id               bigserial PRIMARY KEY,
+  entry_id         bigint NOT NULL,
+  subject_key      text NOT NULL,
+  subject          text NOT NULL,
+  attendance_id    bigint REFERENCES attendances (id),
+  reviewing_org_id bigint NOT NULL REFERENCES organisations (id),
+  probability      double precision NOT NULL,
+  explanation      text NOT NULL,
+  state            text NOT NULL CHECK (state IN ('open', 'awaiting_second_review', 'decided')),
+  decision         text NOT NULL CHECK (decision IN ('', 'must_link', 'cannot_link')),
+  first_reviewer   text NOT NULL,
+  second_reviewer  text NOT NULL,
+  created_at       timestamptz NOT NULL,
+  decided_at       timestamptz,
+  CONSTRAINT register_review_items_pair_key UNIQUE (entry_id, subject_key)
+);
+CREATE INDEX register_review_open_idx ON register_review_items (reviewing_org_id, id)
+  WHERE state <> 'decided';
+)sql";
+
+constexpr std::array<const char*, 5> kMigrations = {kMigration1, kMigration2, kMigration3,
+                                                    kMigration4, kMigration5};
 
 }  // namespace
 

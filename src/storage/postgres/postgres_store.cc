@@ -1,6 +1,8 @@
 #include "storage/postgres/postgres_store.h"
 
 #include <algorithm>
+#include <cstdio>
+#include <cstdlib>
 #include <span>
 #include <string>
 #include <utility>
@@ -303,6 +305,105 @@ constexpr PgStatement kListAttendanceVersions = {
 constexpr PgStatement kCountAttendanceVersions = {"count_attendance_versions",
                                                   "SELECT count(*) FROM attendances"};
 
+// --- the register (#6) ---------------------------------------------------------------------
+#define LIAISON_PG_REGISTER_COLUMNS                                                        \
+  "id, org_id, local_id, nhs_number, given_name, family_name, birth_date, sex, postcode, " \
+  "status, plan_category, start_date, end_date, responsible_org, contact_in_hours, "       \
+  "contact_out_of_hours, allocated_worker, mother_nhs_number, data_quality"
+#define LIAISON_PG_REVIEW_COLUMNS                                                      \
+  "id, entry_id, subject_key, subject, attendance_id, reviewing_org_id, probability, " \
+  "explanation, state, decision, first_reviewer, second_reviewer, " LIAISON_PG_UTC(    \
+      "created_at") ", " LIAISON_PG_UTC("decided_at")
+constexpr PgStatement kInsertRegisterUpload = {
+    "insert_register_upload",
+    "INSERT INTO register_uploads (org_id, mode, actor, received_at, rows_read, rows_accepted, "
+    "rows_rejected) VALUES ($1, $2, $3, $4::timestamptz, $5, $6, $7) RETURNING id"};
+constexpr PgStatement kUpdateRegisterUploadCounts = {
+    "update_register_upload_counts",
+    "UPDATE register_uploads SET rows_read = $1, rows_accepted = $2, rows_rejected = $3 "
+    "WHERE id = $4"};
+constexpr PgStatement kUpsertRegisterEntry = {
+    "upsert_register_entry",
+    "INSERT INTO register_entries (org_id, local_id, nhs_number, given_name, family_name, "
+    "birth_date, sex, postcode, status, plan_category, start_date, end_date, responsible_org, "
+    "contact_in_hours, contact_out_of_hours, allocated_worker, mother_nhs_number, data_quality, "
+    "upload_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, "
+    "$17, $18, $19) ON CONFLICT ON CONSTRAINT register_entries_local_key DO UPDATE SET "
+    "nhs_number = excluded.nhs_number, given_name = excluded.given_name, "
+    "family_name = excluded.family_name, birth_date = excluded.birth_date, sex = excluded.sex, "
+    "postcode = excluded.postcode, status = excluded.status, "
+    "plan_category = excluded.plan_category, start_date = excluded.start_date, "
+    "end_date = excluded.end_date, responsible_org = excluded.responsible_org, "
+    "contact_in_hours = excluded.contact_in_hours, "
+    "contact_out_of_hours = excluded.contact_out_of_hours, "
+    "allocated_worker = excluded.allocated_worker, "
+    "mother_nhs_number = excluded.mother_nhs_number, data_quality = excluded.data_quality, "
+    "upload_id = excluded.upload_id RETURNING id"};
+constexpr PgStatement kFindRegisterEntry = {
+    "find_register_entry", "SELECT " LIAISON_PG_REGISTER_COLUMNS
+                           " FROM register_entries WHERE org_id = $1 AND local_id = $2"};
+constexpr PgStatement kGetRegisterEntry = {"get_register_entry",
+                                           "SELECT " LIAISON_PG_REGISTER_COLUMNS
+                                           " FROM register_entries WHERE id = $1"};
+constexpr PgStatement kDeleteRegisterEntry = {
+    "delete_register_entry", "DELETE FROM register_entries WHERE org_id = $1 AND local_id = $2"};
+constexpr PgStatement kDeleteRegisterEntriesOutside = {
+    "delete_register_entries_outside",
+    "DELETE FROM register_entries WHERE org_id = $1 AND upload_id <> $2"};
+constexpr PgStatement kCountRegisterEntries = {
+    "count_register_entries", "SELECT count(*) FROM register_entries WHERE org_id = $1"};
+constexpr PgStatement kRegisterEntriesByNhs = {
+    "register_entries_by_nhs", "SELECT " LIAISON_PG_REGISTER_COLUMNS
+                               " FROM register_entries WHERE nhs_number = $1 ORDER BY id"};
+constexpr PgStatement kUnbornEntriesByMother = {
+    "unborn_entries_by_mother",
+    "SELECT " LIAISON_PG_REGISTER_COLUMNS
+    " FROM register_entries WHERE mother_nhs_number = $1 AND status = 'unborn_cp_plan' "
+    "ORDER BY id"};
+constexpr PgStatement kRegisterEntriesBornOn = {
+    "register_entries_born_on", "SELECT " LIAISON_PG_REGISTER_COLUMNS
+                                " FROM register_entries WHERE birth_date = ANY($1::text[]) "
+                                "ORDER BY id"};
+constexpr PgStatement kInsertRegisterAccess = {
+    "insert_register_access",
+    "INSERT INTO register_accesses (entry_id, at, actor, kind, org_code, site) "
+    "VALUES ($1, $2::timestamptz, $3, $4, $5, $6)"};
+constexpr PgStatement kListRegisterAccesses = {
+    "list_register_accesses", "SELECT entry_id, " LIAISON_PG_UTC(
+                                  "at") ", actor, kind, org_code, site FROM register_accesses "
+                                        "WHERE entry_id = $1 ORDER BY id DESC LIMIT $2"};
+constexpr PgStatement kInsertRegisterAlert = {
+    "insert_register_alert",
+    "INSERT INTO register_alerts (attendance_id, entry_id, basis, concern_level, detail, "
+    "created_at) VALUES ($1, $2, $3, $4, $5, $6::timestamptz) RETURNING id"};
+constexpr PgStatement kListRegisterAlerts = {
+    "list_register_alerts", "SELECT id, attendance_id, entry_id, basis, concern_level, detail, " LIAISON_PG_UTC(
+                                "created_at") " FROM register_alerts WHERE attendance_id = $1 "
+                                              "ORDER BY id"};
+constexpr PgStatement kInsertReviewItem = {
+    "insert_review_item",
+    "INSERT INTO register_review_items (entry_id, subject_key, subject, attendance_id, "
+    "reviewing_org_id, probability, explanation, state, decision, first_reviewer, "
+    "second_reviewer, created_at, decided_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, "
+    "$11, $12::timestamptz, $13::timestamptz) ON CONFLICT ON CONSTRAINT "
+    "register_review_items_pair_key DO NOTHING"};
+constexpr PgStatement kGetReviewItem = {"get_review_item",
+                                        "SELECT " LIAISON_PG_REVIEW_COLUMNS
+                                        " FROM register_review_items WHERE id = $1"};
+constexpr PgStatement kListOpenReviewItems = {
+    "list_open_review_items", "SELECT " LIAISON_PG_REVIEW_COLUMNS
+                              " FROM register_review_items WHERE reviewing_org_id = $1 AND "
+                              "state <> 'decided' ORDER BY id"};
+constexpr PgStatement kUpdateReviewItem = {
+    "update_review_item",
+    "UPDATE register_review_items SET state = $1, decision = $2, first_reviewer = $3, "
+    "second_reviewer = $4, decided_at = $5::timestamptz WHERE id = $6"};
+constexpr PgStatement kFindReviewItem = {
+    "find_review_item", "SELECT " LIAISON_PG_REVIEW_COLUMNS
+                        " FROM register_review_items WHERE entry_id = $1 AND subject_key = $2"};
+#undef LIAISON_PG_REGISTER_COLUMNS
+#undef LIAISON_PG_REVIEW_COLUMNS
+
 #undef LIAISON_PG_ATTENDANCE_COLUMNS
 #undef LIAISON_PG_UTC
 #undef LIAISON_PG_PERSON_COLUMNS
@@ -566,6 +667,126 @@ Status FinishedError() {
 
 // One transaction on one pooled connection, open from construction until Commit() or
 // destruction (which rolls back). Owns its connection lease. Not thread-safe.
+Result<std::optional<std::chrono::year_month_day>> OptionalDateFromRow(const PgResult& rows,
+                                                                       int row, int column) {
+  if (rows.IsNull(row, column)) return std::optional<std::chrono::year_month_day>();
+  Result<std::chrono::year_month_day> date = ParseDate(rows.Text(row, column));
+  if (!date.ok()) return CorruptRow("register date");
+  return std::optional<std::chrono::year_month_day>(*date);
+}
+
+Result<std::optional<domain::NhsNumber>> OptionalNhsFromRow(const PgResult& rows, int row,
+                                                            int column) {
+  if (rows.IsNull(row, column)) return std::optional<domain::NhsNumber>();
+  Result<domain::NhsNumber> nhs = domain::NhsNumber::Parse(rows.Text(row, column));
+  if (!nhs.ok()) return CorruptRow("NHS number");
+  return std::optional<domain::NhsNumber>(*nhs);
+}
+
+std::optional<std::string> OptionalDate(const std::optional<std::chrono::year_month_day>& date) {
+  if (!date) return std::nullopt;
+  return FormatDate(*date);
+}
+
+std::optional<std::string> OptionalNhs(const std::optional<domain::NhsNumber>& nhs) {
+  if (!nhs) return std::nullopt;
+  return nhs->digits();
+}
+
+Result<domain::RegisterEntry> RegisterEntryFromRow(const PgResult& rows, int row) {
+  domain::RegisterEntry entry;
+  ASSIGN_OR_RETURN(std::int64_t id, rows.Int64(row, 0));
+  entry.id = domain::RegisterEntryId(id);
+  ASSIGN_OR_RETURN(std::int64_t owner, rows.Int64(row, 1));
+  entry.owner = OrgId(owner);
+  entry.local_id = rows.Text(row, 2);
+  ASSIGN_OR_RETURN(entry.nhs_number, OptionalNhsFromRow(rows, row, 3));
+  entry.given_name = rows.Text(row, 4);
+  entry.family_name = rows.Text(row, 5);
+  ASSIGN_OR_RETURN(entry.birth_date, OptionalDateFromRow(rows, row, 6));
+  entry.sex = domain::SexFromText(rows.Text(row, 7)).value_or(domain::Sex::kUnknown);
+  entry.postcode = rows.Text(row, 8);
+  std::optional<domain::RegisterStatus> status = domain::RegisterStatusFromSlug(rows.Text(row, 9));
+  if (!status) return CorruptRow("register status");
+  entry.status = *status;
+  entry.plan_category = rows.Text(row, 10);
+  ASSIGN_OR_RETURN(entry.start_date, OptionalDateFromRow(rows, row, 11));
+  ASSIGN_OR_RETURN(entry.end_date, OptionalDateFromRow(rows, row, 12));
+  entry.responsible_org = rows.Text(row, 13);
+  entry.contact_in_hours = rows.Text(row, 14);
+  entry.contact_out_of_hours = rows.Text(row, 15);
+  entry.allocated_worker = rows.Text(row, 16);
+  ASSIGN_OR_RETURN(entry.mother_nhs_number, OptionalNhsFromRow(rows, row, 17));
+  entry.data_quality = rows.Text(row, 18);
+  return entry;
+}
+
+Result<RegisterReviewItem> ReviewItemFromRow(const PgResult& rows, int row) {
+  RegisterReviewItem item;
+  ASSIGN_OR_RETURN(item.id, rows.Int64(row, 0));
+  ASSIGN_OR_RETURN(std::int64_t entry, rows.Int64(row, 1));
+  item.entry = domain::RegisterEntryId(entry);
+  item.subject_key = rows.Text(row, 2);
+  item.subject = rows.Text(row, 3);
+  if (!rows.IsNull(row, 4)) {
+    ASSIGN_OR_RETURN(std::int64_t attendance, rows.Int64(row, 4));
+    item.attendance = AttendanceRecordId(attendance);
+  }
+  ASSIGN_OR_RETURN(std::int64_t org, rows.Int64(row, 5));
+  item.reviewing_org = OrgId(org);
+  item.probability = std::strtod(std::string(rows.Text(row, 6)).c_str(), nullptr);
+  item.explanation = rows.Text(row, 7);
+  item.state = rows.Text(row, 8);
+  item.decision = rows.Text(row, 9);
+  item.first_reviewer = rows.Text(row, 10);
+  item.second_reviewer = rows.Text(row, 11);
+  ASSIGN_OR_RETURN(item.created_at, rows.Time(row, 12));
+  ASSIGN_OR_RETURN(item.decided_at, rows.OptionalTime(row, 13));
+  return item;
+}
+
+Result<RegisterAlert> RegisterAlertFromRow(const PgResult& rows, int row) {
+  RegisterAlert alert;
+  ASSIGN_OR_RETURN(alert.id, rows.Int64(row, 0));
+  ASSIGN_OR_RETURN(std::int64_t attendance, rows.Int64(row, 1));
+  alert.attendance = AttendanceRecordId(attendance);
+  ASSIGN_OR_RETURN(std::int64_t entry, rows.Int64(row, 2));
+  alert.entry = domain::RegisterEntryId(entry);
+  alert.basis = rows.Text(row, 3);
+  alert.concern_level = rows.Text(row, 4);
+  alert.detail = rows.Text(row, 5);
+  ASSIGN_OR_RETURN(alert.created_at, rows.Time(row, 6));
+  return alert;
+}
+
+Result<RegisterAccess> RegisterAccessFromRow(const PgResult& rows, int row) {
+  RegisterAccess access;
+  ASSIGN_OR_RETURN(std::int64_t entry, rows.Int64(row, 0));
+  access.entry = domain::RegisterEntryId(entry);
+  ASSIGN_OR_RETURN(access.at, rows.Time(row, 1));
+  access.actor = rows.Text(row, 2);
+  access.kind = rows.Text(row, 3);
+  access.org_code = rows.Text(row, 4);
+  access.site = rows.Text(row, 5);
+  return access;
+}
+
+// A text[] literal of ISO dates (digits and dashes only, so no quoting is needed).
+std::string DateArray(const std::vector<std::chrono::year_month_day>& dates) {
+  std::string out = "{";
+  for (const std::chrono::year_month_day& date : dates) {
+    if (out.size() > 1) out += ",";
+    out += FormatDate(date);
+  }
+  return out + "}";
+}
+
+std::string DoubleText(double value) {
+  char text[32];
+  std::snprintf(text, sizeof(text), "%.17g", value);
+  return text;
+}
+
 class PostgresUnitOfWork final : public UnitOfWork {
  public:
   explicit PostgresUnitOfWork(PgConnectionPool::Lease lease) : lease_(std::move(lease)) {}
@@ -948,6 +1169,163 @@ class PostgresUnitOfWork final : public UnitOfWork {
   Result<std::int64_t> CountAttendanceVersions() override {
     ASSIGN_OR_RETURN(PgResult rows, Run(kCountAttendanceVersions, {}));
     return rows.Int64(0, 0);
+  }
+
+  Result<std::int64_t> InsertRegisterUpload(const RegisterUpload& upload) override {
+    ASSIGN_OR_RETURN(
+        PgResult rows,
+        Run(kInsertRegisterUpload, {Int(upload.org.value()), Text(upload.mode), Text(upload.actor),
+                                    Time(upload.received_at), Int(upload.read),
+                                    Int(upload.accepted), Int(upload.rejected)}));
+    return rows.Int64(0, 0);
+  }
+
+  Status UpdateRegisterUploadCounts(const RegisterUpload& upload) override {
+    ASSIGN_OR_RETURN(PgResult rows,
+                     Run(kUpdateRegisterUploadCounts, {Int(upload.read), Int(upload.accepted),
+                                                       Int(upload.rejected), Int(upload.id)}));
+    if (rows.affected_rows() == 0) return NotFound("not_found", "no register upload has this id");
+    return Status::Ok();
+  }
+
+  Result<domain::RegisterEntryId> UpsertRegisterEntry(const domain::RegisterEntry& entry,
+                                                      std::int64_t upload_id) override {
+    ASSIGN_OR_RETURN(
+        PgResult rows,
+        Run(kUpsertRegisterEntry,
+            {Int(entry.owner.value()), Text(entry.local_id), OptionalNhs(entry.nhs_number),
+             Text(entry.given_name), Text(entry.family_name), OptionalDate(entry.birth_date),
+             Text(domain::SexSlug(entry.sex)), Text(entry.postcode),
+             Text(domain::RegisterStatusSlug(entry.status)), Text(entry.plan_category),
+             OptionalDate(entry.start_date), OptionalDate(entry.end_date),
+             Text(entry.responsible_org), Text(entry.contact_in_hours),
+             Text(entry.contact_out_of_hours), Text(entry.allocated_worker),
+             OptionalNhs(entry.mother_nhs_number), Text(entry.data_quality), Int(upload_id)}));
+    ASSIGN_OR_RETURN(std::int64_t id, rows.Int64(0, 0));
+    return domain::RegisterEntryId(id);
+  }
+
+  Result<std::optional<domain::RegisterEntry>> FindRegisterEntry(
+      OrgId owner, std::string_view local_id) override {
+    ASSIGN_OR_RETURN(PgResult rows, Run(kFindRegisterEntry, {Int(owner.value()), Text(local_id)}));
+    if (rows.rows() == 0) return std::optional<domain::RegisterEntry>();
+    ASSIGN_OR_RETURN(domain::RegisterEntry entry, RegisterEntryFromRow(rows, 0));
+    return std::optional<domain::RegisterEntry>(std::move(entry));
+  }
+
+  Result<domain::RegisterEntry> GetRegisterEntry(domain::RegisterEntryId id) override {
+    ASSIGN_OR_RETURN(PgResult rows, Run(kGetRegisterEntry, {Int(id.value())}));
+    if (rows.rows() == 0) return NotFound("not_found", "no register entry has this id");
+    return RegisterEntryFromRow(rows, 0);
+  }
+
+  Result<bool> DeleteRegisterEntry(OrgId owner, std::string_view local_id) override {
+    ASSIGN_OR_RETURN(PgResult rows,
+                     Run(kDeleteRegisterEntry, {Int(owner.value()), Text(local_id)}));
+    return rows.affected_rows() > 0;
+  }
+
+  Result<std::int64_t> DeleteRegisterEntriesOutside(OrgId owner, std::int64_t upload_id) override {
+    ASSIGN_OR_RETURN(PgResult rows,
+                     Run(kDeleteRegisterEntriesOutside, {Int(owner.value()), Int(upload_id)}));
+    return rows.affected_rows();
+  }
+
+  Result<std::int64_t> CountRegisterEntries(OrgId owner) override {
+    ASSIGN_OR_RETURN(PgResult rows, Run(kCountRegisterEntries, {Int(owner.value())}));
+    return rows.Int64(0, 0);
+  }
+
+  Result<std::vector<domain::RegisterEntry>> FindRegisterEntriesByNhsNumber(
+      const domain::NhsNumber& nhs_number) override {
+    ASSIGN_OR_RETURN(PgResult rows, Run(kRegisterEntriesByNhs, {Text(nhs_number.digits())}));
+    return AllRows(rows, &RegisterEntryFromRow);
+  }
+
+  Result<std::vector<domain::RegisterEntry>> FindUnbornEntriesByMother(
+      const domain::NhsNumber& mother) override {
+    ASSIGN_OR_RETURN(PgResult rows, Run(kUnbornEntriesByMother, {Text(mother.digits())}));
+    return AllRows(rows, &RegisterEntryFromRow);
+  }
+
+  Result<std::vector<domain::RegisterEntry>> FindRegisterEntriesBornOn(
+      const std::vector<std::chrono::year_month_day>& dates) override {
+    ASSIGN_OR_RETURN(PgResult rows, Run(kRegisterEntriesBornOn, {DateArray(dates)}));
+    return AllRows(rows, &RegisterEntryFromRow);
+  }
+
+  Status InsertRegisterAccess(const RegisterAccess& access) override {
+    ASSIGN_OR_RETURN(
+        PgResult rows,
+        Run(kInsertRegisterAccess, {Int(access.entry.value()), Time(access.at), Text(access.actor),
+                                    Text(access.kind), Text(access.org_code), Text(access.site)}));
+    (void)rows;
+    return Status::Ok();
+  }
+
+  Result<std::vector<RegisterAccess>> ListRegisterAccesses(domain::RegisterEntryId entry,
+                                                           int limit) override {
+    ASSIGN_OR_RETURN(PgResult rows, Run(kListRegisterAccesses, {Int(entry.value()), Int(limit)}));
+    return AllRows(rows, &RegisterAccessFromRow);
+  }
+
+  Result<std::int64_t> InsertRegisterAlert(const RegisterAlert& alert) override {
+    ASSIGN_OR_RETURN(PgResult rows, Run(kInsertRegisterAlert,
+                                        {Int(alert.attendance.value()), Int(alert.entry.value()),
+                                         Text(alert.basis), Text(alert.concern_level),
+                                         Text(alert.detail), Time(alert.created_at)}));
+    return rows.Int64(0, 0);
+  }
+
+  Result<std::vector<RegisterAlert>> ListRegisterAlerts(AttendanceRecordId attendance) override {
+    ASSIGN_OR_RETURN(PgResult rows, Run(kListRegisterAlerts, {Int(attendance.value())}));
+    return AllRows(rows, &RegisterAlertFromRow);
+  }
+
+  Result<RegisterReviewItem> InsertReviewItem(const RegisterReviewItem& item) override {
+    ASSIGN_OR_RETURN(
+        PgResult rows,
+        Run(kInsertReviewItem,
+            {Int(item.entry.value()), Text(item.subject_key), Text(item.subject),
+             item.attendance ? Int(item.attendance->value()) : std::nullopt,
+             Int(item.reviewing_org.value()), DoubleText(item.probability), Text(item.explanation),
+             Text(item.state), Text(item.decision), Text(item.first_reviewer),
+             Text(item.second_reviewer), Time(item.created_at),
+             item.decided_at ? Time(*item.decided_at) : std::nullopt}));
+    (void)rows;
+    ASSIGN_OR_RETURN(std::optional<RegisterReviewItem> stored,
+                     FindReviewItem(item.entry, item.subject_key));
+    if (!stored) return Internal("review_insert_lost", "the review item was not stored");
+    return *std::move(stored);
+  }
+
+  Result<RegisterReviewItem> GetReviewItem(std::int64_t id) override {
+    ASSIGN_OR_RETURN(PgResult rows, Run(kGetReviewItem, {Int(id)}));
+    if (rows.rows() == 0) return NotFound("not_found", "no review item has this id");
+    return ReviewItemFromRow(rows, 0);
+  }
+
+  Result<std::vector<RegisterReviewItem>> ListOpenReviewItems(OrgId reviewing_org) override {
+    ASSIGN_OR_RETURN(PgResult rows, Run(kListOpenReviewItems, {Int(reviewing_org.value())}));
+    return AllRows(rows, &ReviewItemFromRow);
+  }
+
+  Status UpdateReviewItem(const RegisterReviewItem& item) override {
+    ASSIGN_OR_RETURN(PgResult rows,
+                     Run(kUpdateReviewItem,
+                         {Text(item.state), Text(item.decision), Text(item.first_reviewer),
+                          Text(item.second_reviewer),
+                          item.decided_at ? Time(*item.decided_at) : std::nullopt, Int(item.id)}));
+    if (rows.affected_rows() == 0) return NotFound("not_found", "no review item has this id");
+    return Status::Ok();
+  }
+
+  Result<std::optional<RegisterReviewItem>> FindReviewItem(domain::RegisterEntryId entry,
+                                                           std::string_view subject_key) override {
+    ASSIGN_OR_RETURN(PgResult rows, Run(kFindReviewItem, {Int(entry.value()), Text(subject_key)}));
+    if (rows.rows() == 0) return std::optional<RegisterReviewItem>();
+    ASSIGN_OR_RETURN(RegisterReviewItem item, ReviewItemFromRow(rows, 0));
+    return std::optional<RegisterReviewItem>(std::move(item));
   }
 
   Result<AuditHead> LockAuditHead() override {

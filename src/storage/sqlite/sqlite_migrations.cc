@@ -153,7 +153,94 @@ CREATE TABLE login_throttle (
 );
 )sql";
 
-constexpr std::string_view kMigrations[] = {kMigration1, kMigration2, kMigration3, kMigration4};
+// The register (#6): entries uploaded by local authorities, their uploads, alerts raised on
+// attendances, accesses ("the last 25 accesses"), and the potential-match review queue.
+// Dates are 'YYYY-MM-DD' text; nhs_number and mother_nhs_number hold valid numbers only.
+// Alerts and accesses name entries without a foreign key: a full replacement may delete an
+// entry, and what was shown and who looked must outlive it.
+constexpr std::string_view kMigration5 = R"sql(
+CREATE TABLE register_uploads (
+  id INTEGER PRIMARY KEY,
+  org_id INTEGER NOT NULL REFERENCES organisations(id),
+  mode TEXT NOT NULL CHECK (mode IN ('full', 'delta')),
+  actor TEXT NOT NULL,
+  received_at TEXT NOT NULL,
+  rows_read INTEGER NOT NULL DEFAULT 0,
+  rows_accepted INTEGER NOT NULL DEFAULT 0,
+  rows_rejected INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE register_entries (
+  id INTEGER PRIMARY KEY,
+  org_id INTEGER NOT NULL REFERENCES organisations(id),
+  local_id TEXT NOT NULL,
+  nhs_number TEXT,
+  given_name TEXT NOT NULL,
+  family_name TEXT NOT NULL,
+  birth_date TEXT,
+  sex TEXT NOT NULL,
+  postcode TEXT NOT NULL,
+  status TEXT NOT NULL CHECK (status IN ('cp_plan', 'looked_after', 'unborn_cp_plan',
+                                         'child_in_need')),
+  plan_category TEXT NOT NULL,
+  start_date TEXT,
+  end_date TEXT,
+  responsible_org TEXT NOT NULL,
+  contact_in_hours TEXT NOT NULL,
+  contact_out_of_hours TEXT NOT NULL,
+  allocated_worker TEXT NOT NULL,
+  mother_nhs_number TEXT,
+  data_quality TEXT NOT NULL,
+  upload_id INTEGER NOT NULL REFERENCES register_uploads(id),
+  UNIQUE (org_id, local_id)
+);
+CREATE INDEX register_entries_nhs ON register_entries(nhs_number) WHERE nhs_number IS NOT NULL;
+CREATE INDEX register_entries_mother ON register_entries(mother_nhs_number)
+  WHERE mother_nhs_number IS NOT NULL;
+CREATE INDEX register_entries_birth ON register_entries(birth_date);
+CREATE INDEX register_entries_upload ON register_entries(org_id, upload_id);
+CREATE TABLE register_accesses (
+  id INTEGER PRIMARY KEY,
+  entry_id INTEGER NOT NULL,
+  at TEXT NOT NULL,
+  actor TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  org_code TEXT NOT NULL,
+  site TEXT NOT NULL
+);
+CREATE INDEX register_accesses_entry ON register_accesses(entry_id, id);
+CREATE TABLE register_alerts (
+  id INTEGER PRIMARY KEY,
+  attendance_id INTEGER NOT NULL REFERENCES attendances(id),
+  entry_id INTEGER NOT NULL,
+  basis TEXT NOT NULL,
+  concern_level TEXT NOT NULL,
+  detail TEXT NOT NULL,
+  created_at TEXT NOT NULL
+);
+CREATE INDEX register_alerts_attendance ON register_alerts(attendance_id);
+CREATE TABLE register_review_items (
+  id INTEGER PRIMARY KEY,
+  entry_id INTEGER NOT NULL,
+  subject_key TEXT NOT NULL,
+  subject TEXT NOT NULL,
+  attendance_id INTEGER REFERENCES attendances(id),
+  reviewing_org_id INTEGER NOT NULL REFERENCES organisations(id),
+  probability REAL NOT NULL,
+  explanation TEXT NOT NULL,
+  state TEXT NOT NULL CHECK (state IN ('open', 'awaiting_second_review', 'decided')),
+  decision TEXT NOT NULL CHECK (decision IN ('', 'must_link', 'cannot_link')),
+  first_reviewer TEXT NOT NULL,
+  second_reviewer TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  decided_at TEXT,
+  UNIQUE (entry_id, subject_key)
+);
+CREATE INDEX register_review_open ON register_review_items(reviewing_org_id, id)
+  WHERE state <> 'decided';
+)sql";
+
+constexpr std::string_view kMigrations[] = {kMigration1, kMigration2, kMigration3, kMigration4,
+                                            kMigration5};
 
 }  // namespace
 

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <condition_variable>
+#include <cstdio>
+#include <cstdlib>
 #include <functional>
 #include <mutex>
 #include <utility>
@@ -261,6 +263,97 @@ Result<AttendanceVersion> ReadAttendance(const Statement& row) {
   if (!row.IsNull(9)) version.owner = domain::OrgId(row.Int(9));
   version.site_status = row.Int(10) != 0 ? SiteStatus::kConfigured : SiteStatus::kUnconfigured;
   return version;
+}
+
+// --- the register (#6) ---------------------------------------------------------------------
+
+constexpr const char* kRegisterEntryColumns =
+    "id, org_id, local_id, nhs_number, given_name, family_name, birth_date, sex, postcode, "
+    "status, plan_category, start_date, end_date, responsible_org, contact_in_hours, "
+    "contact_out_of_hours, allocated_worker, mother_nhs_number, data_quality";
+
+std::optional<std::string> OptionalDateText(const std::optional<std::chrono::year_month_day>& d) {
+  if (!d) return std::nullopt;
+  return FormatDate(*d);
+}
+
+std::optional<std::string> OptionalNhsText(const std::optional<domain::NhsNumber>& nhs) {
+  if (!nhs) return std::nullopt;
+  return nhs->digits();
+}
+
+Result<std::optional<std::chrono::year_month_day>> ReadOptionalDate(const Statement& row,
+                                                                    int column) {
+  if (row.IsNull(column)) return std::optional<std::chrono::year_month_day>();
+  Result<std::chrono::year_month_day> date = ParseDate(row.Text(column));
+  if (!date.ok()) return DataLoss("corrupt_register_entry", "a stored date is invalid");
+  return std::optional<std::chrono::year_month_day>(*date);
+}
+
+Result<std::optional<domain::NhsNumber>> ReadOptionalNhs(const Statement& row, int column) {
+  if (row.IsNull(column)) return std::optional<domain::NhsNumber>();
+  Result<domain::NhsNumber> nhs = domain::NhsNumber::Parse(row.Text(column));
+  if (!nhs.ok()) return DataLoss("corrupt_register_entry", "a stored NHS number is invalid");
+  return std::optional<domain::NhsNumber>(*nhs);
+}
+
+Result<domain::RegisterEntry> ReadRegisterEntry(const Statement& row) {
+  domain::RegisterEntry entry;
+  entry.id = domain::RegisterEntryId(row.Int(0));
+  entry.owner = domain::OrgId(row.Int(1));
+  entry.local_id = row.Text(2);
+  ASSIGN_OR_RETURN(entry.nhs_number, ReadOptionalNhs(row, 3));
+  entry.given_name = row.Text(4);
+  entry.family_name = row.Text(5);
+  ASSIGN_OR_RETURN(entry.birth_date, ReadOptionalDate(row, 6));
+  entry.sex = domain::SexFromText(row.Text(7)).value_or(domain::Sex::kUnknown);
+  entry.postcode = row.Text(8);
+  std::optional<domain::RegisterStatus> status = domain::RegisterStatusFromSlug(row.Text(9));
+  if (!status) return DataLoss("corrupt_register_entry", "a stored status is unknown");
+  entry.status = *status;
+  entry.plan_category = row.Text(10);
+  ASSIGN_OR_RETURN(entry.start_date, ReadOptionalDate(row, 11));
+  ASSIGN_OR_RETURN(entry.end_date, ReadOptionalDate(row, 12));
+  entry.responsible_org = row.Text(13);
+  entry.contact_in_hours = row.Text(14);
+  entry.contact_out_of_hours = row.Text(15);
+  entry.allocated_worker = row.Text(16);
+  ASSIGN_OR_RETURN(entry.mother_nhs_number, ReadOptionalNhs(row, 17));
+  entry.data_quality = row.Text(18);
+  return entry;
+}
+
+constexpr const char* kReviewItemColumns =
+    "id, entry_id, subject_key, subject, attendance_id, reviewing_org_id, probability, "
+    "explanation, state, decision, first_reviewer, second_reviewer, created_at, decided_at";
+
+Result<RegisterReviewItem> ReadReviewItem(const Statement& row) {
+  RegisterReviewItem item;
+  item.id = row.Int(0);
+  item.entry = domain::RegisterEntryId(row.Int(1));
+  item.subject_key = row.Text(2);
+  item.subject = row.Text(3);
+  if (!row.IsNull(4)) item.attendance = AttendanceRecordId(row.Int(4));
+  item.reviewing_org = domain::OrgId(row.Int(5));
+  item.probability = std::strtod(row.Text(6).c_str(), nullptr);
+  item.explanation = row.Text(7);
+  item.state = row.Text(8);
+  item.decision = row.Text(9);
+  item.first_reviewer = row.Text(10);
+  item.second_reviewer = row.Text(11);
+  ASSIGN_OR_RETURN(item.created_at, ReadTimestamp(row, 12));
+  if (!row.IsNull(13)) {
+    ASSIGN_OR_RETURN(Timestamp decided, ReadTimestamp(row, 13));
+    item.decided_at = decided;
+  }
+  return item;
+}
+
+// Doubles travel as text with round-trip precision; the REAL column converts them.
+std::string DoubleText(double value) {
+  char text[32];
+  std::snprintf(text, sizeof(text), "%.17g", value);
+  return text;
 }
 
 constexpr const char* kPersonColumns =
@@ -843,6 +936,305 @@ class SqliteUnitOfWork final : public UnitOfWork {
     return stmt->Int(0);
   }
 
+  Result<std::int64_t> InsertRegisterUpload(const RegisterUpload& upload) override {
+    ASSIGN_OR_RETURN(auto stmt, Prepare("INSERT INTO register_uploads(org_id, mode, actor, "
+                                        "received_at, rows_read, rows_accepted, rows_rejected) "
+                                        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"));
+    stmt->Bind(upload.org.value())
+        .Bind(upload.mode)
+        .Bind(upload.actor)
+        .Bind(FormatTimestamp(upload.received_at))
+        .Bind(upload.read)
+        .Bind(upload.accepted)
+        .Bind(upload.rejected);
+    RETURN_IF_ERROR(stmt->Run());
+    return (*connection_)->LastInsertRowId();
+  }
+
+  Status UpdateRegisterUploadCounts(const RegisterUpload& upload) override {
+    ASSIGN_OR_RETURN(auto stmt, Prepare("UPDATE register_uploads SET rows_read = ?1, "
+                                        "rows_accepted = ?2, rows_rejected = ?3 WHERE id = ?4 "
+                                        "RETURNING id"));
+    stmt->Bind(upload.read).Bind(upload.accepted).Bind(upload.rejected).Bind(upload.id);
+    ASSIGN_OR_RETURN(bool found, stmt->Step());
+    if (!found) return NotFoundRow("register upload");
+    return stmt->Run();
+  }
+
+  Result<domain::RegisterEntryId> UpsertRegisterEntry(const domain::RegisterEntry& entry,
+                                                      std::int64_t upload_id) override {
+    ASSIGN_OR_RETURN(
+        auto stmt,
+        Prepare("INSERT INTO register_entries(org_id, local_id, nhs_number, given_name, "
+                "family_name, birth_date, sex, postcode, status, plan_category, start_date, "
+                "end_date, responsible_org, contact_in_hours, contact_out_of_hours, "
+                "allocated_worker, mother_nhs_number, data_quality, upload_id) VALUES (?1, ?2, "
+                "?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19) "
+                "ON CONFLICT (org_id, local_id) DO UPDATE SET nhs_number = excluded.nhs_number, "
+                "given_name = excluded.given_name, family_name = excluded.family_name, "
+                "birth_date = excluded.birth_date, sex = excluded.sex, "
+                "postcode = excluded.postcode, status = excluded.status, "
+                "plan_category = excluded.plan_category, start_date = excluded.start_date, "
+                "end_date = excluded.end_date, responsible_org = excluded.responsible_org, "
+                "contact_in_hours = excluded.contact_in_hours, "
+                "contact_out_of_hours = excluded.contact_out_of_hours, "
+                "allocated_worker = excluded.allocated_worker, "
+                "mother_nhs_number = excluded.mother_nhs_number, "
+                "data_quality = excluded.data_quality, upload_id = excluded.upload_id "
+                "RETURNING id"));
+    stmt->Bind(entry.owner.value())
+        .Bind(entry.local_id)
+        .BindOptional(OptionalNhsText(entry.nhs_number))
+        .Bind(entry.given_name)
+        .Bind(entry.family_name)
+        .BindOptional(OptionalDateText(entry.birth_date))
+        .Bind(domain::SexSlug(entry.sex))
+        .Bind(entry.postcode)
+        .Bind(domain::RegisterStatusSlug(entry.status))
+        .Bind(entry.plan_category)
+        .BindOptional(OptionalDateText(entry.start_date))
+        .BindOptional(OptionalDateText(entry.end_date))
+        .Bind(entry.responsible_org)
+        .Bind(entry.contact_in_hours)
+        .Bind(entry.contact_out_of_hours)
+        .Bind(entry.allocated_worker)
+        .BindOptional(OptionalNhsText(entry.mother_nhs_number))
+        .Bind(entry.data_quality)
+        .Bind(upload_id);
+    ASSIGN_OR_RETURN(bool row, stmt->Step());
+    if (!row) return Internal("register_upsert_lost", "the register entry was not stored");
+    domain::RegisterEntryId id(stmt->Int(0));
+    RETURN_IF_ERROR(stmt->Run());
+    return id;
+  }
+
+  Result<std::optional<domain::RegisterEntry>> FindRegisterEntry(
+      domain::OrgId owner, std::string_view local_id) override {
+    ASSIGN_OR_RETURN(auto stmt,
+                     Prepare(std::string("SELECT ") + kRegisterEntryColumns +
+                             " FROM register_entries WHERE org_id = ?1 AND local_id = ?2"));
+    stmt->Bind(owner.value()).Bind(local_id);
+    ASSIGN_OR_RETURN(bool found, stmt->Step());
+    if (!found) return std::optional<domain::RegisterEntry>();
+    ASSIGN_OR_RETURN(domain::RegisterEntry entry, ReadRegisterEntry(*stmt));
+    return std::optional<domain::RegisterEntry>(std::move(entry));
+  }
+
+  Result<domain::RegisterEntry> GetRegisterEntry(domain::RegisterEntryId id) override {
+    ASSIGN_OR_RETURN(auto stmt, Prepare(std::string("SELECT ") + kRegisterEntryColumns +
+                                        " FROM register_entries WHERE id = ?1"));
+    stmt->Bind(id.value());
+    ASSIGN_OR_RETURN(bool found, stmt->Step());
+    if (!found) return NotFoundRow("register entry");
+    return ReadRegisterEntry(*stmt);
+  }
+
+  Result<bool> DeleteRegisterEntry(domain::OrgId owner, std::string_view local_id) override {
+    ASSIGN_OR_RETURN(auto stmt, Prepare("DELETE FROM register_entries WHERE org_id = ?1 AND "
+                                        "local_id = ?2 RETURNING id"));
+    stmt->Bind(owner.value()).Bind(local_id);
+    ASSIGN_OR_RETURN(bool found, stmt->Step());
+    if (found) RETURN_IF_ERROR(stmt->Run());
+    return found;
+  }
+
+  Result<std::int64_t> DeleteRegisterEntriesOutside(domain::OrgId owner,
+                                                    std::int64_t upload_id) override {
+    ASSIGN_OR_RETURN(auto stmt, Prepare("DELETE FROM register_entries WHERE org_id = ?1 AND "
+                                        "upload_id <> ?2"));
+    stmt->Bind(owner.value()).Bind(upload_id);
+    RETURN_IF_ERROR(stmt->Run());
+    ASSIGN_OR_RETURN(auto changes, Prepare("SELECT changes()"));
+    ASSIGN_OR_RETURN(bool row, changes->Step());
+    return row ? changes->Int(0) : std::int64_t{0};
+  }
+
+  Result<std::int64_t> CountRegisterEntries(domain::OrgId owner) override {
+    ASSIGN_OR_RETURN(auto stmt, Prepare("SELECT count(*) FROM register_entries WHERE org_id = ?1"));
+    stmt->Bind(owner.value());
+    ASSIGN_OR_RETURN(bool row, stmt->Step());
+    return row ? stmt->Int(0) : std::int64_t{0};
+  }
+
+  Result<std::vector<domain::RegisterEntry>> FindRegisterEntriesByNhsNumber(
+      const domain::NhsNumber& nhs_number) override {
+    return RegisterEntriesWhere("nhs_number = ?1", {nhs_number.digits()});
+  }
+
+  Result<std::vector<domain::RegisterEntry>> FindUnbornEntriesByMother(
+      const domain::NhsNumber& mother) override {
+    return RegisterEntriesWhere("mother_nhs_number = ?1 AND status = 'unborn_cp_plan'",
+                                {mother.digits()});
+  }
+
+  Result<std::vector<domain::RegisterEntry>> FindRegisterEntriesBornOn(
+      const std::vector<std::chrono::year_month_day>& dates) override {
+    std::vector<domain::RegisterEntry> all;
+    for (const std::chrono::year_month_day& date : dates) {
+      ASSIGN_OR_RETURN(std::vector<domain::RegisterEntry> some,
+                       RegisterEntriesWhere("birth_date = ?1", {FormatDate(date)}));
+      for (domain::RegisterEntry& entry : some) {
+        bool seen = std::any_of(all.begin(), all.end(),
+                                [&](const domain::RegisterEntry& e) { return e.id == entry.id; });
+        if (!seen) all.push_back(std::move(entry));
+      }
+    }
+    std::sort(
+        all.begin(), all.end(),
+        [](const domain::RegisterEntry& a, const domain::RegisterEntry& b) { return a.id < b.id; });
+    return all;
+  }
+
+  Status InsertRegisterAccess(const RegisterAccess& access) override {
+    ASSIGN_OR_RETURN(auto stmt, Prepare("INSERT INTO register_accesses(entry_id, at, actor, "
+                                        "kind, org_code, site) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"));
+    stmt->Bind(access.entry.value())
+        .Bind(FormatTimestamp(access.at))
+        .Bind(access.actor)
+        .Bind(access.kind)
+        .Bind(access.org_code)
+        .Bind(access.site);
+    return stmt->Run();
+  }
+
+  Result<std::vector<RegisterAccess>> ListRegisterAccesses(domain::RegisterEntryId entry,
+                                                           int limit) override {
+    ASSIGN_OR_RETURN(auto stmt, Prepare("SELECT entry_id, at, actor, kind, org_code, site FROM "
+                                        "register_accesses WHERE entry_id = ?1 "
+                                        "ORDER BY id DESC LIMIT ?2"));
+    stmt->Bind(entry.value()).Bind(std::int64_t{limit});
+    std::vector<RegisterAccess> accesses;
+    while (true) {
+      ASSIGN_OR_RETURN(bool row, stmt->Step());
+      if (!row) return accesses;
+      RegisterAccess access;
+      access.entry = domain::RegisterEntryId(stmt->Int(0));
+      ASSIGN_OR_RETURN(access.at, ReadTimestamp(*stmt, 1));
+      access.actor = stmt->Text(2);
+      access.kind = stmt->Text(3);
+      access.org_code = stmt->Text(4);
+      access.site = stmt->Text(5);
+      accesses.push_back(std::move(access));
+    }
+  }
+
+  Result<std::int64_t> InsertRegisterAlert(const RegisterAlert& alert) override {
+    ASSIGN_OR_RETURN(auto stmt, Prepare("INSERT INTO register_alerts(attendance_id, entry_id, "
+                                        "basis, concern_level, detail, created_at) VALUES (?1, "
+                                        "?2, ?3, ?4, ?5, ?6)"));
+    stmt->Bind(alert.attendance.value())
+        .Bind(alert.entry.value())
+        .Bind(alert.basis)
+        .Bind(alert.concern_level)
+        .Bind(alert.detail)
+        .Bind(FormatTimestamp(alert.created_at));
+    RETURN_IF_ERROR(stmt->Run());
+    return (*connection_)->LastInsertRowId();
+  }
+
+  Result<std::vector<RegisterAlert>> ListRegisterAlerts(AttendanceRecordId attendance) override {
+    ASSIGN_OR_RETURN(auto stmt,
+                     Prepare("SELECT id, attendance_id, entry_id, basis, concern_level, detail, "
+                             "created_at FROM register_alerts WHERE attendance_id = ?1 "
+                             "ORDER BY id"));
+    stmt->Bind(attendance.value());
+    std::vector<RegisterAlert> alerts;
+    while (true) {
+      ASSIGN_OR_RETURN(bool row, stmt->Step());
+      if (!row) return alerts;
+      RegisterAlert alert;
+      alert.id = stmt->Int(0);
+      alert.attendance = AttendanceRecordId(stmt->Int(1));
+      alert.entry = domain::RegisterEntryId(stmt->Int(2));
+      alert.basis = stmt->Text(3);
+      alert.concern_level = stmt->Text(4);
+      alert.detail = stmt->Text(5);
+      ASSIGN_OR_RETURN(alert.created_at, ReadTimestamp(*stmt, 6));
+      alerts.push_back(std::move(alert));
+    }
+  }
+
+  Result<RegisterReviewItem> InsertReviewItem(const RegisterReviewItem& item) override {
+    ASSIGN_OR_RETURN(
+        auto stmt,
+        Prepare("INSERT INTO register_review_items(entry_id, subject_key, subject, "
+                "attendance_id, reviewing_org_id, probability, explanation, state, decision, "
+                "first_reviewer, second_reviewer, created_at, decided_at) VALUES (?1, ?2, ?3, "
+                "?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) ON CONFLICT DO NOTHING"));
+    stmt->Bind(item.entry.value())
+        .Bind(item.subject_key)
+        .Bind(item.subject)
+        .BindOptional(item.attendance
+                          ? std::optional<std::string>(std::to_string(item.attendance->value()))
+                          : std::nullopt)
+        .Bind(item.reviewing_org.value())
+        .Bind(DoubleText(item.probability))
+        .Bind(item.explanation)
+        .Bind(item.state)
+        .Bind(item.decision)
+        .Bind(item.first_reviewer)
+        .Bind(item.second_reviewer)
+        .Bind(FormatTimestamp(item.created_at))
+        .BindOptional(OptionalTimeText(item.decided_at));
+    RETURN_IF_ERROR(stmt->Run());
+    ASSIGN_OR_RETURN(std::optional<RegisterReviewItem> stored,
+                     FindReviewItem(item.entry, item.subject_key));
+    if (!stored) return Internal("review_insert_lost", "the review item was not stored");
+    return *std::move(stored);
+  }
+
+  Result<RegisterReviewItem> GetReviewItem(std::int64_t id) override {
+    ASSIGN_OR_RETURN(auto stmt, Prepare(std::string("SELECT ") + kReviewItemColumns +
+                                        " FROM register_review_items WHERE id = ?1"));
+    stmt->Bind(id);
+    ASSIGN_OR_RETURN(bool found, stmt->Step());
+    if (!found) return NotFoundRow("review item");
+    return ReadReviewItem(*stmt);
+  }
+
+  Result<std::vector<RegisterReviewItem>> ListOpenReviewItems(
+      domain::OrgId reviewing_org) override {
+    ASSIGN_OR_RETURN(auto stmt, Prepare(std::string("SELECT ") + kReviewItemColumns +
+                                        " FROM register_review_items WHERE reviewing_org_id = "
+                                        "?1 AND state <> 'decided' ORDER BY id"));
+    stmt->Bind(reviewing_org.value());
+    std::vector<RegisterReviewItem> items;
+    while (true) {
+      ASSIGN_OR_RETURN(bool row, stmt->Step());
+      if (!row) return items;
+      ASSIGN_OR_RETURN(RegisterReviewItem item, ReadReviewItem(*stmt));
+      items.push_back(std::move(item));
+    }
+  }
+
+  Status UpdateReviewItem(const RegisterReviewItem& item) override {
+    ASSIGN_OR_RETURN(auto stmt, Prepare("UPDATE register_review_items SET state = ?1, "
+                                        "decision = ?2, first_reviewer = ?3, "
+                                        "second_reviewer = ?4, decided_at = ?5 WHERE id = ?6 "
+                                        "RETURNING id"));
+    stmt->Bind(item.state)
+        .Bind(item.decision)
+        .Bind(item.first_reviewer)
+        .Bind(item.second_reviewer)
+        .BindOptional(OptionalTimeText(item.decided_at))
+        .Bind(item.id);
+    ASSIGN_OR_RETURN(bool found, stmt->Step());
+    if (!found) return NotFoundRow("review item");
+    return stmt->Run();
+  }
+
+  Result<std::optional<RegisterReviewItem>> FindReviewItem(domain::RegisterEntryId entry,
+                                                           std::string_view subject_key) override {
+    ASSIGN_OR_RETURN(auto stmt, Prepare(std::string("SELECT ") + kReviewItemColumns +
+                                        " FROM register_review_items WHERE entry_id = ?1 AND "
+                                        "subject_key = ?2"));
+    stmt->Bind(entry.value()).Bind(subject_key);
+    ASSIGN_OR_RETURN(bool found, stmt->Step());
+    if (!found) return std::optional<RegisterReviewItem>();
+    ASSIGN_OR_RETURN(RegisterReviewItem item, ReadReviewItem(*stmt));
+    return std::optional<RegisterReviewItem>(std::move(item));
+  }
+
   Result<AuditHead> LockAuditHead() override {
     // BEGIN IMMEDIATE already holds SQLite's single write lock for this transaction, which
     // serialises appenders across connections and processes.
@@ -905,6 +1297,21 @@ class SqliteUnitOfWork final : public UnitOfWork {
     for (Timestamp at : times) stmt->Bind(FormatTimestamp(at));
     RETURN_IF_ERROR(stmt->Run());
     return (*connection_)->Changes();
+  }
+
+  Result<std::vector<domain::RegisterEntry>> RegisterEntriesWhere(
+      std::string_view condition, const std::vector<std::string>& values) {
+    ASSIGN_OR_RETURN(auto stmt, Prepare(std::string("SELECT ") + kRegisterEntryColumns +
+                                        " FROM register_entries WHERE " + std::string(condition) +
+                                        " ORDER BY id"));
+    for (const std::string& value : values) stmt->Bind(value);
+    std::vector<domain::RegisterEntry> entries;
+    while (true) {
+      ASSIGN_OR_RETURN(bool row, stmt->Step());
+      if (!row) return entries;
+      ASSIGN_OR_RETURN(domain::RegisterEntry entry, ReadRegisterEntry(*stmt));
+      entries.push_back(std::move(entry));
+    }
   }
 
   std::unique_ptr<PooledConnection> connection_;
