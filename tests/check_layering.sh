@@ -20,6 +20,7 @@ forbid common '#include "(domain|storage|app|http|cli|ingest|synth)/' "other lay
 forbid domain '#include "(storage|app|http|cli|ingest|synth)/' "storage, app, http, cli, ingest or synth"
 forbid domain '#include <(boost|sqlite3|libpq)' "JSON, SQL or network libraries"
 forbid ingest '#include "(storage|app|http|cli|synth)/' "storage, app, http, cli or synth"
+forbid review '#include "(storage|app|http|cli|synth)/' "storage, app, http, cli or synth (the sweep stores nothing)"
 forbid synth '#include "(storage|app|http|cli)/' "storage, app, http or cli"
 forbid app '#include "(http|cli)/|#include <boost/(json|beast)' "HTTP or JSON"
 forbid app '#include "storage/(sqlite|postgres)/' "a storage backend (use storage/store.h)"
