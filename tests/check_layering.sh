@@ -21,6 +21,8 @@ forbid domain '#include "(storage|app|http|cli|ingest|synth)/' "storage, app, ht
 forbid domain '#include <(boost|sqlite3|libpq)' "JSON, SQL or network libraries"
 forbid ingest '#include "(storage|app|http|cli|synth)/' "storage, app, http, cli or synth"
 forbid synth '#include "(storage|app|http|cli)/' "storage, app, http or cli"
+forbid recognition '#include "(storage|app|http|cli|synth)/' "storage, app, http, cli or synth"
+forbid recognition '#include <(boost/beast|sqlite3|libpq)' "network or SQL libraries"
 forbid app '#include "(http|cli)/|#include <boost/(json|beast)' "HTTP or JSON"
 forbid app '#include "storage/(sqlite|postgres)/' "a storage backend (use storage/store.h)"
 forbid http '#include "storage/(sqlite|postgres)/|sqlite3\.h|libpq' "SQL"
