@@ -14,7 +14,8 @@ namespace json = boost::json;
 using recognition::FindingLevel;
 using recognition::OverallLevel;
 
-// The assess contract's slugs, indexed by enumerator.
+// The assess contract's slugs, indexed by enumerator, for reading lines back (the engine
+// only writes them); a test checks they agree with the engine's.
 constexpr std::array<std::string_view, 5> kOverallSlugs = {"none", "review", "prompt", "consider",
                                                            "suspect"};
 constexpr std::array<std::string_view, 5> kFindingSlugs = {"audit", "review", "prompt", "consider",
@@ -53,13 +54,9 @@ Result<recognition::Finding> ParseFinding(const json::value& value, std::size_t 
 
 }  // namespace
 
-std::string_view LevelSlug(OverallLevel level) {
-  return kOverallSlugs[static_cast<std::size_t>(level)];
-}
+std::string_view LevelSlug(OverallLevel level) { return recognition::OverallLevelSlug(level); }
 
-std::string_view LevelSlug(FindingLevel level) {
-  return kFindingSlugs[static_cast<std::size_t>(level)];
-}
+std::string_view LevelSlug(FindingLevel level) { return recognition::FindingLevelSlug(level); }
 
 Result<OverallLevel> ParseOverallLevel(std::string_view slug) {
   for (std::size_t i = 0; i < kOverallSlugs.size(); ++i) {

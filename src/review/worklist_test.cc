@@ -103,6 +103,7 @@ TEST(WorklistTest, LevelSlugsRoundTrip) {
   for (OverallLevel level : {OverallLevel::kNone, OverallLevel::kReview, OverallLevel::kPrompt,
                              OverallLevel::kConsider, OverallLevel::kSuspect}) {
     EXPECT_EQ(*ParseOverallLevel(LevelSlug(level)), level);
+    EXPECT_EQ(LevelSlug(level), recognition::OverallLevelSlug(level));
   }
   EXPECT_EQ(*ParseFindingLevel("audit"), FindingLevel::kAudit);
   EXPECT_FALSE(ParseFindingLevel("none").ok());
