@@ -20,6 +20,8 @@ using recognition::OverallLevel;
 // tests can see exactly which history each attendance got.
 class FakeEngine final : public recognition::Engine {
  public:
+  const std::string& concepts_version() const override { return version_; }
+
   recognition::Assessment Assess(const recognition::AssessInput& input) const override {
     recognition::Assessment assessment;
     const domain::Attendance& a = input.attendance;
@@ -37,6 +39,9 @@ class FakeEngine final : public recognition::Engine {
     }
     return assessment;
   }
+
+ private:
+  std::string version_ = "fake";
 };
 
 struct Row {
