@@ -12,6 +12,7 @@
 #include "common/time_format.h"
 #include "ingest/feed_reader.h"
 #include "recognition/engine.h"
+#include "review/register_file.h"
 #include "review/sweep.h"
 #include "review/worklist.h"
 
@@ -31,6 +32,7 @@ struct SweepCommandOptions {
   std::size_t sort_memory_mb = 256;
   std::string temp_dir;
   std::string rules_dir;
+  std::string register_file;
   bool quiet = false;
   DatabaseOptions db;
 };
@@ -112,6 +114,20 @@ int Sweep(const SweepCommandOptions& options) {
       options.rules_dir.empty() ? recognition::Engine::LoadDefault()
                                 : recognition::Engine::Load(options.rules_dir);
   if (!engine.ok()) return Fail(engine.status());
+
+  review::RegisterIndex social_care_register;
+  if (!options.register_file.empty()) {
+    std::ifstream register_in(options.register_file, std::ios::binary);
+    if (!register_in) return Fail(NotFound("file_not_found", "cannot open the --register file"));
+    Result<review::RegisterIndex> loaded = review::ReadRegisterCsv(register_in);
+    if (!loaded.ok()) return Fail(loaded.status());
+    social_care_register = std::move(loaded).value();
+    sweep->social_care_register = &social_care_register;
+    if (!options.quiet) {
+      std::cerr << "sweep: register: " << social_care_register.entries() << " people, "
+                << social_care_register.skipped() << " rows not usable\n";
+    }
+  }
 
   std::ifstream file;
   std::istream* in = &std::cin;
@@ -222,6 +238,9 @@ void AddSweepCommand(CLI::App& root, int& exit_code) {
   sweep->add_option("--temp-dir", options->temp_dir, "where sorted runs are spilled");
   sweep->add_option("--rules-data", options->rules_dir,
                     "a concept-set release directory (default: the one built in)");
+  sweep->add_option(
+      "--register", options->register_file,
+      "register CSV (contracts.md): people on it are assessed as known to social care");
   sweep->add_flag("--quiet", options->quiet, "no progress lines");
   // Optional here, unlike the database commands: without it the worklist goes only to --out.
   sweep->add_option("--db", options->db.url,

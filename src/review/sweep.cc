@@ -185,7 +185,8 @@ class Worker {
           history_.push_back(std::move(decoded));
         }
       }
-      recognition::Assessment assessment = engine_.Assess({attendance, history_, std::nullopt});
+      recognition::Assessment assessment =
+          engine_.Assess({attendance, history_, SocialCareOf(key)});
       assessed_.fetch_add(1, std::memory_order_relaxed);
       if (assessment.level >= recognition::OverallLevel::kReview) {
         std::string person_key =
@@ -196,6 +197,14 @@ class Worker {
     }
     if (key && options_.history_days > 0) Remember(*key, attendance);
     return Status::Ok();
+  }
+
+  std::optional<recognition::SocialCareStatus> SocialCareOf(const std::optional<std::string>& key) {
+    constexpr std::string_view kNhsPrefix = "nhs:";
+    if (options_.social_care_register == nullptr || !key || !key->starts_with(kNhsPrefix)) {
+      return std::nullopt;
+    }
+    return options_.social_care_register->Find(std::string_view(*key).substr(kNhsPrefix.size()));
   }
 
   void Remember(const std::string& key, const Attendance& attendance) {

@@ -31,6 +31,7 @@
 #include "common/status.h"
 #include "ingest/feed_reader.h"
 #include "recognition/engine.h"
+#include "review/register_file.h"
 
 namespace liaison::review {
 
@@ -48,6 +49,9 @@ struct SweepOptions {
   std::filesystem::path temp_dir = std::filesystem::temp_directory_path();
   int workers = 2;
   InputOrder order = InputOrder::kSortAlways;
+  // When given, people whose verified NHS number is on it are assessed with their social-care
+  // status (the register CSV); borrowed, must outlive the run.
+  const RegisterIndex* social_care_register = nullptr;
   // Feed issues at or before this line are not reported again (a restart after out_of_order).
   std::int64_t issues_reported_through_line = 0;
 };

@@ -30,6 +30,15 @@ class FakeEngine final : public recognition::Engine {
           {"FAKE-BRUISE", FindingLevel::kConsider, "bruising", "bruise", "test", {}});
       assessment.level = OverallLevel::kConsider;
     }
+    if (input.social_care) {
+      assessment.findings.push_back({"FAKE-CSC",
+                                     FindingLevel::kReview,
+                                     "known_to_social_care",
+                                     "on the register",
+                                     "test",
+                                     {input.social_care->status}});
+      assessment.level = std::max(assessment.level, OverallLevel::kReview);
+    }
     if (!input.history.empty()) {
       std::vector<std::string> ids;
       for (const domain::Attendance& earlier : input.history) ids.push_back(earlier.attendance_id);
@@ -336,6 +345,24 @@ TEST(SweepTest, ASinkFailureStopsTheSweep) {
   Result<SweepResult> result = RunSweep(in, ingest::FeedFormat::kNdjson, engine, {}, callbacks);
   ASSERT_FALSE(result.ok());
   EXPECT_EQ(result.status().reason(), "write_failed");
+}
+
+TEST(SweepTest, TheRegisterReachesTheEngineByVerifiedNhsNumberOnly) {
+  std::istringstream register_csv(
+      "id,nhs_number,status,responsible_org\nR1,9990000018,cp_plan,LA\n");
+  Result<RegisterIndex> index = ReadRegisterCsv(register_csv);
+  ASSERT_TRUE(index.ok());
+  SweepOptions options;
+  options.social_care_register = &*index;
+  std::vector<Row> rows = {
+      {"on-plan", "2026-01-01T10:00:00Z", "X1", "9990000018", "", "S1"},
+      {"not-on-plan", "2026-01-01T11:00:00Z", "X2", "9990000026", "", "S1"},
+  };
+  Outcome outcome = Sweep(Feed(rows), options);
+  ASSERT_TRUE(outcome.result.ok());
+  ASSERT_EQ(Ids(outcome), std::vector<std::string>{"on-plan"});
+  EXPECT_NE(outcome.lines[0].find(R"("evidence":["cp_plan"])"), std::string::npos);
+  EXPECT_TRUE(Sweep(Feed(rows)).lines.empty());  // no register, no finding
 }
 
 TEST(SweepTest, BadOptionsAreRefused) {
