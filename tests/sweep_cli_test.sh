@@ -35,7 +35,8 @@ else
 fi
 
 feed=$work/feed.ndjson
-"$bin" generate --seed 5 --attendances 3000 --out "$feed" --truth "$work/truth.csv"
+"$bin" generate --seed 5 --attendances 3000 --out "$feed" --truth "$work/truth.csv" \
+  --register "$work/register.csv"
 
 # A file in arrival order: no sort, the contract's summary line, one item per line.
 "$bin" sweep --in "$feed" --out "$work/file.ndjson" >"$work/summary" 2>"$work/err"
@@ -84,6 +85,16 @@ check "range exits 0" 0 $?
 outside=$(grep -cvE '"arrival":"2026-03-(28T2[3]|29|30)' "$work/range.ndjson")
 check "range keeps only arrivals on those London dates" 0 "$outside"
 check "range is a subset" 1 "$(( $(wc -l <"$work/range.ndjson") < items ))"
+
+# With the register, people on it are flagged as known to social care; without it, never.
+"$bin" sweep --in "$feed" --out "$work/register.out" --register "$work/register.csv" >/dev/null 2>"$work/err"
+check "register exits 0" 0 $?
+grep -q "^sweep: register: [1-9][0-9]* people" "$work/err"
+check "register size on stderr" 0 $?
+check "register finds people known to social care" 1 "$(( $(grep -c '"category":"known_to_social_care"' "$work/register.out") > 0 ))"
+check "no register, no such finding" 0 "$(grep -c '"category":"known_to_social_care"' "$work/file.ndjson")"
+"$bin" sweep --in "$feed" --out "$work/x" --register "$feed" 2>"$work/err"
+check "a file that is not a register exits 1" 1 $?
 
 # Rejected rows: reported by line, summary counts them, exit 3, the rest is swept.
 { head -n 10 "$feed"; echo '{"attendance_id":"X","site":"S","arrival":"soon","patient":{}}'; echo 'not json'; tail -n +11 "$feed"; } >"$work/bad.ndjson"

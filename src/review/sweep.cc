@@ -210,6 +210,7 @@ class Worker {
   void Remember(const std::string& key, const Attendance& attendance) {
     std::deque<Past>& past = people_[key];
     if (past.size() >= kMaxHistoryPerPerson) past.pop_front();
+    remembered_.emplace_back(attendance.arrival, key);
     Past entry{attendance.arrival, {}};
     AppendAttendanceRecord(attendance, entry.record);
     past.push_back(std::move(entry));
@@ -218,19 +219,19 @@ class Worker {
     }
   }
 
-  // Once a day of arrivals: drops people whose every attendance fell out of the window, so
-  // memory follows the window, not the file.
+  // Drops people whose every attendance fell out of the window, so memory follows the window,
+  // not the file. `remembered_` lists (arrival, person) in arrival order, which is the order
+  // attendances reach a worker, so the stale ones are always at its front: each attendance is
+  // looked at once here, whatever the number of people held.
   void ForgetPeopleBefore(Timestamp cutoff) {
-    auto day = std::chrono::floor<std::chrono::days>(cutoff);
-    if (day <= last_sweep_day_) return;
-    last_sweep_day_ = day;
-    for (auto it = people_.begin(); it != people_.end();) {
-      if (it->second.empty() || it->second.back().arrival < cutoff) {
-        it = people_.erase(it);
+    while (!remembered_.empty() && remembered_.front().first < cutoff) {
+      auto person = people_.find(remembered_.front().second);
+      if (person != people_.end() &&
+          (person->second.empty() || person->second.back().arrival < cutoff)) {
+        people_.erase(person);
         ++evictions_;
-      } else {
-        ++it;
       }
+      remembered_.pop_front();
     }
   }
 
@@ -242,7 +243,7 @@ class Worker {
   BatchQueue queue_;
   std::unordered_map<std::string, std::deque<Past>> people_;
   std::vector<Attendance> history_;
-  std::chrono::sys_days last_sweep_day_ = std::chrono::sys_days::min();
+  std::deque<std::pair<Timestamp, std::string>> remembered_;
   std::atomic<std::int64_t> assessed_{0};
   std::int64_t evictions_ = 0;
   std::int64_t max_people_ = 0;
