@@ -1,5 +1,6 @@
 #include "review/sweep.h"
 
+#include <algorithm>
 #include <atomic>
 #include <condition_variable>
 #include <deque>
@@ -171,7 +172,7 @@ class Worker {
     Timestamp cutoff = attendance.arrival - window_;
     ForgetPeopleBefore(cutoff);
     std::optional<std::string> key = PersonKeyOf(attendance);
-    std::deque<Past>* past = nullptr;
+    std::vector<Past>* past = nullptr;
     if (key) {
       auto found = people_.find(*key);
       if (found != people_.end()) past = &found->second;
@@ -179,7 +180,9 @@ class Worker {
     if (InRange(options_, attendance.arrival)) {
       history_.clear();
       if (past) {
-        while (!past->empty() && past->front().arrival < cutoff) past->pop_front();
+        auto first_in_window = std::find_if(
+            past->begin(), past->end(), [cutoff](const Past& p) { return p.arrival >= cutoff; });
+        past->erase(past->begin(), first_in_window);
         for (const Past& earlier : *past) {
           ASSIGN_OR_RETURN(Attendance decoded, DecodeAttendanceRecord(earlier.record));
           history_.push_back(std::move(decoded));
@@ -208,8 +211,8 @@ class Worker {
   }
 
   void Remember(const std::string& key, const Attendance& attendance) {
-    std::deque<Past>& past = people_[key];
-    if (past.size() >= kMaxHistoryPerPerson) past.pop_front();
+    std::vector<Past>& past = people_[key];
+    if (past.size() >= kMaxHistoryPerPerson) past.erase(past.begin());
     remembered_.emplace_back(attendance.arrival, key);
     Past entry{attendance.arrival, {}};
     AppendAttendanceRecord(attendance, entry.record);
@@ -241,7 +244,9 @@ class Worker {
   WorklistCollector& collector_;
   FirstError& error_;
   BatchQueue queue_;
-  std::unordered_map<std::string, std::deque<Past>> people_;
+  // A vector, not a deque: most people have one or two attendances in the window, and an
+  // empty libstdc++ deque already costs over 500 bytes.
+  std::unordered_map<std::string, std::vector<Past>> people_;
   std::vector<Attendance> history_;
   std::deque<std::pair<Timestamp, std::string>> remembered_;
   std::atomic<std::int64_t> assessed_{0};
