@@ -15,7 +15,8 @@ packages=(
   clang-format libkainjow-mustache-dev sqlite3 curl libre2-dev
 )
 if (( want_test )); then
-  packages+=(postgresql-15 postgresql-client-15 chromium nodejs npm openssl)
+  # time (/usr/bin/time -v) and python3 (standard library only) for the sweep bench and evaluation.
+  packages+=(postgresql-15 postgresql-client-15 chromium nodejs npm openssl time python3)
 fi
 
 missing=()

@@ -29,17 +29,53 @@ std::string_view FindingLevelSlug(FindingLevel level);
 std::string_view OverallLevelSlug(OverallLevel level);
 
 struct Finding {
-  std::string rule;      // catalogue id, e.g. "CG89-P3"
+  std::string rule;  // catalogue id, e.g. "CG89-P3"
   FindingLevel level = FindingLevel::kReview;
-  std::string category;  // one of the contract's categories, e.g. "bruising"
-  std::string reason;    // plain words a clinician reads
-  std::string source;    // guideline and recommendation, or paper
+  std::string category;               // one of the contract's categories, e.g. "bruising"
+  std::string reason;                 // plain words a clinician reads
+  std::string source;                 // guideline and recommendation, or paper
   std::vector<std::string> evidence;  // e.g. `injuries[0].site=ear`, `notes:"bruise to forehead"`
 };
 
 struct Assessment {
   OverallLevel level = OverallLevel::kNone;
   std::vector<Finding> findings;
+};
+
+// The overall level of `findings`: the highest non-audit level, or kNone.
+OverallLevel OverallLevelOf(std::span<const Finding> findings);
+
+// One entry of the rule catalogue (docs/recognition.md): what the rule is, what it reads and
+// where it comes from, so a clinician can check it.
+struct RuleInfo {
+  std::string_view id;
+  std::string_view title;
+  std::string_view category;
+  std::string_view level;  // the level it gives, in words: "suspect (consider when ...)"
+  FindingLevel highest = FindingLevel::kReview;  // the highest level it can give
+  std::string_view inputs;                       // the attendance fields it reads
+  std::string_view source;
+  std::string_view verification;  // the reference's tag: "V", "V-sec" or "K"
+  bool verified = false;          // true only for "V": the wording was read in the source
+  bool never_downgrades = false;  // exempt from the explanation downgrade
+};
+
+// The version of the rule catalogue; it changes whenever a rule is added, removed or changes
+// what it does.
+inline constexpr std::string_view kCatalogueVersion = "liaison-rules-1";
+
+// Every rule, in catalogue order.
+std::span<const RuleInfo> RuleCatalogue();
+
+// Settings a trust may change.
+struct EngineOptions {
+  // When mobility is not recorded, a child younger than this many days is treated as not
+  // independently mobile (TEN-4-FACESp uses under 5 months; local protocols 6 months).
+  std::int64_t not_mobile_proxy_days = 183;
+  // Frequent attendance: this attendance and earlier ones, more than 3 within 183 days or at
+  // least 4 within 365 days (Leeds THT SOP 1198; Greenfield et al. 2021).
+  int frequent_in_6_months = 4;
+  int frequent_in_12_months = 4;
 };
 
 // What the register knows about the person, when the caller looked it up (assess --db, the
@@ -58,11 +94,20 @@ struct AssessInput {
 
 class Engine {
  public:
-  // Loads the rule catalogue and the concept sets from `data_dir` (normally data/recognition).
+  // Loads the rule catalogue and the concept sets from `data_dir`, a concept-set release
+  // directory such as data/recognition/concepts-v1 (VERSION, sites.tsv, patterns.tsv and one
+  // <concept>.tsv per concept).
   static Result<std::unique_ptr<Engine>> Load(const std::filesystem::path& data_dir);
+  static Result<std::unique_ptr<Engine>> Load(const std::filesystem::path& data_dir,
+                                              const EngineOptions& options);
+  // The concept sets compiled into the binary (data/recognition/concepts-v1), so that the
+  // binary works from any directory.
+  static Result<std::unique_ptr<Engine>> LoadDefault(const EngineOptions& options = {});
 
   virtual ~Engine() = default;
   virtual Assessment Assess(const AssessInput& input) const = 0;
+  // The version of the loaded concept sets, e.g. "liaison-concepts-v1".
+  virtual const std::string& concepts_version() const = 0;
 };
 
 // The note the contract requires with every assessment.

@@ -218,6 +218,33 @@ struct RegisterReviewItem {
   friend bool operator==(const RegisterReviewItem&, const RegisterReviewItem&) = default;
 };
 
+// One stored run of `liaison sweep --db` (#5): what was swept and how many items it listed.
+struct WorklistRun {
+  std::int64_t id = 0;  // set by the store; ignored on insert
+  Timestamp created_at{};
+  std::optional<std::chrono::year_month_day> range_from;  // London dates, inclusive
+  std::optional<std::chrono::year_month_day> range_to;
+  int history_days = 0;
+  std::int64_t item_count = 0;
+
+  friend bool operator==(const WorklistRun&, const WorklistRun&) = default;
+};
+
+// One worklist line, stored as the sweep wrote it: position is its 1-based place in the
+// contract's order; findings is the JSON array of the worklist line.
+struct WorklistEntry {
+  std::int64_t position = 0;
+  std::string attendance_id;
+  std::string site_code;
+  Timestamp arrival{};
+  std::optional<std::int64_t> age_days;
+  std::string level;  // review | prompt | consider | suspect
+  std::string person_key;
+  std::string findings_json;
+
+  friend bool operator==(const WorklistEntry&, const WorklistEntry&) = default;
+};
+
 // One transaction. Everything written through it commits together or not at all; if it is
 // destroyed without Commit(), it rolls back. Not thread-safe: one thread uses it at a time.
 //
@@ -394,6 +421,15 @@ class UnitOfWork {
   // The item for (entry, subject_key), if any.
   virtual Result<std::optional<RegisterReviewItem>> FindReviewItem(
       domain::RegisterEntryId entry, std::string_view subject_key) = 0;
+  // Worklists (#5). A run is inserted first (item_count as given), then its entries; a
+  // position used twice in one run gives kAlreadyExists "duplicate_worklist_position".
+  // FinishWorklistRun sets the final item_count (kNotFound for an unknown run).
+  virtual Result<std::int64_t> InsertWorklistRun(const WorklistRun& run) = 0;
+  virtual Status InsertWorklistEntry(std::int64_t run_id, const WorklistEntry& entry) = 0;
+  virtual Status FinishWorklistRun(std::int64_t run_id, std::int64_t item_count) = 0;
+  // The newest run (highest id), or nullopt; its entries by position.
+  virtual Result<std::optional<WorklistRun>> LatestWorklistRun() = 0;
+  virtual Result<std::vector<WorklistEntry>> ListWorklistEntries(std::int64_t run_id) = 0;
 
   // Audit. LockAuditHead serialises appenders (across connections and processes) until this
   // unit of work ends, then returns the current head. Call it before InsertAuditEvent.

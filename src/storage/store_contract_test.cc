@@ -950,6 +950,74 @@ TEST_P(StoreContractTest, RegisterAccessesAlertsAndReviewItemsRoundTrip) {
   ASSERT_TRUE(work->Commit().ok());
 }
 
+WorklistEntry SampleEntry(std::int64_t position, std::optional<std::int64_t> age_days) {
+  WorklistEntry entry;
+  entry.position = position;
+  entry.attendance_id = "A-" + std::to_string(position);
+  entry.site_code = "RXA01";
+  entry.arrival = T("2026-03-29T00:30:00.000001Z");
+  entry.age_days = age_days;
+  entry.level = position == 1 ? "suspect" : "review";
+  entry.person_key = "local:RXA01:L" + std::to_string(position);
+  entry.findings_json = R"([{"rule":"R","level":"suspect","evidence":["notes:\"x\""]}])";
+  return entry;
+}
+
+TEST_P(StoreContractTest, WorklistRunsKeepTheirEntriesInOrder) {
+  auto work = Begin();
+  Result<std::optional<WorklistRun>> none = work->LatestWorklistRun();
+  ASSERT_TRUE(none.ok()) << none.status().ToString();
+  EXPECT_FALSE(none->has_value());
+
+  WorklistRun run;
+  run.created_at = T("2026-11-26T10:00:00.123456Z");
+  run.range_from = std::chrono::year(2026) / std::chrono::March / 29;
+  run.range_to = std::chrono::year(2026) / std::chrono::March / 30;
+  run.history_days = 365;
+  Result<std::int64_t> run_id = work->InsertWorklistRun(run);
+  ASSERT_TRUE(run_id.ok()) << run_id.status().ToString();
+  // Inserted out of order: the list comes back by position.
+  for (std::int64_t position : {3, 1, 2}) {
+    Status inserted = work->InsertWorklistEntry(
+        *run_id,
+        SampleEntry(position, position == 3 ? std::nullopt : std::optional(position * 10)));
+    ASSERT_TRUE(inserted.ok()) << inserted.ToString();
+  }
+  ASSERT_TRUE(work->FinishWorklistRun(*run_id, 3).ok());
+  ASSERT_TRUE(work->Commit().ok());
+
+  auto read = Begin();
+  Result<std::optional<WorklistRun>> latest = read->LatestWorklistRun();
+  ASSERT_TRUE(latest.ok()) << latest.status().ToString();
+  ASSERT_TRUE(latest->has_value());
+  run.id = *run_id;
+  run.item_count = 3;
+  EXPECT_EQ(**latest, run);
+  Result<std::vector<WorklistEntry>> entries = read->ListWorklistEntries(*run_id);
+  ASSERT_TRUE(entries.ok()) << entries.status().ToString();
+  ASSERT_EQ(entries->size(), 3u);
+  EXPECT_EQ((*entries)[0], SampleEntry(1, 10));
+  EXPECT_EQ((*entries)[2], SampleEntry(3, std::nullopt));
+}
+
+TEST_P(StoreContractTest, AWorklistPositionIsStoredOnceAndUnknownRunsAreNotFound) {
+  auto work = Begin();
+  WorklistRun run;
+  run.created_at = T("2026-11-26T10:00:00Z");
+  Result<std::int64_t> run_id = work->InsertWorklistRun(run);
+  ASSERT_TRUE(run_id.ok());
+  ASSERT_TRUE(work->InsertWorklistEntry(*run_id, SampleEntry(1, 5)).ok());
+  Status duplicate = work->InsertWorklistEntry(*run_id, SampleEntry(1, 6));
+  EXPECT_EQ(duplicate.code(), StatusCode::kAlreadyExists);
+  EXPECT_EQ(duplicate.reason(), "duplicate_worklist_position");
+  EXPECT_EQ(work->FinishWorklistRun(*run_id + 1000, 1).code(), StatusCode::kNotFound);
+  ASSERT_TRUE(work->FinishWorklistRun(*run_id, 1).ok());
+  ASSERT_TRUE(work->Commit().ok());
+  auto read = Begin();
+  EXPECT_EQ((*read->ListWorklistEntries(*run_id)).size(), 1u);
+  EXPECT_FALSE((*read->LatestWorklistRun())->range_from.has_value());
+}
+
 TEST_P(StoreContractTest, CommittedWritesSurviveReopening) {
   auto work = Begin();
   AddTrust(*work, "KEEP");

@@ -263,8 +263,35 @@ CREATE INDEX register_review_open_idx ON register_review_items (reviewing_org_id
   WHERE state <> 'decided';
 )sql";
 
-constexpr std::array<const char*, 5> kMigrations = {kMigration1, kMigration2, kMigration3,
-                                                    kMigration4, kMigration5};
+// Worklists of the ED sweep (#5): one row per `liaison sweep --db` run and one per worklist
+// line, in the contract's order (position). Self-contained: no reference to other tables.
+// findings is text, not jsonb, so that it keeps the worklist line's bytes.
+constexpr const char* kMigration6 = R"sql(
+CREATE TABLE worklist_runs (
+  id           bigserial PRIMARY KEY,
+  created_at   timestamptz NOT NULL,
+  range_from   date,
+  range_to     date,
+  history_days integer NOT NULL CHECK (history_days >= 0),
+  item_count   bigint NOT NULL CHECK (item_count >= 0)
+);
+CREATE TABLE worklist_items (
+  run_id        bigint NOT NULL REFERENCES worklist_runs (id) ON DELETE CASCADE,
+  position      bigint NOT NULL CHECK (position >= 1),
+  attendance_id text NOT NULL,
+  site_code     text NOT NULL,
+  arrival       timestamptz NOT NULL,
+  age_days      bigint,
+  level         text NOT NULL CHECK (level IN ('review', 'prompt', 'consider', 'suspect')),
+  person_key    text NOT NULL,
+  findings      text NOT NULL,
+  PRIMARY KEY (run_id, position)
+);
+CREATE INDEX worklist_items_attendance_idx ON worklist_items (site_code, attendance_id);
+)sql";
+
+constexpr std::array<const char*, 6> kMigrations = {kMigration1, kMigration2, kMigration3,
+                                                    kMigration4, kMigration5, kMigration6};
 
 }  // namespace
 

@@ -304,6 +304,28 @@ constexpr PgStatement kListAttendanceVersions = {
                                 "ORDER BY version"};
 constexpr PgStatement kCountAttendanceVersions = {"count_attendance_versions",
                                                   "SELECT count(*) FROM attendances"};
+constexpr PgStatement kInsertWorklistRun = {
+    "insert_worklist_run",
+    "INSERT INTO worklist_runs (created_at, range_from, range_to, history_days, item_count) "
+    "VALUES ($1::timestamptz, $2::date, $3::date, $4, $5) RETURNING id"};
+constexpr PgStatement kInsertWorklistEntry = {
+    "insert_worklist_entry",
+    "INSERT INTO worklist_items (run_id, position, attendance_id, site_code, arrival, age_days, "
+    "level, person_key, findings) VALUES ($1, $2, $3, $4, $5::timestamptz, $6, $7, $8, $9) "
+    "ON CONFLICT DO NOTHING"};
+constexpr PgStatement kFinishWorklistRun = {
+    "finish_worklist_run", "UPDATE worklist_runs SET item_count = $2 WHERE id = $1"};
+constexpr PgStatement kLatestWorklistRun = {
+    "latest_worklist_run", "SELECT id, " LIAISON_PG_UTC(
+                               "created_at") ", to_char(range_from, 'YYYY-MM-DD'), "
+                                             "to_char(range_to, 'YYYY-MM-DD'), history_days, "
+                                             "item_count FROM worklist_runs ORDER BY id DESC "
+                                             "LIMIT 1"};
+constexpr PgStatement kListWorklistEntries = {
+    "list_worklist_entries",
+    "SELECT position, attendance_id, site_code, " LIAISON_PG_UTC(
+        "arrival") ", age_days, level, person_key, findings FROM worklist_items WHERE run_id = $1 "
+                   "ORDER BY position"};
 
 // --- the register (#6) ---------------------------------------------------------------------
 #define LIAISON_PG_REGISTER_COLUMNS                                                        \
@@ -1131,6 +1153,77 @@ class PostgresUnitOfWork final : public UnitOfWork {
     if (rows.rows() == 0) return std::optional<Person>();
     ASSIGN_OR_RETURN(Person person, PersonFromRow(rows, 0));
     return std::optional<Person>(std::move(person));
+  }
+
+  Result<std::int64_t> InsertWorklistRun(const WorklistRun& run) override {
+    ASSIGN_OR_RETURN(
+        PgResult rows,
+        Run(kInsertWorklistRun, {Time(run.created_at),
+                                 run.range_from ? Text(FormatDate(*run.range_from)) : std::nullopt,
+                                 run.range_to ? Text(FormatDate(*run.range_to)) : std::nullopt,
+                                 Int(run.history_days), Int(run.item_count)}));
+    return rows.Int64(0, 0);
+  }
+
+  Status InsertWorklistEntry(std::int64_t run_id, const WorklistEntry& entry) override {
+    ASSIGN_OR_RETURN(
+        PgResult rows,
+        Run(kInsertWorklistEntry,
+            {Int(run_id), Int(entry.position), Text(entry.attendance_id), Text(entry.site_code),
+             Time(entry.arrival), entry.age_days ? Int(*entry.age_days) : std::nullopt,
+             Text(entry.level), Text(entry.person_key), Text(entry.findings_json)}));
+    if (rows.affected_rows() == 0) {
+      return AlreadyExists("duplicate_worklist_position",
+                           "this worklist position is already stored", "position");
+    }
+    return Status::Ok();
+  }
+
+  Status FinishWorklistRun(std::int64_t run_id, std::int64_t item_count) override {
+    ASSIGN_OR_RETURN(PgResult rows, Run(kFinishWorklistRun, {Int(run_id), Int(item_count)}));
+    if (rows.affected_rows() == 0) {
+      return NotFound("not_found", "no worklist run has this id");
+    }
+    return Status::Ok();
+  }
+
+  Result<std::optional<WorklistRun>> LatestWorklistRun() override {
+    ASSIGN_OR_RETURN(PgResult rows, Run(kLatestWorklistRun, {}));
+    if (rows.rows() == 0) return std::optional<WorklistRun>();
+    WorklistRun run;
+    ASSIGN_OR_RETURN(run.id, rows.Int64(0, 0));
+    ASSIGN_OR_RETURN(run.created_at, rows.Time(0, 1));
+    for (int column : {2, 3}) {
+      if (rows.IsNull(0, column)) continue;
+      Result<std::chrono::year_month_day> date = ParseDate(rows.Text(0, column));
+      if (!date.ok()) return CorruptRow("worklist run");
+      (column == 2 ? run.range_from : run.range_to) = *date;
+    }
+    ASSIGN_OR_RETURN(std::int64_t history_days, rows.Int64(0, 4));
+    run.history_days = static_cast<int>(history_days);
+    ASSIGN_OR_RETURN(run.item_count, rows.Int64(0, 5));
+    return std::optional<WorklistRun>(run);
+  }
+
+  Result<std::vector<WorklistEntry>> ListWorklistEntries(std::int64_t run_id) override {
+    ASSIGN_OR_RETURN(PgResult rows, Run(kListWorklistEntries, {Int(run_id)}));
+    std::vector<WorklistEntry> entries;
+    for (int row = 0; row < rows.rows(); ++row) {
+      WorklistEntry entry;
+      ASSIGN_OR_RETURN(entry.position, rows.Int64(row, 0));
+      entry.attendance_id = rows.Text(row, 1);
+      entry.site_code = rows.Text(row, 2);
+      ASSIGN_OR_RETURN(entry.arrival, rows.Time(row, 3));
+      if (!rows.IsNull(row, 4)) {
+        ASSIGN_OR_RETURN(std::int64_t age, rows.Int64(row, 4));
+        entry.age_days = age;
+      }
+      entry.level = rows.Text(row, 5);
+      entry.person_key = rows.Text(row, 6);
+      entry.findings_json = rows.Text(row, 7);
+      entries.push_back(std::move(entry));
+    }
+    return entries;
   }
 
   Result<AttendanceRecordId> InsertAttendanceVersion(const AttendanceVersion& version) override {

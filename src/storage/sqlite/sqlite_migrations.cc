@@ -239,8 +239,34 @@ CREATE INDEX register_review_open ON register_review_items(reviewing_org_id, id)
   WHERE state <> 'decided';
 )sql";
 
-constexpr std::string_view kMigrations[] = {kMigration1, kMigration2, kMigration3, kMigration4,
-                                            kMigration5};
+// Worklists of the ED sweep (#5): one row per `liaison sweep --db` run and one per worklist
+// line, in the contract's order (position). Self-contained: no reference to other tables.
+constexpr std::string_view kMigration6 = R"sql(
+CREATE TABLE worklist_runs (
+  id INTEGER PRIMARY KEY,
+  created_at TEXT NOT NULL,
+  range_from TEXT,
+  range_to TEXT,
+  history_days INTEGER NOT NULL CHECK (history_days >= 0),
+  item_count INTEGER NOT NULL CHECK (item_count >= 0)
+);
+CREATE TABLE worklist_items (
+  run_id INTEGER NOT NULL REFERENCES worklist_runs(id) ON DELETE CASCADE,
+  position INTEGER NOT NULL CHECK (position >= 1),
+  attendance_id TEXT NOT NULL,
+  site_code TEXT NOT NULL,
+  arrival TEXT NOT NULL,
+  age_days INTEGER,
+  level TEXT NOT NULL CHECK (level IN ('review', 'prompt', 'consider', 'suspect')),
+  person_key TEXT NOT NULL,
+  findings TEXT NOT NULL,
+  PRIMARY KEY (run_id, position)
+);
+CREATE INDEX worklist_items_attendance ON worklist_items(site_code, attendance_id);
+)sql";
+
+constexpr std::string_view kMigrations[] = {kMigration1, kMigration2, kMigration3,
+                                            kMigration4, kMigration5, kMigration6};
 
 }  // namespace
 

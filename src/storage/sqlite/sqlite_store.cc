@@ -1008,6 +1008,24 @@ class SqliteUnitOfWork final : public UnitOfWork {
     return id;
   }
 
+  Result<std::int64_t> InsertWorklistRun(const WorklistRun& run) override {
+    ASSIGN_OR_RETURN(auto stmt,
+                     Prepare("INSERT INTO worklist_runs(created_at, range_from, range_to, "
+                             "history_days, item_count) VALUES (?1, ?2, ?3, ?4, ?5) RETURNING id"));
+    stmt->Bind(FormatTimestamp(run.created_at))
+        .BindOptional(run.range_from ? std::optional<std::string>(FormatDate(*run.range_from))
+                                     : std::nullopt)
+        .BindOptional(run.range_to ? std::optional<std::string>(FormatDate(*run.range_to))
+                                   : std::nullopt)
+        .Bind(std::int64_t{run.history_days})
+        .Bind(run.item_count);
+    ASSIGN_OR_RETURN(bool inserted, stmt->Step());
+    if (!inserted) return Unavailable("insert_failed", "the worklist run was not stored");
+    std::int64_t id = stmt->Int(0);
+    RETURN_IF_ERROR(stmt->Run());
+    return id;
+  }
+
   Result<std::optional<domain::RegisterEntry>> FindRegisterEntry(
       domain::OrgId owner, std::string_view local_id) override {
     ASSIGN_OR_RETURN(auto stmt,
@@ -1233,6 +1251,82 @@ class SqliteUnitOfWork final : public UnitOfWork {
     if (!found) return std::optional<RegisterReviewItem>();
     ASSIGN_OR_RETURN(RegisterReviewItem item, ReadReviewItem(*stmt));
     return std::optional<RegisterReviewItem>(std::move(item));
+  }
+
+  Status InsertWorklistEntry(std::int64_t run_id, const WorklistEntry& entry) override {
+    ASSIGN_OR_RETURN(auto stmt,
+                     Prepare("INSERT INTO worklist_items(run_id, position, attendance_id, "
+                             "site_code, arrival, age_days, level, person_key, findings) "
+                             "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) "
+                             "ON CONFLICT DO NOTHING RETURNING position"));
+    stmt->Bind(run_id)
+        .Bind(entry.position)
+        .Bind(entry.attendance_id)
+        .Bind(entry.site_code)
+        .Bind(FormatTimestamp(entry.arrival));
+    if (entry.age_days) {
+      stmt->Bind(*entry.age_days);
+    } else {
+      stmt->BindNull();
+    }
+    stmt->Bind(entry.level).Bind(entry.person_key).Bind(entry.findings_json);
+    ASSIGN_OR_RETURN(bool inserted, stmt->Step());
+    if (!inserted) {
+      return AlreadyExists("duplicate_worklist_position",
+                           "this worklist position is already stored", "position");
+    }
+    return stmt->Run();
+  }
+
+  Status FinishWorklistRun(std::int64_t run_id, std::int64_t item_count) override {
+    ASSIGN_OR_RETURN(auto stmt, Prepare("UPDATE worklist_runs SET item_count = ?1 WHERE id = ?2 "
+                                        "RETURNING id"));
+    stmt->Bind(item_count).Bind(run_id);
+    ASSIGN_OR_RETURN(bool found, stmt->Step());
+    if (!found) return NotFoundRow("worklist run");
+    return stmt->Run();
+  }
+
+  Result<std::optional<WorklistRun>> LatestWorklistRun() override {
+    ASSIGN_OR_RETURN(auto stmt, Prepare("SELECT id, created_at, range_from, range_to, "
+                                        "history_days, item_count FROM worklist_runs "
+                                        "ORDER BY id DESC LIMIT 1"));
+    ASSIGN_OR_RETURN(bool found, stmt->Step());
+    if (!found) return std::optional<WorklistRun>();
+    WorklistRun run;
+    run.id = stmt->Int(0);
+    ASSIGN_OR_RETURN(run.created_at, ReadTimestamp(*stmt, 1));
+    for (int column : {2, 3}) {
+      if (stmt->IsNull(column)) continue;
+      Result<std::chrono::year_month_day> date = ParseDate(stmt->Text(column));
+      if (!date.ok()) return DataLoss("corrupt_worklist", "a stored worklist date is invalid");
+      (column == 2 ? run.range_from : run.range_to) = *date;
+    }
+    run.history_days = static_cast<int>(stmt->Int(4));
+    run.item_count = stmt->Int(5);
+    return std::optional<WorklistRun>(run);
+  }
+
+  Result<std::vector<WorklistEntry>> ListWorklistEntries(std::int64_t run_id) override {
+    ASSIGN_OR_RETURN(auto stmt, Prepare("SELECT position, attendance_id, site_code, arrival, "
+                                        "age_days, level, person_key, findings FROM "
+                                        "worklist_items WHERE run_id = ?1 ORDER BY position"));
+    stmt->Bind(run_id);
+    std::vector<WorklistEntry> entries;
+    while (true) {
+      ASSIGN_OR_RETURN(bool row, stmt->Step());
+      if (!row) return entries;
+      WorklistEntry entry;
+      entry.position = stmt->Int(0);
+      entry.attendance_id = stmt->Text(1);
+      entry.site_code = stmt->Text(2);
+      ASSIGN_OR_RETURN(entry.arrival, ReadTimestamp(*stmt, 3));
+      if (!stmt->IsNull(4)) entry.age_days = stmt->Int(4);
+      entry.level = stmt->Text(5);
+      entry.person_key = stmt->Text(6);
+      entry.findings_json = stmt->Text(7);
+      entries.push_back(std::move(entry));
+    }
   }
 
   Result<AuditHead> LockAuditHead() override {

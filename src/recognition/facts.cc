@@ -1,0 +1,285 @@
+#include "recognition/facts.h"
+
+#include <algorithm>
+#include <cctype>
+
+namespace liaison::recognition {
+namespace {
+
+using domain::InjuryType;
+
+constexpr std::array kInjuryConcepts = {Concept::kBruise,
+                                        Concept::kFracture,
+                                        Concept::kBurn,
+                                        Concept::kBiteHuman,
+                                        Concept::kBiteAnimal,
+                                        Concept::kWound,
+                                        Concept::kIntracranialInjury,
+                                        Concept::kRetinalHaemorrhage,
+                                        Concept::kEyeInjury,
+                                        Concept::kSpinalInjury,
+                                        Concept::kVisceralInjury,
+                                        Concept::kOralInjury,
+                                        Concept::kAnogenitalInjury,
+                                        Concept::kColdInjury};
+
+std::optional<Concept> ConceptOfInjuryType(InjuryType type) {
+  switch (type) {
+    case InjuryType::kBruise:
+    case InjuryType::kPetechiae:
+      return Concept::kBruise;
+    case InjuryType::kBurn:
+    case InjuryType::kScald:
+      return Concept::kBurn;
+    case InjuryType::kFracture:
+      return Concept::kFracture;
+    case InjuryType::kLaceration:
+    case InjuryType::kAbrasion:
+    case InjuryType::kScar:
+      return Concept::kWound;
+    case InjuryType::kBiteHuman:
+      return Concept::kBiteHuman;
+    case InjuryType::kBiteAnimal:
+      return Concept::kBiteAnimal;
+    case InjuryType::kIntracranial:
+      return Concept::kIntracranialInjury;
+    case InjuryType::kRetinalHaemorrhage:
+      return Concept::kRetinalHaemorrhage;
+    case InjuryType::kEye:
+      return Concept::kEyeInjury;
+    case InjuryType::kSpinal:
+      return Concept::kSpinalInjury;
+    case InjuryType::kVisceral:
+      return Concept::kVisceralInjury;
+    case InjuryType::kOral:
+      return Concept::kOralInjury;
+    case InjuryType::kAnogenital:
+      return Concept::kAnogenitalInjury;
+    case InjuryType::kColdInjury:
+      return Concept::kColdInjury;
+    case InjuryType::kPoisoning:
+      return Concept::kPoisoning;
+    case InjuryType::kOther:
+      return std::nullopt;
+  }
+  return std::nullopt;
+}
+
+bool IsPatterned(std::string_view pattern) {
+  return pattern == "hand" || pattern == "ligature" || pattern == "stick" || pattern == "teeth" ||
+         pattern == "grip" || pattern == "implement";
+}
+
+std::string Indexed(std::string_view array, std::size_t index, std::string_view member) {
+  return std::string(array) + "[" + std::to_string(index) + "]" +
+         (member.empty() ? "" : "." + std::string(member));
+}
+
+void Add(Facts& facts, Concept concept_id, Sighting sighting) {
+  facts.sightings[static_cast<std::size_t>(concept_id)].push_back(std::move(sighting));
+}
+
+void GatherInjuries(Facts& facts, const domain::Attendance& attendance, const Concepts& concepts) {
+  for (std::size_t i = 0; i < attendance.injuries.size(); ++i) {
+    const domain::Injury& injury = attendance.injuries[i];
+    Sighting sighting;
+    if (injury.site) {
+      if (std::optional<std::string> site = concepts.sites().Lookup(*injury.site)) {
+        sighting.sites.push_back(*site);
+        sighting.site_evidence.push_back(Indexed("injuries", i, "site") + "=" + *site);
+      }
+    }
+    if (injury.pattern) {
+      sighting.pattern = concepts.patterns().Lookup(*injury.pattern);
+      if (sighting.pattern) {
+        sighting.pattern_evidence = Indexed("injuries", i, "pattern") + "=" + *sighting.pattern;
+      }
+    }
+    sighting.count = injury.count.value_or(1);
+    sighting.injury_type = injury.type;
+    if (!injury.type) continue;
+    std::optional<Concept> concept_id = ConceptOfInjuryType(*injury.type);
+    if (!concept_id) continue;
+    sighting.evidence = Indexed("injuries", i, "type") + "=" + std::string(Slug(*injury.type));
+    bool on_rib =
+        std::find(sighting.sites.begin(), sighting.sites.end(), "rib") != sighting.sites.end();
+    bool on_femur =
+        std::find(sighting.sites.begin(), sighting.sites.end(), "femur") != sighting.sites.end();
+    if (*concept_id == Concept::kFracture && on_rib) Add(facts, Concept::kRibFracture, sighting);
+    if (*concept_id == Concept::kFracture && on_femur) {
+      Add(facts, Concept::kFemoralFracture, sighting);
+    }
+    if (sighting.pattern && IsPatterned(*sighting.pattern)) {
+      Sighting patterned = sighting;
+      patterned.evidence = sighting.pattern_evidence;
+      Add(facts, Concept::kPatternedInjury, patterned);
+    }
+    if (sighting.pattern == "cluster" || sighting.count >= 2) {
+      Sighting multiple = sighting;
+      multiple.evidence = sighting.pattern == "cluster" ? sighting.pattern_evidence
+                                                        : Indexed("injuries", i, "count") + "=" +
+                                                              std::to_string(sighting.count);
+      Add(facts, Concept::kMultipleInjuries, multiple);
+    }
+    Add(facts, *concept_id, std::move(sighting));
+  }
+  // Two or more injuries of the same kind are multiple injuries too.
+  for (Concept concept_id : {Concept::kBruise, Concept::kWound, Concept::kBurn}) {
+    std::size_t structured = 0;
+    for (const Sighting& sighting : facts.Of(concept_id)) {
+      if (sighting.evidence.starts_with("injuries[")) ++structured;
+    }
+    if (structured >= 2) {
+      Sighting multiple = facts.Of(concept_id).front();
+      multiple.evidence = std::to_string(structured) + " injuries of this type recorded";
+      Add(facts, Concept::kMultipleInjuries, multiple);
+    }
+  }
+}
+
+void GatherText(Facts& facts, const TextMatcher& matcher, std::string_view field,
+                std::string_view text) {
+  for (TextHit& hit : matcher.Find(text)) {
+    Sighting sighting;
+    sighting.evidence = std::string(field) + ":\"" + hit.snippet + "\"";
+    sighting.sites = hit.sites;
+    sighting.site_evidence.assign(hit.sites.size(), sighting.evidence);
+    if (hit.concept_id == Concept::kFracture) {
+      auto named = [&](std::string_view site) {
+        return std::find(hit.sites.begin(), hit.sites.end(), site) != hit.sites.end();
+      };
+      if (named("rib")) Add(facts, Concept::kRibFracture, sighting);
+      if (named("femur")) Add(facts, Concept::kFemoralFracture, sighting);
+    }
+    Add(facts, hit.concept_id, std::move(sighting));
+  }
+}
+
+domain::DiagnosisSystem GuessSystem(const domain::Diagnosis& diagnosis) {
+  if (diagnosis.system) return *diagnosis.system;
+  const std::string& code = *diagnosis.code;
+  bool digits = std::all_of(code.begin(), code.end(),
+                            [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
+  return digits ? domain::DiagnosisSystem::kSnomedCt : domain::DiagnosisSystem::kIcd10;
+}
+
+void GatherCodes(Facts& facts, const domain::Attendance& attendance, const Concepts& concepts,
+                 const TextMatcher& matcher) {
+  for (std::size_t i = 0; i < attendance.diagnoses.size(); ++i) {
+    const domain::Diagnosis& diagnosis = attendance.diagnoses[i];
+    if (diagnosis.code) {
+      for (Concept concept_id : concepts.ConceptsForCode(GuessSystem(diagnosis), *diagnosis.code)) {
+        Add(facts, concept_id, {Indexed("diagnoses", i, "code") + "=" + *diagnosis.code});
+      }
+    }
+    if (diagnosis.display) {
+      GatherText(facts, matcher, Indexed("diagnoses", i, "display"), *diagnosis.display);
+    }
+  }
+  for (std::size_t i = 0; i < attendance.safeguarding_concern_codes.size(); ++i) {
+    const std::string& code = attendance.safeguarding_concern_codes[i];
+    for (Concept concept_id : concepts.ConceptsForSnomed(code)) {
+      Add(facts, concept_id, {Indexed("safeguarding_concern_codes", i, "") + "=" + code});
+    }
+  }
+}
+
+void GatherStructured(Facts& facts, const domain::Attendance& attendance) {
+  using domain::Concern;
+  using domain::InjuryIntent;
+  if (attendance.injury.intent) {
+    std::string evidence = "injury.intent=" + std::string(Slug(*attendance.injury.intent));
+    switch (*attendance.injury.intent) {
+      case InjuryIntent::kSelfInflicted:
+        Add(facts, Concept::kSelfHarm, {evidence});
+        break;
+      case InjuryIntent::kAssault:
+        Add(facts, Concept::kAssault, {evidence});
+        break;
+      case InjuryIntent::kUndetermined:
+        Add(facts, Concept::kUndeterminedIntent, {evidence});
+        break;
+      case InjuryIntent::kAccidental:
+      case InjuryIntent::kUnknown:
+        break;
+    }
+  }
+  for (std::size_t i = 0; i < attendance.concerns.size(); ++i) {
+    std::string evidence =
+        Indexed("concerns", i, "") + "=" + std::string(Slug(attendance.concerns[i]));
+    switch (attendance.concerns[i]) {
+      case Concern::kDomesticAbuse:
+        Add(facts, Concept::kDomesticAbuse, {evidence});
+        break;
+      case Concern::kSubstanceMisuse:
+        Add(facts, Concept::kSubstanceMisuse, {evidence});
+        break;
+      case Concern::kMentalHealthCrisis:
+        Add(facts, Concept::kMentalHealthCrisis, {evidence});
+        break;
+      case Concern::kSelfHarm:
+        Add(facts, Concept::kSelfHarm, {evidence});
+        break;
+    }
+  }
+  for (std::size_t i = 0; i < attendance.substances.size(); ++i) {
+    Add(facts, Concept::kSubstanceMisuse,
+        {Indexed("substances", i, "") + "=" + std::string(Slug(attendance.substances[i]))});
+  }
+  if (attendance.patient.pregnant.value_or(false)) {
+    Add(facts, Concept::kPregnancy, {"patient.pregnant=true"});
+  }
+}
+
+void DecideMobility(Facts& facts, const domain::Attendance& attendance,
+                    const EngineOptions& options) {
+  domain::Mobility recorded = attendance.mobility.value_or(domain::Mobility::kUnknown);
+  if (recorded == domain::Mobility::kIndependentlyMobile) {
+    facts.mobility = MobilityFact::kMobile;
+  } else if (recorded == domain::Mobility::kNotIndependentlyMobile) {
+    facts.mobility = MobilityFact::kNotMobile;
+  } else if (facts.age_days && *facts.age_days < options.not_mobile_proxy_days) {
+    facts.mobility = MobilityFact::kNotMobile;
+    facts.mobility_by_proxy = true;
+  }
+}
+
+}  // namespace
+
+std::span<const Concept> InjuryConcepts() { return kInjuryConcepts; }
+
+std::vector<std::string> Facts::Evidence(Concept concept_id) const {
+  std::vector<std::string> evidence;
+  for (const Sighting& sighting : Of(concept_id)) {
+    if (std::find(evidence.begin(), evidence.end(), sighting.evidence) == evidence.end()) {
+      evidence.push_back(sighting.evidence);
+    }
+  }
+  return evidence;
+}
+
+bool Facts::AnyInjury() const {
+  return std::any_of(kInjuryConcepts.begin(), kInjuryConcepts.end(),
+                     [this](Concept concept_id) { return Has(concept_id); });
+}
+
+Facts GatherFacts(const domain::Attendance& attendance, const Concepts& concepts,
+                  const TextMatcher& matcher, const EngineOptions& options) {
+  Facts facts;
+  facts.attendance = &attendance;
+  facts.age_days = domain::AgeInDaysAtArrival(attendance);
+  DecideMobility(facts, attendance, options);
+  GatherInjuries(facts, attendance, concepts);
+  GatherStructured(facts, attendance);
+  GatherCodes(facts, attendance, concepts, matcher);
+  if (attendance.presenting_complaint) {
+    GatherText(facts, matcher, "presenting_complaint", *attendance.presenting_complaint);
+  }
+  if (attendance.injury.mechanism) {
+    GatherText(facts, matcher, "injury.mechanism", *attendance.injury.mechanism);
+  }
+  if (attendance.notes) GatherText(facts, matcher, "notes", *attendance.notes);
+  return facts;
+}
+
+}  // namespace liaison::recognition

@@ -1,0 +1,266 @@
+#include "recognition/text_matcher.h"
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+
+namespace liaison::recognition {
+namespace {
+
+constexpr std::size_t kPreWindowWords = 6;   // NegEx-style window before the term
+constexpr std::size_t kPostWindowWords = 3;  // and after it
+constexpr std::size_t kSnippetWords = 6;
+constexpr std::size_t kMaxTextBytes = 1 << 20;  // longer text is scanned up to this length
+
+bool IsWordChar(char c) {
+  unsigned char u = static_cast<unsigned char>(c);
+  return std::isalnum(u) || c == '\'' || u >= 0x80;
+}
+
+bool IsHardBoundary(char c) {
+  return c == '.' || c == ';' || c == '!' || c == '?' || c == '\n' || c == '\r';
+}
+
+struct Word {
+  std::string text;  // lower case
+  std::size_t begin;
+  std::size_t end;
+};
+
+// Lower-case words of text[from, to), with their offsets.
+std::vector<Word> WordsIn(std::string_view text, std::size_t from, std::size_t to) {
+  std::vector<Word> words;
+  std::size_t i = from;
+  while (i < to) {
+    while (i < to && !IsWordChar(text[i])) ++i;
+    std::size_t start = i;
+    std::string word;
+    while (i < to && IsWordChar(text[i])) {
+      word.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(text[i]))));
+      ++i;
+    }
+    if (!word.empty()) words.push_back({std::move(word), start, i});
+  }
+  return words;
+}
+
+bool IsClauseWord(std::string_view word) {
+  static constexpr std::array<std::string_view, 7> kWords = {
+      "but", "however", "although", "though", "except", "whereas", "yet"};
+  return std::find(kWords.begin(), kWords.end(), word) != kWords.end();
+}
+
+// Where the clause holding `position` starts and ends (hard boundaries only; clause words are
+// handled on the word lists, so that "apart from" can be two words).
+std::pair<std::size_t, std::size_t> ClauseAround(std::string_view text, std::size_t begin,
+                                                 std::size_t end) {
+  std::size_t start = begin;
+  while (start > 0 && !IsHardBoundary(text[start - 1])) --start;
+  std::size_t stop = end;
+  while (stop < text.size() && !IsHardBoundary(text[stop])) ++stop;
+  return {start, stop};
+}
+
+bool IsPreCue(std::string_view word) {
+  static constexpr std::array<std::string_view, 14> kCues = {
+      "no",     "not",    "nil",  "nor",     "neither",  "never",  "without",
+      "denies", "denied", "deny", "denying", "negative", "absent", "none"};
+  return std::find(kCues.begin(), kCues.end(), word) != kCues.end();
+}
+
+bool IsPostCue(std::string_view word) {
+  static constexpr std::array<std::string_view, 8> kCues = {
+      "nil", "none", "absent", "excluded", "negative", "denied", "unlikely", "resolved"};
+  return std::find(kCues.begin(), kCues.end(), word) != kCues.end();
+}
+
+// "cannot exclude", "not ruled out", "can't rule out": uncertainty, which keeps the finding.
+bool IsPseudoNegation(const std::vector<Word>& words, std::size_t cue) {
+  auto at = [&](std::size_t i) -> std::string_view {
+    return i < words.size() ? std::string_view(words[i].text) : std::string_view();
+  };
+  std::string_view next = at(cue + 1);
+  std::string_view after = at(cue + 2);
+  if (next == "exclude" || next == "excluded" || next == "rule" || next == "ruled") return true;
+  if (next == "be" && (after == "excluded" || after == "ruled")) return true;
+  if (next == "only" || next == "just") return true;  // "not only"
+  return false;
+}
+
+bool StartsClause(const std::vector<Word>& words, std::size_t i) {
+  if (IsClauseWord(words[i].text)) return true;
+  if (i + 1 < words.size()) {
+    const std::string& next = words[i + 1].text;
+    if ((words[i].text == "apart" || words[i].text == "aside") && next == "from") return true;
+    if (words[i].text == "other" && next == "than") return true;
+  }
+  return false;
+}
+
+bool NegatedBefore(std::string_view text, std::size_t clause_start, std::size_t begin) {
+  std::vector<Word> words = WordsIn(text, clause_start, begin);
+  // Words after the last clause word only.
+  std::size_t first = 0;
+  for (std::size_t i = 0; i < words.size(); ++i) {
+    if (StartsClause(words, i)) first = i + 1;
+  }
+  std::size_t window_start =
+      words.size() - first > kPreWindowWords ? words.size() - kPreWindowWords : first;
+  for (std::size_t i = window_start; i < words.size(); ++i) {
+    if (IsPreCue(words[i].text) && !IsPseudoNegation(words, i)) return true;
+    // "n't": "doesn't", "didn't".
+    if (words[i].text.ends_with("n't") && !IsPseudoNegation(words, i)) return true;
+  }
+  return false;
+}
+
+bool NegatedAfter(std::string_view text, std::size_t end, std::size_t clause_end) {
+  std::vector<Word> words = WordsIn(text, end, clause_end);
+  for (std::size_t i = 0; i < words.size() && i < kPostWindowWords; ++i) {
+    if (StartsClause(words, i)) return false;
+    // A comma after the term starts a new item: "bruise to ear, fracture excluded".
+    std::string_view between = text.substr(end, words[i].begin - end);
+    if (between.find(',') != std::string_view::npos) return false;
+    if (IsPostCue(words[i].text)) return true;
+    if (words[i].text == "not" && i + 1 < words.size()) {
+      const std::string& next = words[i + 1].text;
+      if (next == "seen" || next == "found" || next == "present" || next == "identified" ||
+          next == "shown" || next == "evident") {
+        return true;
+      }
+    }
+    if (words[i].text == "ruled" && i + 1 < words.size() && words[i + 1].text == "out" &&
+        !(i > 0 && (words[i - 1].text == "not" || words[i - 1].text.ends_with("n't")))) {
+      return true;
+    }
+  }
+  return false;
+}
+
+std::string Snippet(std::string_view text, std::size_t begin, std::size_t clause_end) {
+  std::vector<Word> words = WordsIn(text, begin, clause_end);
+  std::size_t stop = begin;
+  for (std::size_t i = 0; i < words.size() && i < kSnippetWords; ++i) {
+    if (i > 0 && StartsClause(words, i)) break;
+    std::string_view between = text.substr(stop, words[i].begin - stop);
+    if (i > 0 && between.find(',') != std::string_view::npos) break;
+    stop = words[i].end;
+  }
+  if (stop == begin) stop = std::min(clause_end, begin + 40);
+  std::string snippet;
+  for (char c : text.substr(begin, stop - begin)) {
+    unsigned char u = static_cast<unsigned char>(c);
+    if (c == '"' || c == '\\') {
+      snippet.push_back('\'');
+    } else if (u < 0x20) {
+      snippet.push_back(' ');
+    } else {
+      snippet.push_back(c);
+    }
+  }
+  return snippet;
+}
+
+RE2::Options MatcherOptions() {
+  RE2::Options options;
+  options.set_case_sensitive(false);
+  options.set_log_errors(false);
+  options.set_max_mem(64 << 20);
+  return options;
+}
+
+}  // namespace
+
+std::string TermPattern(std::string_view term) {
+  std::string pattern = "\\b";
+  std::string word;
+  bool first = true;
+  bool wildcard = false;
+  auto flush = [&] {
+    if (word.empty()) return;
+    if (!first) pattern += "[\\s\\-]+";
+    pattern += RE2::QuoteMeta(word);
+    word.clear();
+    first = false;
+  };
+  for (std::size_t i = 0; i < term.size(); ++i) {
+    char c = term[i];
+    if (c == '*' && i + 1 == term.size()) {
+      wildcard = true;
+    } else if (c == ' ' || c == '-') {
+      flush();
+    } else {
+      word.push_back(c);
+    }
+  }
+  flush();
+  pattern += wildcard ? "\\w*" : "\\b";
+  return pattern;
+}
+
+bool IsNegated(std::string_view text, std::size_t begin, std::size_t end) {
+  auto [clause_start, clause_end] = ClauseAround(text, begin, end);
+  return NegatedBefore(text, clause_start, begin) || NegatedAfter(text, end, clause_end);
+}
+
+Result<std::unique_ptr<TextMatcher>> TextMatcher::Build(const Concepts& concepts) {
+  auto set = std::make_unique<RE2::Set>(MatcherOptions(), RE2::UNANCHORED);
+  std::vector<Term> terms;
+  for (std::size_t i = 0; i < kConceptCount; ++i) {
+    Concept concept_id = static_cast<Concept>(i);
+    for (const std::string& term : concepts.set(concept_id).terms) {
+      std::string pattern = TermPattern(term);
+      std::string error;
+      if (set->Add(pattern, &error) < 0) {
+        return InvalidArgument("invalid_concept_file", std::string(ConceptSlug(concept_id)) +
+                                                           ".tsv: term cannot be compiled");
+      }
+      auto compiled = std::make_unique<RE2>(pattern, MatcherOptions());
+      if (!compiled->ok()) {
+        return InvalidArgument("invalid_concept_file", std::string(ConceptSlug(concept_id)) +
+                                                           ".tsv: term cannot be compiled");
+      }
+      terms.push_back({concept_id, std::move(compiled)});
+    }
+  }
+  if (!set->Compile()) {
+    return Internal("matcher_too_large", "the concept terms do not fit the matcher's memory");
+  }
+  return std::unique_ptr<TextMatcher>(new TextMatcher(concepts, std::move(set), std::move(terms)));
+}
+
+std::vector<TextHit> TextMatcher::Find(std::string_view text) const {
+  std::vector<TextHit> hits;
+  if (text.size() > kMaxTextBytes) text = text.substr(0, kMaxTextBytes);
+  std::vector<int> matched;
+  if (text.empty() || !set_->Match(re2::StringPiece(text.data(), text.size()), &matched)) {
+    return hits;
+  }
+  std::sort(matched.begin(), matched.end());
+  for (int index : matched) {
+    const Term& term = terms_[static_cast<std::size_t>(index)];
+    re2::StringPiece input(text.data(), text.size());
+    std::size_t position = 0;
+    re2::StringPiece found;
+    while (position <= text.size() &&
+           term.pattern->Match(input, position, text.size(), RE2::UNANCHORED, &found, 1)) {
+      std::size_t begin = static_cast<std::size_t>(found.data() - text.data());
+      std::size_t end = begin + found.size();
+      position = end > begin ? end : begin + 1;
+      bool overlaps = std::any_of(hits.begin(), hits.end(), [&](const TextHit& hit) {
+        return hit.concept_id == term.concept_id && hit.begin < end && begin < hit.end;
+      });
+      if (overlaps || IsNegated(text, begin, end)) continue;
+      auto [clause_start, clause_end] = ClauseAround(text, begin, end);
+      TextHit hit{term.concept_id, begin, end, Snippet(text, begin, clause_end),
+                  concepts_.sites().FindAll(text.substr(clause_start, clause_end - clause_start))};
+      hits.push_back(std::move(hit));
+    }
+  }
+  std::sort(hits.begin(), hits.end(), [](const TextHit& a, const TextHit& b) {
+    return a.begin != b.begin ? a.begin < b.begin : a.concept_id < b.concept_id;
+  });
+  return hits;
+}
+
+}  // namespace liaison::recognition

@@ -1,0 +1,455 @@
+#include "review/sweep.h"
+
+#include <algorithm>
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+
+#include "domain/working_day_calendar.h"
+#include "review/attendance_record.h"
+#include "review/external_sort.h"
+#include "review/sort_key.h"
+#include "review/worklist.h"
+
+namespace liaison::review {
+namespace {
+
+using domain::Attendance;
+
+// Attendances handed to a worker at once: large enough to make queue locking cheap.
+constexpr std::size_t kBatchSize = 256;
+// Batches waiting per worker before the reader waits: this bounds the memory in flight.
+constexpr std::size_t kQueueBatches = 8;
+// A person's history is capped (the oldest go first) so one hostile key cannot grow it.
+constexpr std::size_t kMaxHistoryPerPerson = 256;
+constexpr std::string_view kOutOfOrder = "out_of_order";
+// Rows between progress reports.
+constexpr std::int64_t kProgressEvery = 1 << 18;
+
+// A bounded single-consumer queue of batches; Close() ends it.
+class BatchQueue {
+ public:
+  void Push(std::vector<Attendance> batch) {
+    std::unique_lock lock(mutex_);
+    not_full_.wait(lock, [this] { return batches_.size() < kQueueBatches; });
+    batches_.push_back(std::move(batch));
+    not_empty_.notify_one();
+  }
+  // False once closed and empty.
+  bool Pop(std::vector<Attendance>& batch) {
+    std::unique_lock lock(mutex_);
+    not_empty_.wait(lock, [this] { return closed_ || !batches_.empty(); });
+    if (batches_.empty()) return false;
+    batch = std::move(batches_.front());
+    batches_.pop_front();
+    not_full_.notify_one();
+    return true;
+  }
+  void Close() {
+    std::lock_guard lock(mutex_);
+    closed_ = true;
+    not_empty_.notify_all();
+  }
+  // Lets a blocked Push through after a worker has stopped taking batches.
+  void Discard() {
+    std::lock_guard lock(mutex_);
+    batches_.clear();
+    not_full_.notify_all();
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable not_full_;
+  std::condition_variable not_empty_;
+  std::deque<std::vector<Attendance>> batches_;
+  bool closed_ = false;
+};
+
+// The first failure of any thread; later ones are dropped.
+class FirstError {
+ public:
+  void Set(Status status) {
+    if (status.ok()) return;
+    std::lock_guard lock(mutex_);
+    if (failed_.load()) return;
+    status_ = std::move(status);
+    failed_.store(true);
+  }
+  bool failed() const { return failed_.load(std::memory_order_relaxed); }
+  Status Get() const {
+    std::lock_guard lock(mutex_);
+    return status_;
+  }
+
+ private:
+  mutable std::mutex mutex_;
+  std::atomic<bool> failed_{false};
+  Status status_ = Status::Ok();
+};
+
+// Gathers worklist items from all workers, sorted by the worklist order.
+class WorklistCollector {
+ public:
+  explicit WorklistCollector(std::unique_ptr<ExternalSorter> sorter) : sorter_(std::move(sorter)) {}
+
+  Status Add(const WorklistItem& item) {
+    std::string key = WorklistSortKey(item);
+    std::string line = WorklistItemJson(item);
+    std::lock_guard lock(mutex_);
+    return sorter_->Add(key, line);
+  }
+  std::int64_t size() const {
+    std::lock_guard lock(mutex_);
+    return sorter_->records();
+  }
+  Status Drain(const std::function<Status(std::string_view)>& on_item) {
+    std::lock_guard lock(mutex_);
+    return sorter_->Drain(
+        [&on_item](std::string_view, std::string_view line) { return on_item(line); });
+  }
+
+ private:
+  mutable std::mutex mutex_;
+  std::unique_ptr<ExternalSorter> sorter_;
+};
+
+bool InRange(const SweepOptions& options, Timestamp arrival) {
+  if (!options.from && !options.to) return true;
+  std::chrono::year_month_day date = domain::LondonDate(arrival);
+  if (options.from && date < *options.from) return false;
+  if (options.to && date > *options.to) return false;
+  return true;
+}
+
+bool AfterRange(const SweepOptions& options, Timestamp arrival) {
+  return options.to && domain::LondonDate(arrival) > *options.to;
+}
+
+// One assessing thread: owns the histories of the people dealt to it.
+class Worker {
+ public:
+  Worker(const recognition::Engine& engine, const SweepOptions& options,
+         WorklistCollector& collector, FirstError& error)
+      : engine_(engine),
+        options_(options),
+        window_(std::chrono::days(options.history_days)),
+        collector_(collector),
+        error_(error) {}
+
+  void Run() {
+    std::vector<Attendance> batch;
+    while (queue_.Pop(batch)) {
+      if (error_.failed()) continue;  // keep draining so the reader never blocks
+      for (const Attendance& attendance : batch) {
+        Status processed = Process(attendance);
+        if (!processed.ok()) {
+          error_.Set(std::move(processed));
+          break;
+        }
+      }
+    }
+  }
+
+  BatchQueue& queue() { return queue_; }
+  std::int64_t assessed() const { return assessed_.load(std::memory_order_relaxed); }
+  std::int64_t evictions() const { return evictions_; }
+  std::int64_t max_people() const { return max_people_; }
+
+ private:
+  struct Past {
+    Timestamp arrival;
+    std::string record;  // AppendAttendanceRecord
+  };
+
+  Status Process(const Attendance& attendance) {
+    if (AfterRange(options_, attendance.arrival)) return Status::Ok();  // nothing later is assessed
+    Timestamp cutoff = attendance.arrival - window_;
+    ForgetPeopleBefore(cutoff);
+    std::optional<std::string> key = PersonKeyOf(attendance);
+    std::vector<Past>* past = nullptr;
+    if (key) {
+      auto found = people_.find(*key);
+      if (found != people_.end()) past = &found->second;
+    }
+    if (InRange(options_, attendance.arrival)) {
+      history_.clear();
+      if (past) {
+        auto first_in_window = std::find_if(
+            past->begin(), past->end(), [cutoff](const Past& p) { return p.arrival >= cutoff; });
+        past->erase(past->begin(), first_in_window);
+        for (const Past& earlier : *past) {
+          ASSIGN_OR_RETURN(Attendance decoded, DecodeAttendanceRecord(earlier.record));
+          history_.push_back(std::move(decoded));
+        }
+      }
+      recognition::Assessment assessment =
+          engine_.Assess({attendance, history_, SocialCareOf(key)});
+      assessed_.fetch_add(1, std::memory_order_relaxed);
+      if (assessment.level >= recognition::OverallLevel::kReview) {
+        std::string person_key =
+            key ? *key : "attendance:" + attendance.site + ":" + attendance.attendance_id;
+        RETURN_IF_ERROR(
+            collector_.Add(MakeWorklistItem(attendance, assessment, std::move(person_key))));
+      }
+    }
+    if (key && options_.history_days > 0) Remember(*key, attendance);
+    return Status::Ok();
+  }
+
+  std::optional<recognition::SocialCareStatus> SocialCareOf(const std::optional<std::string>& key) {
+    constexpr std::string_view kNhsPrefix = "nhs:";
+    if (options_.social_care_register == nullptr || !key || !key->starts_with(kNhsPrefix)) {
+      return std::nullopt;
+    }
+    return options_.social_care_register->Find(std::string_view(*key).substr(kNhsPrefix.size()));
+  }
+
+  void Remember(const std::string& key, const Attendance& attendance) {
+    std::vector<Past>& past = people_[key];
+    if (past.size() >= kMaxHistoryPerPerson) past.erase(past.begin());
+    remembered_.emplace_back(attendance.arrival, key);
+    Past entry{attendance.arrival, {}};
+    AppendAttendanceRecord(attendance, entry.record);
+    past.push_back(std::move(entry));
+    if (static_cast<std::int64_t>(people_.size()) > max_people_) {
+      max_people_ = static_cast<std::int64_t>(people_.size());
+    }
+  }
+
+  // Drops people whose every attendance fell out of the window, so memory follows the window,
+  // not the file. `remembered_` lists (arrival, person) in arrival order, which is the order
+  // attendances reach a worker, so the stale ones are always at its front: each attendance is
+  // looked at once here, whatever the number of people held.
+  void ForgetPeopleBefore(Timestamp cutoff) {
+    while (!remembered_.empty() && remembered_.front().first < cutoff) {
+      auto person = people_.find(remembered_.front().second);
+      if (person != people_.end() &&
+          (person->second.empty() || person->second.back().arrival < cutoff)) {
+        people_.erase(person);
+        ++evictions_;
+      }
+      remembered_.pop_front();
+    }
+  }
+
+  const recognition::Engine& engine_;
+  const SweepOptions& options_;
+  const std::chrono::microseconds window_;
+  WorklistCollector& collector_;
+  FirstError& error_;
+  BatchQueue queue_;
+  // A vector, not a deque: most people have one or two attendances in the window, and an
+  // empty libstdc++ deque already costs over 500 bytes.
+  std::unordered_map<std::string, std::vector<Past>> people_;
+  std::vector<Attendance> history_;
+  std::deque<std::pair<Timestamp, std::string>> remembered_;
+  std::atomic<std::int64_t> assessed_{0};
+  std::int64_t evictions_ = 0;
+  std::int64_t max_people_ = 0;
+};
+
+// Deals attendances (in time order) to the workers by person, in batches.
+class Dealer {
+ public:
+  Dealer(std::vector<std::unique_ptr<Worker>>& workers)
+      : workers_(workers), pending_(workers.size()) {}
+
+  void Deal(Attendance attendance) {
+    std::optional<std::string> key = PersonKeyOf(attendance);
+    // Attendances without a person key have no history; spread them by their own id.
+    std::size_t hash = key ? hasher_(*key) : hasher_(attendance.attendance_id);
+    std::size_t index = hash % workers_.size();
+    pending_[index].push_back(std::move(attendance));
+    if (pending_[index].size() >= kBatchSize) Flush(index);
+  }
+
+  void FlushAll() {
+    for (std::size_t i = 0; i < pending_.size(); ++i) Flush(i);
+  }
+
+ private:
+  void Flush(std::size_t index) {
+    if (pending_[index].empty()) return;
+    workers_[index]->queue().Push(std::move(pending_[index]));
+    pending_[index].clear();
+    pending_[index].reserve(kBatchSize);
+  }
+
+  std::vector<std::unique_ptr<Worker>>& workers_;
+  std::vector<std::vector<Attendance>> pending_;
+  std::hash<std::string> hasher_;
+};
+
+// Reads the feed: deals attendances straight away (ordered input) or sorts them first.
+class SweepVisitor final : public ingest::FeedVisitor {
+ public:
+  SweepVisitor(const SweepOptions& options, const SweepCallbacks& callbacks, Dealer& dealer,
+               ExternalSorter* sorter, FirstError& error,
+               const std::function<void(std::string_view)>& progress)
+      : options_(options),
+        callbacks_(callbacks),
+        dealer_(dealer),
+        sorter_(sorter),
+        error_(error),
+        progress_(progress) {}
+
+  Status OnAttendance(std::int64_t line, Attendance attendance) override {
+    last_line_ = line;
+    if (error_.failed()) return error_.Get();
+    Tick();
+    if (sorter_ != nullptr) {
+      key_.clear();
+      AppendKeySigned(attendance.arrival.time_since_epoch().count(), key_);
+      AppendKeySigned(line, key_);
+      record_.clear();
+      AppendAttendanceRecord(attendance, record_);
+      return sorter_->Add(key_, record_);
+    }
+    if (attendance.arrival < latest_) {
+      return FailedPrecondition(std::string(kOutOfOrder),
+                                "the feed is not in arrival order at line " + std::to_string(line));
+    }
+    latest_ = attendance.arrival;
+    dealer_.Deal(std::move(attendance));
+    return Status::Ok();
+  }
+
+  void OnIssue(const ingest::RowIssue& issue) override {
+    last_line_ = issue.line;
+    if (issue.kind == ingest::IssueKind::kRejected) Tick();
+    if (issue.line > options_.issues_reported_through_line && callbacks_.on_issue) {
+      callbacks_.on_issue(issue);
+    }
+  }
+
+  std::int64_t rows() const { return rows_; }
+  std::int64_t last_line() const { return last_line_; }
+
+ private:
+  void Tick() {
+    if (++rows_ % kProgressEvery == 0) progress_("reading");
+  }
+
+  const SweepOptions& options_;
+  const SweepCallbacks& callbacks_;
+  Dealer& dealer_;
+  ExternalSorter* sorter_;
+  FirstError& error_;
+  const std::function<void(std::string_view)>& progress_;
+  Timestamp latest_ = Timestamp::min();
+  std::int64_t rows_ = 0;
+  std::int64_t last_line_ = 0;
+  std::string key_;
+  std::string record_;
+};
+
+}  // namespace
+
+Status ValidateSweepOptions(const SweepOptions& options) {
+  if (options.history_days < 0) {
+    return InvalidArgument("invalid_history_days", "history days must be 0 or more",
+                           "--history-days");
+  }
+  if (options.workers < 1) {
+    return InvalidArgument("invalid_threads", "there must be at least one worker", "--threads");
+  }
+  if (options.from && options.to && *options.from > *options.to) {
+    return InvalidArgument("invalid_range", "--from must not be after --to", "--from");
+  }
+  if (options.sort_budget_bytes == 0 || options.worklist_budget_bytes == 0) {
+    return InvalidArgument("invalid_memory", "the sort memory must be positive",
+                           "--sort-memory-mb");
+  }
+  return Status::Ok();
+}
+
+Result<SweepResult> RunSweep(std::istream& in, ingest::FeedFormat format,
+                             const recognition::Engine& engine, const SweepOptions& options,
+                             const SweepCallbacks& callbacks) {
+  RETURN_IF_ERROR(ValidateSweepOptions(options));
+  ASSIGN_OR_RETURN(std::unique_ptr<ExternalSorter> worklist_sorter,
+                   ExternalSorter::Create(options.temp_dir, options.worklist_budget_bytes));
+  WorklistCollector collector(std::move(worklist_sorter));
+  std::unique_ptr<ExternalSorter> input_sorter;
+  if (options.order == InputOrder::kSortAlways) {
+    ASSIGN_OR_RETURN(input_sorter,
+                     ExternalSorter::Create(options.temp_dir, options.sort_budget_bytes));
+  }
+
+  FirstError error;
+  std::vector<std::unique_ptr<Worker>> workers;
+  for (int i = 0; i < options.workers; ++i) {
+    workers.push_back(std::make_unique<Worker>(engine, options, collector, error));
+  }
+  std::vector<std::thread> threads;
+  for (auto& worker : workers) threads.emplace_back([&worker] { worker->Run(); });
+
+  Dealer dealer(workers);
+  const SweepVisitor* reader = nullptr;
+  auto assessed = [&workers] {
+    std::int64_t total = 0;
+    for (const auto& worker : workers) total += worker->assessed();
+    return total;
+  };
+  std::function<void(std::string_view)> progress = [&](std::string_view phase) {
+    if (callbacks.on_progress) {
+      callbacks.on_progress({reader->rows(), assessed(), collector.size(), phase});
+    }
+  };
+  SweepVisitor visitor(options, callbacks, dealer, input_sorter.get(), error, progress);
+  reader = &visitor;
+
+  Result<ingest::FeedSummary> summary = ingest::ReadFeed(in, format, visitor);
+  Status outcome = summary.ok() ? Status::Ok() : summary.status();
+  if (outcome.ok() && input_sorter) {
+    progress("merging");
+    std::int64_t merged = 0;
+    outcome = input_sorter->Drain([&](std::string_view, std::string_view record) -> Status {
+      if (error.failed()) return error.Get();
+      ASSIGN_OR_RETURN(Attendance attendance, DecodeAttendanceRecord(record));
+      dealer.Deal(std::move(attendance));
+      if (++merged % kProgressEvery == 0) progress("merging");
+      return Status::Ok();
+    });
+  }
+  if (outcome.ok()) dealer.FlushAll();
+  for (auto& worker : workers) {
+    if (!outcome.ok()) worker->queue().Discard();
+    worker->queue().Close();
+  }
+  for (std::thread& thread : threads) thread.join();
+  if (outcome.ok()) outcome = error.Get();
+
+  SweepResult result;
+  result.last_line_read = visitor.last_line();
+  if (!outcome.ok()) {
+    if (outcome.reason() == kOutOfOrder && options.order == InputOrder::kExpectOrdered) {
+      result.out_of_order = true;
+      return result;
+    }
+    return outcome;
+  }
+  result.feed = *summary;
+  result.sorted_runs = input_sorter ? input_sorter->spilled_runs() : 0;
+  result.assessed = assessed();
+  for (const auto& worker : workers) {
+    result.history_evictions += worker->evictions();
+    result.max_people_in_memory += worker->max_people();
+  }
+  progress("writing");
+  std::int64_t written = 0;
+  RETURN_IF_ERROR(collector.Drain([&](std::string_view line) -> Status {
+    ++written;
+    return callbacks.on_item(line);
+  }));
+  result.on_worklist = written;
+  return result;
+}
+
+}  // namespace liaison::review
