@@ -121,7 +121,9 @@ bool NegatedAfter(std::string_view text, std::size_t end, std::size_t clause_end
     // A comma after the term starts a new item: "bruise to ear, fracture excluded".
     std::string_view between = text.substr(end, words[i].begin - end);
     if (between.find(',') != std::string_view::npos) return false;
-    if (IsPostCue(words[i].text)) return true;
+    bool after_not = i > 0 && (words[i - 1].text == "not" || words[i - 1].text == "cannot" ||
+                               words[i - 1].text.ends_with("n't"));
+    if (IsPostCue(words[i].text)) return !after_not;  // "not excluded" keeps it open
     if (words[i].text == "not" && i + 1 < words.size()) {
       const std::string& next = words[i + 1].text;
       if (next == "seen" || next == "found" || next == "present" || next == "identified" ||
