@@ -414,6 +414,12 @@ TEST(EngineTest, PregnancyByAge) {
             FindingLevel::kConsider);
   EXPECT_EQ(LevelOf(Assess(Attendance(4500, R"(,"notes":"not pregnant")")), "CG89-PREG-U13"),
             std::nullopt);
+  // A routine test is not a pregnancy.
+  EXPECT_EQ(
+      LevelOf(Assess(Attendance(4500, R"(,"notes":"urine pregnancy test done")")), "CG89-PREG-U13"),
+      std::nullopt);
+  EXPECT_EQ(LevelOf(Assess(Attendance(4500, R"(,"notes":"HIV test requested")")), "CG89-STI-U13"),
+            std::nullopt);
 }
 
 TEST(EngineTest, AnogenitalInjuryAndReportedAbuse) {

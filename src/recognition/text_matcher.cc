@@ -114,6 +114,26 @@ bool NegatedBefore(std::string_view text, std::size_t clause_start, std::size_t 
   return false;
 }
 
+// "pregnancy test done", "HIV test requested", "chlamydia swab taken": a test was ordered, which
+// says nothing about the result. Only a positive result right after counts.
+bool IsUnresultedTest(std::string_view text, std::size_t end, std::size_t clause_end) {
+  static constexpr std::array<std::string_view, 10> kTestWords = {
+      "test", "tests", "testing",  "screen", "screening",
+      "swab", "swabs", "serology", "status", "bloods"};
+  std::vector<Word> words = WordsIn(text, end, clause_end);
+  if (words.empty() ||
+      std::find(kTestWords.begin(), kTestWords.end(), words[0].text) == kTestWords.end()) {
+    return false;
+  }
+  for (std::size_t i = 1; i < words.size() && i <= kPostWindowWords; ++i) {
+    if (words[i].text == "positive" || words[i].text == "detected" ||
+        words[i].text == "confirmed") {
+      return false;
+    }
+  }
+  return true;
+}
+
 bool NegatedAfter(std::string_view text, std::size_t end, std::size_t clause_end) {
   std::vector<Word> words = WordsIn(text, end, clause_end);
   for (std::size_t i = 0; i < words.size() && i < kPostWindowWords; ++i) {
@@ -202,7 +222,8 @@ std::string TermPattern(std::string_view term) {
 
 bool IsNegated(std::string_view text, std::size_t begin, std::size_t end) {
   auto [clause_start, clause_end] = ClauseAround(text, begin, end);
-  return NegatedBefore(text, clause_start, begin) || NegatedAfter(text, end, clause_end);
+  return NegatedBefore(text, clause_start, begin) || NegatedAfter(text, end, clause_end) ||
+         IsUnresultedTest(text, end, clause_end);
 }
 
 Result<std::unique_ptr<TextMatcher>> TextMatcher::Build(const Concepts& concepts) {

@@ -67,6 +67,15 @@ TEST(TextMatcherTest, ScopeEndsAtClauseBoundaries) {
       1u);
 }
 
+TEST(TextMatcherTest, ATestOrderedIsNotAFinding) {
+  EXPECT_TRUE(Found("urine pregnancy test done", Concept::kPregnancy).empty());
+  EXPECT_TRUE(Found("HIV test requested", Concept::kStiMajor).empty());
+  EXPECT_TRUE(Found("chlamydia swab sent", Concept::kStiMajor).empty());
+  EXPECT_EQ(Found("pregnancy test positive", Concept::kPregnancy).size(), 1u);
+  EXPECT_EQ(Found("chlamydia swab: positive", Concept::kStiMajor).size(), 1u);
+  EXPECT_EQ(Found("chlamydia", Concept::kStiMajor).size(), 1u);
+}
+
 TEST(TextMatcherTest, PseudoNegationKeepsTheFinding) {
   EXPECT_EQ(Found("cannot exclude fracture", Concept::kFracture).size(), 1u);
   EXPECT_EQ(Found("fracture not ruled out", Concept::kFracture).size(), 1u);
