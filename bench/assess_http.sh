@@ -9,7 +9,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 bin=${1:-build/release}/src/exe/liaison
 work=$(mktemp -d)
 server=""
-trap '[[ -n "$server" ]] && kill "$server" 2>/dev/null; rm -rf "$work"' EXIT
+trap '[[ -n "$server" ]] && { kill "$server" 2>/dev/null; wait "$server" 2>/dev/null; }; rm -rf "$work"' EXIT
 "$bin" demo --db "sqlite:$work/http.db" >/dev/null
 "$bin" serve --db "sqlite:$work/http.db" --listen 127.0.0.1:0 --web-root web >"$work/serve.out" 2>/dev/null &
 server=$!
