@@ -97,7 +97,24 @@ bool StartsClause(const std::vector<Word>& words, std::size_t i) {
   return false;
 }
 
-bool NegatedBefore(std::string_view text, std::size_t clause_start, std::size_t begin) {
+// Whether the term at [begin, end) continues a list that a negation cue opened: "no rash,
+// bruising or petechiae", "no rash, swelling or bruising". Otherwise a comma between the cue and
+// the term ends the cue's scope, so "not independently mobile, bruise to cheek" and "no fever,
+// bruise to ear" still match.
+bool ContinuesList(std::string_view text, const std::vector<Word>& before, std::size_t end,
+                   std::size_t clause_end) {
+  auto joins = [](std::string_view word) { return word == "or" || word == "nor" || word == "and"; };
+  if (!before.empty() && joins(before.back().text)) return true;
+  std::size_t next = end;
+  while (next < clause_end && text[next] == ' ') ++next;
+  if (next < clause_end && text[next] == ',') return true;
+  std::vector<Word> after = WordsIn(text, end, clause_end);
+  return !after.empty() && joins(after.front().text) &&
+         text.substr(end, after.front().begin - end).find(',') == std::string_view::npos;
+}
+
+bool NegatedBefore(std::string_view text, std::size_t clause_start, std::size_t begin,
+                   std::size_t end, std::size_t clause_end) {
   std::vector<Word> words = WordsIn(text, clause_start, begin);
   // Words after the last clause word only.
   std::size_t first = 0;
@@ -107,9 +124,11 @@ bool NegatedBefore(std::string_view text, std::size_t clause_start, std::size_t 
   std::size_t window_start =
       words.size() - first > kPreWindowWords ? words.size() - kPreWindowWords : first;
   for (std::size_t i = window_start; i < words.size(); ++i) {
-    if (IsPreCue(words[i].text) && !IsPseudoNegation(words, i)) return true;
-    // "n't": "doesn't", "didn't".
-    if (words[i].text.ends_with("n't") && !IsPseudoNegation(words, i)) return true;
+    bool cue = IsPreCue(words[i].text) || words[i].text.ends_with("n't");  // "doesn't"
+    if (!cue || IsPseudoNegation(words, i)) continue;
+    bool comma =
+        text.substr(words[i].end, begin - words[i].end).find(',') != std::string_view::npos;
+    if (!comma || ContinuesList(text, words, end, clause_end)) return true;
   }
   return false;
 }
@@ -222,8 +241,8 @@ std::string TermPattern(std::string_view term) {
 
 bool IsNegated(std::string_view text, std::size_t begin, std::size_t end) {
   auto [clause_start, clause_end] = ClauseAround(text, begin, end);
-  return NegatedBefore(text, clause_start, begin) || NegatedAfter(text, end, clause_end) ||
-         IsUnresultedTest(text, end, clause_end);
+  return NegatedBefore(text, clause_start, begin, end, clause_end) ||
+         NegatedAfter(text, end, clause_end) || IsUnresultedTest(text, end, clause_end);
 }
 
 Result<std::unique_ptr<TextMatcher>> TextMatcher::Build(const Concepts& concepts) {

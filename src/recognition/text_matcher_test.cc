@@ -61,6 +61,13 @@ TEST(TextMatcherTest, ScopeEndsAtClauseBoundaries) {
   EXPECT_EQ(Found("no fever; bruise to ear", Concept::kBruise).size(), 1u);
   EXPECT_EQ(Found("no injuries apart from a bruise on the cheek", Concept::kBruise).size(), 1u);
   EXPECT_EQ(Found("bruise to ear, fracture excluded", Concept::kBruise).size(), 1u);
+  // A comma ends a cue's scope unless the term continues the cue's list.
+  EXPECT_EQ(Found("Not independently mobile, bruise to cheek", Concept::kBruise).size(), 1u);
+  EXPECT_EQ(Found("no fever, bruise to ear", Concept::kBruise).size(), 1u);
+  EXPECT_TRUE(Found("no rash, bruising or petechiae", Concept::kBruise).empty());
+  EXPECT_TRUE(Found("no rash, swelling or bruising", Concept::kBruise).empty());
+  EXPECT_TRUE(Found("no rash, bruising, petechiae or swelling", Concept::kBruise).empty());
+  EXPECT_TRUE(Found("No bruising, fractures or burns", Concept::kFracture).empty());
   // Beyond the six-word window, a cue no longer reaches the term.
   EXPECT_EQ(
       Found("no fever reported by mum at triage this morning and bruise", Concept::kBruise).size(),
