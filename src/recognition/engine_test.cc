@@ -199,6 +199,29 @@ TEST(EngineTest, Ten4FacesRegionDowngradesWithoutARecordedExplanation) {
   EXPECT_EQ(LevelOf(Assess(Attendance(kSchool, injuries)), "TEN4FACESP"), std::nullopt);
 }
 
+TEST(EngineTest, AnInconsistentHistoryMakesTheExplanationUnsuitable) {
+  // Not recorded in the field, but the notes or the Escape screen say it does not fit.
+  Assessment notes = Assess(Attendance(
+      kToddler,
+      R"(,"mobility":"independently_mobile","notes":"Bruising to ear noted at triage. History implausible for this injury.")"));
+  const Finding* finding = Find(notes, "TEN4FACESP");
+  ASSERT_NE(finding, nullptr);
+  EXPECT_EQ(finding->level, FindingLevel::kSuspect);
+  EXPECT_THAT(finding->evidence, Contains("notes:\"History implausible for this injury\""));
+  Assessment screened = Assess(Attendance(
+      kSchool,
+      R"(,"screening":{"history_consistent":false},"injuries":[{"type":"fracture","site":"forearm"}])"));
+  EXPECT_EQ(LevelOf(screened, "CG89-FX"), FindingLevel::kSuspect);
+  // A recorded suitable explanation still wins over nothing.
+  Assessment consistent = Assess(Attendance(
+      kSchool,
+      R"(,"screening":{"history_consistent":true},"injuries":[{"type":"fracture","site":"forearm"}])"));
+  EXPECT_EQ(LevelOf(consistent, "CG89-FX"), FindingLevel::kConsider);
+  Assessment negated =
+      Assess(Attendance(kSchool, R"(,"notes":"Fracture of radius. History not inconsistent.")"));
+  EXPECT_EQ(LevelOf(negated, "CG89-FX"), FindingLevel::kConsider);
+}
+
 TEST(EngineTest, MultipleBruisesWithAnAbsentExplanation) {
   Assessment a = Assess(Attendance(
       kSchool, R"(,"explanation":"absent","injuries":[{"type":"bruise","site":"arm","count":4}])"));
@@ -227,6 +250,14 @@ TEST(EngineTest, AnimalBiteNeedsASupervisionConcern) {
   EXPECT_EQ(LevelOf(supervised, "CG89-BITE-ANIMAL"), std::nullopt);
 }
 
+TEST(EngineTest, SelfInflictedWoundsAreSelfHarmNotTheWoundRule) {
+  Assessment a = Assess(Attendance(
+      kTeen,
+      R"(,"injury":{"intent":"self_inflicted"},"explanation":"unsuitable","injuries":[{"type":"laceration","site":"chest","count":3}])"));
+  EXPECT_EQ(LevelOf(a, "CG89-WOUND"), std::nullopt);
+  EXPECT_EQ(LevelOf(a, "CG89-SELFHARM-CYP"), FindingLevel::kConsider);
+}
+
 TEST(EngineTest, WoundOnAProtectedSite) {
   Assessment a =
       Assess(Attendance(kSchool, R"(,"injuries":[{"type":"abrasion","site":"lower back"}])"));
@@ -245,6 +276,17 @@ TEST(EngineTest, BurnAtASuspiciousSiteIsSuspectWithoutAnExplanation) {
       R"(,"explanation":"suitable","injuries":[{"type":"scald","site":"leg","pattern":"glove and stocking"}])"));
   EXPECT_EQ(LevelOf(immersion, "CG89-BURN"), FindingLevel::kSuspect);
   // Elsewhere, the explanation decides: not recorded is consider, suitable is nothing.
+  Assessment text = Assess(Attendance(
+      kSchool,
+      R"(,"notes":"Scald with sharply delineated borders, glove and stocking distribution.")"));
+  const Finding* immersion_text = Find(text, "CG89-BURN");
+  ASSERT_NE(immersion_text, nullptr);
+  EXPECT_EQ(immersion_text->level, FindingLevel::kSuspect);
+  // "iron" or "hand" near a burn in free text is not read as a shape.
+  EXPECT_EQ(
+      LevelOf(Assess(Attendance(kSchool, R"(,"notes":"Burn to hand from hair straightener iron")")),
+              "CG89-BURN"),
+      FindingLevel::kConsider);
   Assessment hand = Assess(Attendance(kSchool, R"(,"injuries":[{"type":"burn","site":"palm"}])"));
   EXPECT_EQ(LevelOf(hand, "CG89-BURN"), FindingLevel::kConsider);
   Assessment explained = Assess(Attendance(
@@ -560,6 +602,24 @@ TEST(EngineTest, ThinkFamilyPromptsForAdults) {
   Assessment none = Assess(Attendance(kAdult, R"(,"notes":"denies domestic abuse")"));
   EXPECT_EQ(LevelOf(none, "TF-HAGUE"), std::nullopt);
   EXPECT_EQ(LevelOf(Assess(Attendance(kSchool, R"(,"concerns":["self_harm"])")), "TF-HAGUE"),
+            std::nullopt);
+}
+
+TEST(EngineTest, AnAdultAssaultedAtHomeIsAThinkFamilyPrompt) {
+  EXPECT_EQ(LevelOf(Assess(Attendance(kAdult, R"(,"injury":{"intent":"assault","place":"home"})")),
+                    "TF-HAGUE"),
+            FindingLevel::kPrompt);
+  EXPECT_EQ(
+      LevelOf(Assess(Attendance(kAdult, R"(,"notes":"Disclosed assault by partner at home.")")),
+              "TF-HAGUE"),
+      FindingLevel::kPrompt);
+  EXPECT_EQ(
+      LevelOf(Assess(Attendance(kAdult, R"(,"injury":{"intent":"assault","place":"public"})")),
+              "TF-HAGUE"),
+      std::nullopt);
+  // A child assaulted at home is a child rule, not a think-family prompt about the child.
+  EXPECT_EQ(LevelOf(Assess(Attendance(kSchool, R"(,"injury":{"intent":"assault","place":"home"})")),
+                    "CG89-EMOTIONAL"),
             std::nullopt);
 }
 

@@ -178,6 +178,32 @@ bool NegatedAfter(std::string_view text, std::size_t end, std::size_t clause_end
   return false;
 }
 
+// Text safe to quote inside an evidence string: `"` and `\` become `'`, controls a space, and
+// leading and trailing spaces go.
+std::string Quoted(std::string_view text) {
+  std::string quoted;
+  for (char c : text) {
+    unsigned char u = static_cast<unsigned char>(c);
+    if (c == '"' || c == '\\') {
+      quoted.push_back('\'');
+    } else if (u < 0x20) {
+      quoted.push_back(' ');
+    } else {
+      quoted.push_back(c);
+    }
+  }
+  while (!quoted.empty() && quoted.front() == ' ') quoted.erase(quoted.begin());
+  while (!quoted.empty() && quoted.back() == ' ') quoted.pop_back();
+  return quoted;
+}
+
+// The first `limit` bytes of `text`, shortened so that no UTF-8 character is cut.
+std::string_view Prefix(std::string_view text, std::size_t limit) {
+  if (text.size() <= limit) return text;
+  while (limit > 0 && (static_cast<unsigned char>(text[limit]) & 0xC0) == 0x80) --limit;
+  return text.substr(0, limit);
+}
+
 std::string Snippet(std::string_view text, std::size_t begin, std::size_t clause_end) {
   std::vector<Word> words = WordsIn(text, begin, clause_end);
   std::size_t stop = begin;
@@ -187,19 +213,8 @@ std::string Snippet(std::string_view text, std::size_t begin, std::size_t clause
     if (i > 0 && between.find(',') != std::string_view::npos) break;
     stop = words[i].end;
   }
-  if (stop == begin) stop = std::min(clause_end, begin + 40);
-  std::string snippet;
-  for (char c : text.substr(begin, stop - begin)) {
-    unsigned char u = static_cast<unsigned char>(c);
-    if (c == '"' || c == '\\') {
-      snippet.push_back('\'');
-    } else if (u < 0x20) {
-      snippet.push_back(' ');
-    } else {
-      snippet.push_back(c);
-    }
-  }
-  return snippet;
+  if (stop == begin) return Quoted(Prefix(text.substr(begin, clause_end - begin), 40));
+  return Quoted(text.substr(begin, stop - begin));
 }
 
 RE2::Options MatcherOptions() {
@@ -294,8 +309,14 @@ std::vector<TextHit> TextMatcher::Find(std::string_view text) const {
       });
       if (overlaps || IsNegated(text, begin, end)) continue;
       auto [clause_start, clause_end] = ClauseAround(text, begin, end);
-      TextHit hit{term.concept_id, begin, end, Snippet(text, begin, clause_end),
-                  concepts_.sites().FindAll(text.substr(clause_start, clause_end - clause_start))};
+      std::string_view clause = text.substr(clause_start, clause_end - clause_start);
+      TextHit hit{term.concept_id,
+                  begin,
+                  end,
+                  Snippet(text, begin, clause_end),
+                  concepts_.sites().FindAll(clause),
+                  concepts_.patterns().FindAll(clause),
+                  Quoted(Prefix(clause, 80))};
       hits.push_back(std::move(hit));
     }
   }

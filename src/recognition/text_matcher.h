@@ -32,8 +32,10 @@ struct TextHit {
   Concept concept_id;
   std::size_t begin = 0;  // byte offsets of the matched term in the text
   std::size_t end = 0;
-  std::string snippet;             // the term and the rest of its clause, at most a few words
-  std::vector<std::string> sites;  // canonical body sites named in the same clause
+  std::string snippet;                // the term and the rest of its clause, at most a few words
+  std::vector<std::string> sites;     // canonical body sites named in the same clause
+  std::vector<std::string> patterns;  // canonical patterns named in the same clause
+  std::string clause;                 // the clause, at most 80 bytes, quotes replaced
 };
 
 class TextMatcher {
