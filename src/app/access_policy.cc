@@ -120,12 +120,21 @@ constexpr std::array kRules = std::to_array<Rule>({
     {Role::kLiaisonNurse, Action::kRegisterReview, kOwn},
     {Role::kSafeguardingNurse, Action::kRegisterReview, kOwn},
     {Role::kNamedProfessional, Action::kRegisterReview, kOwn},
+    // Point-of-care assessment: clinical staff of a trust, in front of the patient. It reads
+    // and stores no record, so the scope only says the role may use it.
+    {Role::kEdClinician, Action::kAssess, kOwn},
+    {Role::kLiaisonNurse, Action::kAssess, kOwn},
+    {Role::kSafeguardingNurse, Action::kAssess, kOwn},
+    {Role::kNamedProfessional, Action::kAssess, kOwn},
+    {Role::kMidwife, Action::kAssess, kOwn},
+    {Role::kConsultantPaediatrician, Action::kAssess, kOwn},
+    {Role::kHealthVisitor, Action::kAssess, kOwn},
     // System feeds, reached only with an API token of the matching scope.
     {Role::kSystemFeed, Action::kAttendanceFeed, kOwn},
     {Role::kSystemFeed, Action::kRegisterUpload, kOwn},
 });
 
-constexpr std::array<std::pair<Action, std::string_view>, 17> kActionNames = {{
+constexpr std::array<std::pair<Action, std::string_view>, 18> kActionNames = {{
     {Action::kOrganisationRead, "organisation.read"},
     {Action::kOrganisationCreate, "organisation.create"},
     {Action::kSiteCreate, "site.create"},
@@ -143,6 +152,7 @@ constexpr std::array<std::pair<Action, std::string_view>, 17> kActionNames = {{
     {Action::kOwnAccount, "account.password"},
     {Action::kRegisterLookup, "register.lookup"},
     {Action::kRegisterReview, "register.review"},
+    {Action::kAssess, "recognition.assess"},
 }};
 
 constexpr std::array<Action, kActionNames.size()> kAllActions = [] {

@@ -38,6 +38,7 @@ enum class Action {
   // The register (#6).
   kRegisterLookup,  // look a child up on the register at the point of care (any authority's)
   kRegisterReview,  // see and decide potential register matches (the safeguarding team)
+  kAssess,          // point-of-care recognition of possible maltreatment (POST /api/assess)
 };
 
 // "organisation.read", "person.create", ...: the audit trail's action names.

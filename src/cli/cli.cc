@@ -22,6 +22,7 @@ int Run(int argc, char** argv) {
   AddAttendanceCommands(root, exit_code);
   AddRegisterCommands(root, exit_code);
   AddSweepCommand(root, exit_code);
+  AddRecognitionCommands(root, exit_code);
   try {
     root.parse(argc, argv);
   } catch (const CLI::CallForHelp&) {

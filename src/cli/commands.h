@@ -14,5 +14,6 @@ void AddAttendanceCommands(CLI::App& root, int& exit_code);    // generate, vali
 // import register; REQUIRES: AddAttendanceCommands ran (it creates `import`).
 void AddRegisterCommands(CLI::App& root, int& exit_code);
 void AddSweepCommand(CLI::App& root, int& exit_code);  // sweep
+void AddRecognitionCommands(CLI::App& root, int& exit_code);   // assess, rules list
 
 }  // namespace liaison::cli

@@ -7,6 +7,7 @@
 #include "common/log.h"
 #include "http/api.h"
 #include "http/server.h"
+#include "recognition/engine.h"
 
 namespace liaison::cli {
 namespace {
@@ -21,6 +22,7 @@ struct ServeOptions {
   int threads = 2;
   int break_glass_minutes = 240;
   int purge_interval_seconds = 300;
+  std::string rules_data;
 };
 
 int Serve(const DatabaseOptions& db, const ServeOptions& options) {
@@ -52,6 +54,12 @@ int Serve(const DatabaseOptions& db, const ServeOptions& options) {
     return kExitUsage;
   }
   api_options.break_glass.duration = std::chrono::minutes(options.break_glass_minutes);
+  if (!options.rules_data.empty()) {
+    Result<std::unique_ptr<recognition::Engine>> engine =
+        recognition::Engine::Load(options.rules_data);
+    if (!engine.ok()) return Fail(engine.status());
+    api_options.engine = std::move(*engine);
+  }
   http::Api api(*c.store, *c.audit, c.clock, api_options);
   http::ServerOptions server_options;
   server_options.host = address->first;
@@ -99,6 +107,8 @@ void AddServeCommand(CLI::App& root, int& exit_code) {
   serve->add_option("--web-root", options->web_root, "folder with templates/ and assets");
   serve->add_option("--outbox-dir", options->outbox_dir, "where notifications are spooled");
   serve->add_option("--threads", options->threads, "network threads");
+  serve->add_option("--rules-data", options->rules_data,
+                    "a recognition concept-set directory replacing the shipped one");
   serve->add_option("--tls-cert", options->tls_cert,
                     "PEM certificate chain: serve HTTPS only (needs --tls-key)");
   serve->add_option("--tls-key", options->tls_key, "PEM private key, unencrypted");

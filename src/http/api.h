@@ -22,6 +22,7 @@
 #include "common/clock.h"
 #include "http/message.h"
 #include "http/router.h"
+#include "recognition/engine.h"
 #include "storage/store.h"
 
 namespace liaison::http {
@@ -39,6 +40,8 @@ struct ApiOptions {
   app::LoginThrottleOptions throttle = {};
   app::RelationshipOptions relationship = {};
   app::BreakGlassOptions break_glass = {};
+  // The recognition engine for POST /api/assess; when null, the Api loads the shipped one.
+  std::shared_ptr<const recognition::Engine> engine;
 };
 
 class Api {
