@@ -20,6 +20,7 @@ int Run(int argc, char** argv) {
   AddServeCommand(root, exit_code);
   AddUserCommands(root, exit_code);
   AddAttendanceCommands(root, exit_code);
+  AddLinkCommands(root, exit_code);
   try {
     root.parse(argc, argv);
   } catch (const CLI::CallForHelp&) {

@@ -11,5 +11,6 @@ void AddOrganisationCommands(CLI::App& root, int& exit_code);  // org add, site 
 void AddServeCommand(CLI::App& root, int& exit_code);          // serve
 void AddUserCommands(CLI::App& root, int& exit_code);          // user add, token add, token revoke
 void AddAttendanceCommands(CLI::App& root, int& exit_code);    // generate, validate attendances
+void AddLinkCommands(CLI::App& root, int& exit_code);          // link, link train
 
 }  // namespace liaison::cli

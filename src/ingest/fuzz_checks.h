@@ -14,4 +14,9 @@ void CheckAttendanceJsonInput(std::string_view data);
 // default layout must survive a CSV and a JSON round trip.
 void CheckAttendanceCsvInput(std::string_view data);
 
+// Reads `data` as a `liaison link` input CSV with a small record limit: every row is accepted
+// or rejected with a line number; an accepted row has an id and a valid date when it has one;
+// the line numbers never go backwards.
+void CheckLinkCsvInput(std::string_view data);
+
 }  // namespace liaison::ingest

@@ -38,15 +38,23 @@ TEST(FuzzCorpusTest, CsvCorpusPassesTheFuzzChecks) {
   for (const std::string& file : files) CheckAttendanceCsvInput(file);
 }
 
+TEST(FuzzCorpusTest, LinkCsvCorpusPassesTheFuzzChecks) {
+  std::vector<std::string> files = CorpusFiles("link_csv");
+  ASSERT_GE(files.size(), 3u);
+  for (const std::string& file : files) CheckLinkCsvInput(file);
+}
+
 TEST(FuzzCorpusTest, MutatedInputsNeverCrash) {
   // A cheap stand-in for the fuzzer under gcc: truncations and byte flips of every seed.
-  for (std::string name : {"attendance_json", "attendance_csv"}) {
+  for (std::string name : {"attendance_json", "attendance_csv", "link_csv"}) {
     for (const std::string& file : CorpusFiles(name)) {
       for (std::size_t cut = 0; cut < file.size(); cut += 1 + file.size() / 40) {
         std::string mutated = file.substr(0, cut);
         if (cut < file.size()) mutated += static_cast<char>(file[cut] ^ 0x5A);
         if (name == "attendance_json") {
           CheckAttendanceJsonInput(mutated);
+        } else if (name == "link_csv") {
+          CheckLinkCsvInput(mutated);
         } else {
           CheckAttendanceCsvInput(mutated);
         }
