@@ -239,7 +239,7 @@ void AddLinkCommands(CLI::App& root, int& exit_code) {
   auto link_options = std::make_shared<LinkOptions>();
   CLI::App* link = root.add_subcommand(
       "link", "Link query records against a register file (see docs/linkage.md)");
-  link->add_option("--register", link_options->register_file, "register CSV")->required();
+  link->add_option("--register", link_options->register_file, "register CSV");
   link->add_option("--queries", link_options->queries, "query CSV");
   link->add_option("--out", link_options->out, "output CSV");
   link->add_option("--model", link_options->model, "model JSON (default: the shipped model)");
@@ -261,8 +261,9 @@ void AddLinkCommands(CLI::App& root, int& exit_code) {
 
   link->callback([link, link_options, &exit_code] {
     if (link->got_subcommand("train")) return;
-    if (link_options->queries.empty() || link_options->out.empty()) {
-      std::cerr << "error: --queries and --out are required\n";
+    if (link_options->register_file.empty() || link_options->queries.empty() ||
+        link_options->out.empty()) {
+      std::cerr << "error: --register, --queries and --out are required\n";
       exit_code = kExitUsage;
       return;
     }

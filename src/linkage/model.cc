@@ -13,24 +13,28 @@ namespace {
 
 namespace json = boost::json;
 
+std::string Join(const std::string& path, std::string_view key) {
+  return path.empty() ? std::string(key) : path + "." + std::string(key);
+}
+
 Status Invalid(const std::string& path, const std::string& problem) {
   return InvalidArgument("invalid_model", "model file: " + path + ": " + problem);
 }
 
 Result<double> NumberAt(const json::object& object, std::string_view key, const std::string& path) {
   const json::value* value = object.if_contains(key);
-  if (!value) return Invalid(path + "." + std::string(key), "missing");
+  if (!value) return Invalid(Join(path, key), "missing");
   if (value->is_double()) return value->get_double();
   if (value->is_int64()) return static_cast<double>(value->get_int64());
   if (value->is_uint64()) return static_cast<double>(value->get_uint64());
-  return Invalid(path + "." + std::string(key), "must be a number");
+  return Invalid(Join(path, key), "must be a number");
 }
 
 Result<std::string> StringAt(const json::object& object, std::string_view key,
                              const std::string& path) {
   const json::value* value = object.if_contains(key);
   if (!value || !value->is_string()) {
-    return Invalid(path + "." + std::string(key), "must be a string");
+    return Invalid(Join(path, key), "must be a string");
   }
   return std::string(value->get_string());
 }
@@ -39,7 +43,7 @@ Result<const json::object*> ObjectAt(const json::object& object, std::string_vie
                                      const std::string& path) {
   const json::value* value = object.if_contains(key);
   if (!value || !value->is_object()) {
-    return Invalid(path + "." + std::string(key), "must be an object");
+    return Invalid(Join(path, key), "must be an object");
   }
   return &value->get_object();
 }
@@ -83,24 +87,24 @@ Result<Model> Model::Parse(std::string_view text) {
   if (!root.is_object()) return Invalid("(root)", "must be an object");
   const json::object& object = root.get_object();
   Model model;
-  ASSIGN_OR_RETURN(std::string format, StringAt(object, "format", "(root)"));
+  ASSIGN_OR_RETURN(std::string format, StringAt(object, "format", ""));
   if (format != kFormat) return Invalid("format", "must be \"" + std::string(kFormat) + "\"");
-  ASSIGN_OR_RETURN(model.version_, StringAt(object, "version", "(root)"));
+  ASSIGN_OR_RETURN(model.version_, StringAt(object, "version", ""));
   if (const json::value* description = object.if_contains("description");
       description && description->is_string()) {
     model.description_ = std::string(description->get_string());
   }
-  ASSIGN_OR_RETURN(const json::object* prior, ObjectAt(object, "prior", "(root)"));
+  ASSIGN_OR_RETURN(const json::object* prior, ObjectAt(object, "prior", ""));
   ASSIGN_OR_RETURN(model.on_register_rate_, NumberAt(*prior, "on_register_rate", "prior"));
-  ASSIGN_OR_RETURN(const json::object* tf, ObjectAt(object, "term_frequency", "(root)"));
+  ASSIGN_OR_RETURN(const json::object* tf, ObjectAt(object, "term_frequency", ""));
   ASSIGN_OR_RETURN(model.tf_minimum_, NumberAt(*tf, "minimum", "term_frequency"));
   ASSIGN_OR_RETURN(model.tf_prior_records_, NumberAt(*tf, "prior_records", "term_frequency"));
-  ASSIGN_OR_RETURN(const json::object* bands, ObjectAt(object, "bands", "(root)"));
+  ASSIGN_OR_RETURN(const json::object* bands, ObjectAt(object, "bands", ""));
   ASSIGN_OR_RETURN(model.bands_.match_probability, NumberAt(*bands, "match_probability", "bands"));
   ASSIGN_OR_RETURN(model.bands_.margin_bits, NumberAt(*bands, "margin_bits", "bands"));
   ASSIGN_OR_RETURN(model.bands_.potential_probability,
                    NumberAt(*bands, "potential_probability", "bands"));
-  ASSIGN_OR_RETURN(const json::object* comparisons, ObjectAt(object, "comparisons", "(root)"));
+  ASSIGN_OR_RETURN(const json::object* comparisons, ObjectAt(object, "comparisons", ""));
   for (int f = 0; f < kFieldCount; ++f) {
     auto field = static_cast<Field>(f);
     std::string name(FieldName(field));
