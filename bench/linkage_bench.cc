@@ -9,17 +9,17 @@
 #include <cstdio>
 #include <string>
 
-#include "bench/linkage_common.h"
 #include "linkage/register_index.h"
 #include "linkage/similarity.h"
+#include "linkage_common.h"
 
 using namespace liaison;
-using Clock = std::chrono::steady_clock;
+using BenchClock = std::chrono::steady_clock;
 
 namespace {
 
-double Seconds(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
+double Seconds(BenchClock::time_point start) {
+  return std::chrono::duration<double>(BenchClock::now() - start).count();
 }
 
 struct Stat {
@@ -55,7 +55,7 @@ int main(int argc, char** argv) {
   std::vector<double> build_times;
   std::shared_ptr<const linkage::RegisterIndex> index;
   for (int run = 0; run < runs; ++run) {
-    auto start = Clock::now();
+    auto start = BenchClock::now();
     index = linkage::RegisterIndex::Build(entries, model);
     build_times.push_back(Seconds(start));
   }
@@ -74,11 +74,11 @@ int main(int argc, char** argv) {
   std::vector<double> score_rates, jw_rates;
   double sink = 0;
   for (int run = 0; run < runs; ++run) {
-    auto start = Clock::now();
+    auto start = BenchClock::now();
     linkage::Gamma gamma;
     for (const auto& [q, entry] : pairs) sink += index->Score(features[q], entry, gamma);
     score_rates.push_back(static_cast<double>(pairs.size()) / Seconds(start));
-    start = Clock::now();
+    start = BenchClock::now();
     for (const auto& [q, entry] : pairs) {
       sink += linkage::JaroWinkler(features[q].family, index->features(entry).family);
     }
@@ -88,7 +88,7 @@ int main(int argc, char** argv) {
   std::vector<double> latencies;
   latencies.reserve(queries.size());
   for (const auto& q : queries) {
-    auto start = Clock::now();
+    auto start = BenchClock::now();
     linkage::LinkResult result = index->Link(q, 3);
     latencies.push_back(Seconds(start) * 1e6);
     sink += result.probability();

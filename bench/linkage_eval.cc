@@ -7,8 +7,8 @@
 #include <map>
 #include <string>
 
-#include "bench/linkage_common.h"
 #include "linkage/register_index.h"
+#include "linkage_common.h"
 
 using namespace liaison;
 
@@ -34,6 +34,8 @@ int main(int argc, char** argv) {
   auto register_truth =
       bench::ReadColumns(truth_path, {"person_key", "household_key", "birth_date"});
   std::vector<linkage::PersonRecord> queries = bench::ReadLinkFile(queries_path);
+  std::unordered_map<std::string, std::uint32_t> position;
+  for (std::uint32_t i = 0; i < index->size(); ++i) position.emplace(index->entry(i).id, i);
   auto query_truth = bench::ReadColumns(
       queries_path, {"true_register_id", "person_key", "household_key", "true_birth_date"});
 
@@ -43,6 +45,7 @@ int main(int argc, char** argv) {
   std::int64_t potential_wrong = 0;
   std::map<std::string, std::int64_t> false_auto, false_potential;
   std::int64_t blocked = 0, candidates_total = 0;
+  std::map<std::string, std::int64_t> twin_outcomes;  // queries of children with a twin
   std::array<std::int64_t, linkage::kBlockingRuleCount> rule_found{};
   std::vector<std::uint32_t> candidates;
   std::vector<std::uint16_t> rules;
@@ -67,6 +70,12 @@ int main(int argc, char** argv) {
         }
       }
     }
+    if (is_on_register && index->has_multiple_birth(position.at(true_id))) {
+      bool right =
+          !result.candidates.empty() && index->entry(result.candidates[0].entry).id == true_id;
+      std::string band(linkage::BandSlug(result.band));
+      twin_outcomes[band == "no_match" ? band : band + (right ? "_right" : "_wrong")]++;
+    }
     if (result.band == linkage::Band::kNoMatch) continue;
     const std::string& linked = index->entry(result.candidates[0].entry).id;
     bool correct = linked == true_id;
@@ -82,7 +91,9 @@ int main(int argc, char** argv) {
     // A wrong link: how is the linked child related to the person queried?
     const std::vector<std::string>& entry_truth = register_truth.at(linked);
     std::string relation = "unrelated";
-    if (entry_truth[1] == truth[2]) {
+    if (entry_truth[0].empty()) {
+      relation = "unborn_entry";  // no name, no birth date: a pre-birth plan entry
+    } else if (entry_truth[1] == truth[2]) {
       bool same_birth = entry_truth[2] == truth[3];
       relation = !is_on_register ? "adult_of_household" : same_birth ? "twin" : "sibling";
     }
@@ -107,11 +118,17 @@ int main(int argc, char** argv) {
       on_register ? static_cast<double>(found) / static_cast<double>(on_register) : 0.0,
       static_cast<long long>(found), static_cast<long long>(on_register),
       on_register ? static_cast<double>(found_match) / static_cast<double>(on_register) : 0.0);
-  for (std::string relation : {"twin", "sibling", "adult_of_household", "unrelated"}) {
+  for (std::string relation :
+       {"twin", "sibling", "adult_of_household", "unborn_entry", "unrelated"}) {
     std::printf("false automatic links to a %s: %lld; false potentials: %lld\n", relation.c_str(),
                 static_cast<long long>(false_auto[relation]),
                 static_cast<long long>(false_potential[relation]));
   }
+  std::printf("queries of children with a twin on the register:");
+  for (const auto& [outcome, count] : twin_outcomes) {
+    std::printf(" %s %lld", outcome.c_str(), static_cast<long long>(count));
+  }
+  std::printf("\n");
   std::printf("pairs completeness of blocking: %.5f; candidates per query: %.1f\n",
               on_register ? static_cast<double>(blocked) / static_cast<double>(on_register) : 0.0,
               queries.empty()

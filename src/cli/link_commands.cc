@@ -38,6 +38,7 @@ struct TrainOptions {
   std::uint64_t seed = 1;
   std::uint64_t u_pairs = 10'000'000;
   std::string version = "v1";
+  std::string m_source = "auto";
 };
 
 linkage::PersonRecord ToRecord(ingest::LinkRow&& row) {
@@ -215,6 +216,9 @@ int Train(const TrainOptions& options) {
   training.seed = options.seed;
   training.u_pairs = options.u_pairs;
   training.version = options.version;
+  training.m_source = options.m_source == "em"           ? linkage::MSource::kEm
+                      : options.m_source == "supervised" ? linkage::MSource::kSupervised
+                                                         : linkage::MSource::kAuto;
   linkage::TrainingReport report;
   Result<linkage::Model> model =
       linkage::TrainModel(*entries, *records, **start, training, &report);
@@ -257,6 +261,11 @@ void AddLinkCommands(CLI::App& root, int& exit_code) {
   train->add_option("--u-pairs", train_options->u_pairs, "random pairs for u")
       ->check(CLI::Range(std::uint64_t{1000}, std::uint64_t{1'000'000'000}));
   train->add_option("--version", train_options->version, "version written into the model");
+  train
+      ->add_option(
+          "--m-source", train_options->m_source,
+          "which estimate of m to use: auto (supervised when enough pairs), em, supervised")
+      ->check(CLI::IsMember({"auto", "em", "supervised"}));
   train->callback([train_options, &exit_code] { exit_code = Train(*train_options); });
 
   link->callback([link, link_options, &exit_code] {

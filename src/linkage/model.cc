@@ -126,6 +126,9 @@ Result<Model> Model::Parse(std::string_view text) {
       std::string level_path = path + ".levels." + level_name;
       ASSIGN_OR_RETURN(model.levels_[f][l].m, NumberAt(*level, "m", level_path));
       ASSIGN_OR_RETURN(model.levels_[f][l].u, NumberAt(*level, "u", level_path));
+      if (level->contains("m_em")) {
+        ASSIGN_OR_RETURN(model.levels_[f][l].m_em, NumberAt(*level, "m_em", level_path));
+      }
       if (level->contains("m_supervised")) {
         ASSIGN_OR_RETURN(model.levels_[f][l].m_supervised,
                          NumberAt(*level, "m_supervised", level_path));
@@ -178,6 +181,7 @@ std::string Model::ToJson() const {
       const LevelParameters& p = levels_[f][l];
       out << (l > 1 ? "," : "") << "\n      " << quoted(LevelNames(field)[l]) << ": {\"m\": " << p.m
           << ", \"u\": " << p.u;
+      if (p.m_em >= 0) out << ", \"m_em\": " << p.m_em;
       if (p.m_supervised >= 0) out << ", \"m_supervised\": " << p.m_supervised;
       out << "}";
     }

@@ -22,7 +22,9 @@ namespace liaison::linkage {
 struct LevelParameters {
   double m = 1.0;
   double u = 1.0;
-  double m_supervised = -1.0;  // the estimate from pairs sharing an NHS number; -1 if unknown
+  // The two training estimates, kept for comparison; -1 when unknown. `m` is one of them.
+  double m_em = -1.0;          // expectation-maximisation over blocked pairs
+  double m_supervised = -1.0;  // pairs sharing a valid NHS number
 };
 
 struct Bands {

@@ -110,6 +110,16 @@ void KeysOf(const Features& f, bool query, std::vector<Key>& keys) {
   }
 }
 
+// A link needs some evidence about the person, not only the household: the NHS number, the
+// given name or the birth date must agree (at any non-null level short of "different").
+// Family name and postcode alone describe a family, and a pre-birth entry has nothing else.
+bool IdentifiesPerson(const Gamma& g) {
+  return g[0] == nhs_level::kExact ||
+         (g[1] != given_level::kNull && g[1] != given_level::kDifferent &&
+          g[1] != given_level::kJw70) ||
+         (g[3] != birth_level::kNull && g[3] != birth_level::kDifferent);
+}
+
 double ProbabilityOf(double weight) {
   if (weight > 60) return 1.0;
   double odds = std::exp2(weight);
@@ -448,6 +458,7 @@ LinkResult RegisterIndex::LinkStandardised(const Features& query,
   }
   const Bands& bands = model_->bands();
   const Candidate& top = result.candidates.front();
+  if (!IdentifiesPerson(top.gamma)) return result;  // household evidence only: no_match
   double runner_up = best.size() > 1 ? best[1].first : -1e300;
   bool clear_margin = top.match_weight - runner_up >= bands.margin_bits;
   if (top.probability >= bands.match_probability && clear_margin && top.conflicts == kNoConflict) {

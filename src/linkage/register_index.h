@@ -10,6 +10,10 @@
 // `kMaxBlock` entries is skipped for that query (counted in LinkResult), so one hot key
 // cannot make a query slow. Term frequencies are computed from the entries at build time.
 //
+// Bands: match needs the model's probability, a margin of margin_bits over the runner-up and
+// no conflict; potential needs the potential probability; either needs evidence about the
+// person (NHS number, given name or birth date agreeing), not only family name and postcode.
+//
 // Immutable after Build: Link() is const, keeps no shared mutable state and is safe to call
 // from any number of threads at once. When the register changes, build a new index
 // (WithChanges keeps the rest) and swap it in with LiveRegisterIndex.

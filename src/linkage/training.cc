@@ -116,64 +116,105 @@ Result<Model> TrainModel(const std::vector<PersonRecord>& register_entries,
   report.u_pairs = options.u_pairs;
   SetU(model, u_counts);
 
-  // The blocked pairs as distinct patterns, and the supervised counts.
-  std::unordered_map<std::uint32_t, double> pattern_counts;
+  // Two training blocks, as Splink rotates them: pairs with the same birth date (the names,
+  // NHS number, sex and postcode are estimated; birth date is masked because the block forces
+  // it to agree) and pairs with the same phonetic given and family names (birth date
+  // estimated; names masked). Every pair of either kind is among the blocked candidates, since
+  // both are blocking keys. Pairs sharing a valid NHS number give the supervised estimate.
+  std::unordered_map<std::uint32_t, double> by_birth, by_names;
   std::array<std::array<double, kMaxLevels>, kFieldCount> supervised{};
   std::vector<std::uint32_t> candidates;
   for (const Features& query : queries) {
     candidates.clear();
     index->Candidates(query, candidates);
     for (std::uint32_t entry : candidates) {
-      Gamma gamma = Compare(query, index->features(entry));
-      pattern_counts[PatternOf(gamma)] += 1.0;
+      const Features& other = index->features(entry);
+      Gamma gamma = Compare(query, other);
       ++report.blocked_pairs;
+      if (query.birth_days != kNoDate && query.birth_days == other.birth_days) {
+        Gamma masked = gamma;
+        masked[static_cast<int>(Field::kBirthDate)] = 0;
+        by_birth[PatternOf(masked)] += 1.0;
+      }
+      if (!query.given_phonetic.empty() && query.given_phonetic == other.given_phonetic &&
+          !query.family_phonetic.empty() && query.family_phonetic == other.family_phonetic) {
+        Gamma masked = gamma;
+        masked[static_cast<int>(Field::kGivenName)] = 0;
+        masked[static_cast<int>(Field::kFamilyName)] = 0;
+        by_names[PatternOf(masked)] += 1.0;
+      }
       if (gamma[0] == nhs_level::kExact) {
         ++report.supervised_pairs;
         for (int f = 1; f < kFieldCount; ++f) supervised[f][gamma[f]] += 1.0;
       }
     }
   }
-  std::vector<GammaCount> patterns;
-  patterns.reserve(pattern_counts.size());
-  for (const auto& [pattern, count] : pattern_counts) {
-    patterns.push_back({GammaOfPattern(pattern), count});
+  auto to_patterns = [](const std::unordered_map<std::uint32_t, double>& counts, double& total) {
+    std::vector<GammaCount> patterns;
+    patterns.reserve(counts.size());
+    total = 0.0;
+    for (const auto& [pattern, count] : counts) {
+      patterns.push_back({GammaOfPattern(pattern), count});
+      total += count;
+    }
+    std::sort(patterns.begin(), patterns.end(),
+              [](const GammaCount& a, const GammaCount& b) { return a.count > b.count; });
+    return patterns;
+  };
+  double birth_pairs = 0.0;
+  double name_pairs = 0.0;
+  std::vector<GammaCount> birth_patterns = to_patterns(by_birth, birth_pairs);
+  std::vector<GammaCount> name_patterns = to_patterns(by_names, name_pairs);
+  report.distinct_patterns = birth_patterns.size() + name_patterns.size();
+  if (birth_pairs == 0.0 || name_pairs == 0.0) {
+    return InvalidArgument("no_training_pairs",
+                           "no pairs share a birth date or names; training needs overlapping data");
   }
-  std::sort(patterns.begin(), patterns.end(),
-            [](const GammaCount& a, const GammaCount& b) { return a.count > b.count; });
-  report.distinct_patterns = patterns.size();
-
-  double lambda =
-      std::min(0.5, static_cast<double>(records.size()) /
-                        std::max<double>(1.0, static_cast<double>(report.blocked_pairs)));
-  EmResult em = EstimateMByEm(patterns, model, lambda, options.max_iterations, options.tolerance);
-  report.em_iterations = em.iterations;
-  report.lambda_in_blocks = em.lambda;
-  report.expected_matches = em.lambda * static_cast<double>(report.blocked_pairs);
+  const auto n_records = static_cast<double>(records.size());
+  EmResult by_birth_em =
+      EstimateMByEm(birth_patterns, model, std::min(0.5, n_records / birth_pairs),
+                    options.max_iterations, options.tolerance);
+  EmResult by_names_em = EstimateMByEm(name_patterns, model, std::min(0.5, n_records / name_pairs),
+                                       options.max_iterations, options.tolerance);
+  report.em_iterations = by_birth_em.iterations + by_names_em.iterations;
+  report.lambda_in_blocks = by_birth_em.lambda;
+  bool use_supervised =
+      options.m_source == MSource::kSupervised ||
+      (options.m_source == MSource::kAuto && report.supervised_pairs >= kMinSupervisedPairs);
   for (int f = 0; f < kFieldCount; ++f) {
     auto field = static_cast<Field>(f);
+    const EmResult& source = field == Field::kBirthDate ? by_names_em : by_birth_em;
     double non_null = 0.0;
     for (int l = 1; l < LevelCount(field); ++l) non_null += supervised[f][l];
     for (int l = 1; l < LevelCount(field); ++l) {
       LevelParameters& level = model.mutable_level(field, l);
-      level.m = em.m[f][l];
+      level.m_em = source.m[f][l];
       level.m_supervised =
           f == 0 || non_null <= 0.0
               ? -1.0
               : Clamp((supervised[f][l] + 0.5) / (non_null + 0.5 * (LevelCount(field) - 1)));
+      level.m = use_supervised && level.m_supervised > 0 ? level.m_supervised : level.m_em;
     }
   }
-  model.set_on_register_rate(
-      std::clamp(report.expected_matches / static_cast<double>(records.size()), 1e-6, 0.99));
+  // Matches in the birth-date block are the matches whose birth dates agree; dividing by that
+  // share (from the names block) estimates all matches, hence the share of records on the
+  // register.
+  double birth_agrees = model.level(Field::kBirthDate, birth_level::kExact).m +
+                        model.level(Field::kBirthDate, birth_level::kExactEstimated).m;
+  report.expected_matches = by_birth_em.lambda * birth_pairs / std::max(birth_agrees, 0.05);
+  model.set_on_register_rate(std::clamp(report.expected_matches / n_records, 1e-6, 0.99));
   model.set_version(options.version);
   std::ostringstream notes;
   notes << "{\"produced_by\": \"liaison link train\", \"seed\": " << options.seed
+        << ", \"m_source\": \"" << (use_supervised ? "supervised" : "em") << "\""
         << ", \"register_entries\": " << report.register_entries
         << ", \"records\": " << report.records << ", \"u_pairs\": " << report.u_pairs
         << ", \"blocked_pairs\": " << report.blocked_pairs
         << ", \"distinct_patterns\": " << report.distinct_patterns
         << ", \"supervised_pairs\": " << report.supervised_pairs
         << ", \"em_iterations\": " << report.em_iterations
-        << ", \"lambda_in_blocks\": " << report.lambda_in_blocks << "}";
+        << ", \"lambda_in_birth_date_block\": " << report.lambda_in_blocks
+        << ", \"expected_matches\": " << report.expected_matches << "}";
   model.set_training_notes(notes.str());
   RETURN_IF_ERROR(model.Finish());
   if (report_out) *report_out = report;

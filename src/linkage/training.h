@@ -3,8 +3,11 @@
 //   u  from random pairs of (register entry, record), which are almost all non-matches;
 //   m  by expectation-maximisation over the distinct γ patterns of the blocked candidate
 //      pairs (the fastLink trick), u fixed, λ re-estimated within the blocks;
-//   m_supervised  from blocked pairs sharing a valid NHS number (near-certain matches), kept
-//      beside the EM estimate for comparison (Splink's parameter_estimate_comparisons);
+//   m_supervised  from blocked pairs sharing a valid NHS number (near-certain matches);
+//   m  the supervised estimate when there are at least kMinSupervisedPairs such pairs (EM's
+//      match class also absorbs twins, who agree on everything but the given name), else EM;
+//      the NHS number's own m always comes from EM. Both estimates stay in the file for
+//      comparison (Splink's parameter_estimate_comparisons);
 //   on_register_rate  the expected number of matched records over the number of records.
 // Training reads only the link columns, never truth. Stateless functions; thread-safe.
 #pragma once
@@ -19,7 +22,12 @@
 
 namespace liaison::linkage {
 
+inline constexpr std::uint64_t kMinSupervisedPairs = 1000;
+
+enum class MSource { kAuto, kEm, kSupervised };
+
 struct TrainingOptions {
+  MSource m_source = MSource::kAuto;  // kAuto: supervised when there are enough pairs
   std::uint64_t seed = 1;
   std::uint64_t u_pairs = 10'000'000;
   int max_iterations = 200;
