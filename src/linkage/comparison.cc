@@ -51,16 +51,19 @@ int CompareNhs(const Features& a, const Features& b) {
   return a.nhs_number == b.nhs_number ? nhs_level::kExact : nhs_level::kDifferent;
 }
 
+// A forename/surname swap: each name alike the other field's. The first letters must agree
+// first, a cheap test that spares two Jaro-Winkler calls on almost every non-matching pair.
+bool Swapped(const Features& a, const Features& b) {
+  if (a.family.empty() || b.family.empty() || a.family == b.family) return false;
+  if (a.given[0] != b.family[0] || a.family[0] != b.given[0]) return false;
+  return NamesAlike(a.given, b.family) && NamesAlike(a.family, b.given);
+}
+
 int CompareGiven(const Features& a, const Features& b, bool& swapped) {
   swapped = false;
-  if (a.given.empty() || b.given.empty()) {
-    // A swap can still show when one side put both names in the family field... too rare to
-    // model; no evidence.
-    return given_level::kNull;
-  }
+  if (a.given.empty() || b.given.empty()) return given_level::kNull;
   if (a.given == b.given) return given_level::kExact;
-  if (!a.family.empty() && !b.family.empty() && a.family != b.family &&
-      NamesAlike(a.given, b.family) && NamesAlike(a.family, b.given)) {
+  if (Swapped(a, b)) {
     swapped = true;
     return given_level::kSwapped;
   }
@@ -71,7 +74,8 @@ int CompareGiven(const Features& a, const Features& b, bool& swapped) {
   if (!a.given_phonetic.empty() && a.given_phonetic == b.given_phonetic) {
     return given_level::kPhonetic;
   }
-  if (HasToken(b.other_given, a.given) || HasToken(a.other_given, b.given)) {
+  if ((!b.other_given.empty() && HasToken(b.other_given, a.given)) ||
+      (!a.other_given.empty() && HasToken(a.other_given, b.given))) {
     return given_level::kOtherGiven;
   }
   if (similarity >= 0.70) return given_level::kJw70;
