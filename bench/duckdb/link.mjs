@@ -170,7 +170,8 @@ SELECT q, r, rid,
       AND l_given IN ('jw_0.88','phonetic','other_given','jw_0.70','different'))
   OR (l_family IN ('exact','token') AND l_dob IN ('exact','exact_estimated') AND l_sex = 'different')
   OR (multiple_birth AND NOT (l_given = 'exact' OR (l_nhs = 'exact' AND l_given IN ('null','nickname','jw_0.92'))))
-    AS conflict
+    AS conflict,
+  (l_nhs = 'exact' OR l_given NOT IN ('null','different','jw_0.70') OR l_dob NOT IN ('null','different')) AS identifies
 FROM w`);
 const b = model.bands;
 await run(`CREATE TABLE best AS
@@ -178,14 +179,16 @@ WITH ranked AS (
   SELECT *, row_number() OVER (PARTITION BY q ORDER BY mw DESC) AS rank FROM scored
 ), top2 AS (
   SELECT q, max(CASE WHEN rank = 1 THEN rid END) AS rid, max(CASE WHEN rank = 1 THEN mw END) AS mw,
-         max(CASE WHEN rank = 2 THEN mw END) AS second, bool_or(rank = 1 AND conflict) AS conflict
+         max(CASE WHEN rank = 2 THEN mw END) AS second, bool_or(rank = 1 AND conflict) AS conflict,
+         bool_or(rank = 1 AND identifies) AS identifies
   FROM ranked WHERE rank <= 2 GROUP BY q
 )
-SELECT q, rid, mw, CASE WHEN mw > 60 THEN 1.0 ELSE pow(2, mw) / (1 + pow(2, mw)) END AS p, second, conflict FROM top2`);
+SELECT q, rid, mw, CASE WHEN mw > 60 THEN 1.0 ELSE pow(2, mw) / (1 + pow(2, mw)) END AS p, second, conflict, identifies FROM top2`);
 await run(`COPY (
   SELECT qry.id AS query_id,
-    CASE WHEN b.p >= ${b.potential_probability} THEN b.rid ELSE '' END AS register_id,
-    CASE WHEN b.p >= ${b.match_probability} AND (b.second IS NULL OR b.mw - b.second >= ${b.margin_bits}) AND NOT b.conflict THEN 'match'
+    CASE WHEN b.p >= ${b.potential_probability} AND b.identifies THEN b.rid ELSE '' END AS register_id,
+    CASE WHEN NOT coalesce(b.identifies, false) THEN 'no_match'
+         WHEN b.p >= ${b.match_probability} AND (b.second IS NULL OR b.mw - b.second >= ${b.margin_bits}) AND NOT b.conflict THEN 'match'
          WHEN b.p >= ${b.potential_probability} THEN 'potential' ELSE 'no_match' END AS band,
     printf('%.6f', coalesce(b.p, 0)) AS probability
   FROM qry LEFT JOIN best b ON b.q = qry.row_no ORDER BY qry.row_no
