@@ -23,6 +23,7 @@ int Run(int argc, char** argv) {
   AddRegisterCommands(root, exit_code);
   AddSweepCommand(root, exit_code);
   AddRecognitionCommands(root, exit_code);
+  AddLinkCommands(root, exit_code);
   try {
     root.parse(argc, argv);
   } catch (const CLI::CallForHelp&) {

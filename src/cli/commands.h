@@ -13,7 +13,8 @@ void AddUserCommands(CLI::App& root, int& exit_code);          // user add, toke
 void AddAttendanceCommands(CLI::App& root, int& exit_code);    // generate, validate attendances
 // import register; REQUIRES: AddAttendanceCommands ran (it creates `import`).
 void AddRegisterCommands(CLI::App& root, int& exit_code);
-void AddSweepCommand(CLI::App& root, int& exit_code);  // sweep
-void AddRecognitionCommands(CLI::App& root, int& exit_code);   // assess, rules list
+void AddSweepCommand(CLI::App& root, int& exit_code);         // sweep
+void AddRecognitionCommands(CLI::App& root, int& exit_code);  // assess, rules list
+void AddLinkCommands(CLI::App& root, int& exit_code);         // link, link train
 
 }  // namespace liaison::cli
