@@ -206,6 +206,15 @@ Status UserService::ChangeOwnPassword(const Actor& actor, std::string_view curre
     return InvalidArgument("same_password", "choose a password different from the current one",
                            "/new_password");
   }
+  const std::string& username = actor.principal->username;
+  if (throttle_ != nullptr) {
+    // No address: the session already identifies the caller; the username's lockout applies.
+    ASSIGN_OR_RETURN(std::chrono::seconds wait, throttle_->RetryAfter(username, ""));
+    if (wait > std::chrono::seconds(0)) {
+      return Status(StatusCode::kResourceExhausted, "too_many_attempts",
+                    "too many wrong passwords; try again later");
+    }
+  }
   ASSIGN_OR_RETURN(std::string hash, HashPassword(new_password, cost_));
   std::string user_id = std::to_string(actor.principal->id);
   std::optional<storage::UserCredentials> found;
@@ -213,10 +222,11 @@ Status UserService::ChangeOwnPassword(const Actor& actor, std::string_view curre
     ASSIGN_OR_RETURN(AuditedWork work, AuditedWork::Begin(store_, audit_));
     RETURN_IF_ERROR(
         Authorize(work, actor, Action::kOwnAccount, actor.principal->org, "user", user_id));
-    ASSIGN_OR_RETURN(found, work.store().FindUserByUsername(actor.principal->username));
+    ASSIGN_OR_RETURN(found, work.store().FindUserByUsername(username));
   }
   // Verified outside any transaction: argon2id takes ~100 ms and must not hold a lock.
   if (!found || !VerifyPassword(found->password_hash, current_password)) {
+    if (throttle_ != nullptr) RETURN_IF_ERROR(throttle_->RecordFailure(username));
     ASSIGN_OR_RETURN(AuditedWork work, AuditedWork::Begin(store_, audit_));
     RETURN_IF_ERROR(work.Append({actor.id, "account.password", "user", user_id,
                                  actor.reason + " [denied: wrong current password]", "deny"}));

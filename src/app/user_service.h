@@ -58,8 +58,11 @@ bool RoleFitsOrganisation(domain::Role role, domain::OrgKind kind);
 
 class UserService {
  public:
-  UserService(storage::Store& store, const AuditLog& audit, const Clock& clock, PasswordCost cost)
-      : store_(store), audit_(audit), clock_(clock), cost_(cost) {}
+  // With a `throttle`, wrong current passwords in ChangeOwnPassword count as failed sign-ins
+  // of the user, so a stolen session cannot be used to guess the password at leisure.
+  UserService(storage::Store& store, const AuditLog& audit, const Clock& clock, PasswordCost cost,
+              LoginThrottle* throttle = nullptr)
+      : store_(store), audit_(audit), clock_(clock), cost_(cost), throttle_(throttle) {}
 
   // Errors: "invalid_username", "weak_password", "unknown_organisation" (/org),
   // "unknown_team" (/team), "role_not_valid_for_organisation" (/role), "duplicate_username".
@@ -81,7 +84,8 @@ class UserService {
   // The signed-in user changes their own password, giving the current one. Ends every session
   // of the user, the current one included, so they sign in again with the new password.
   // Errors: kPermissionDenied "wrong_password" (/current_password), "weak_password"
-  // (/new_password), "same_password" (/new_password).
+  // (/new_password), "same_password" (/new_password), kResourceExhausted "too_many_attempts"
+  // while the username is locked out.
   Status ChangeOwnPassword(const Actor& actor, std::string_view current_password,
                            std::string_view new_password);
 
@@ -94,6 +98,7 @@ class UserService {
   const AuditLog& audit_;
   const Clock& clock_;
   const PasswordCost cost_;
+  LoginThrottle* const throttle_;  // may be null
 };
 
 }  // namespace liaison::app

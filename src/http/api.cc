@@ -282,9 +282,9 @@ struct Api::Services {
         people(store, audit, clock, options.relationship),
         attendances(store, audit, clock, app::DefaultRegisterMatcher()),
         registers(store, audit, clock, app::DefaultRegisterMatcher()),
-        users(store, audit, clock, options.password_cost),
-        break_glass(store, audit, clock, options.break_glass, options.relationship),
         throttle(store, clock, options.throttle),
+        users(store, audit, clock, options.password_cost, &throttle),
+        break_glass(store, audit, clock, options.break_glass, options.relationship),
         auth(store, audit, clock, throttle, options.password_cost, options.sessions),
         pages(options.web_root + "/templates"),
         assets(options.web_root + "/node_modules/nhsuk-frontend/dist/nhsuk") {}
@@ -294,9 +294,9 @@ struct Api::Services {
   app::PersonService people;
   app::AttendanceIntake attendances;
   app::RegisterService registers;
-  app::UserService users;
-  app::BreakGlassService break_glass;
   app::LoginThrottle throttle;
+  app::UserService users;  // uses throttle, so declared after it
+  app::BreakGlassService break_glass;
   app::AuthService auth;  // uses throttle, so declared after it
   PageRenderer pages;
   StaticFiles assets;
@@ -698,7 +698,15 @@ void Api::AddSecurityRoutes() {
                 if (!change.ok()) return ProblemResponse(change.status(), request.request_id);
                 Status changed = s.users.ChangeOwnPassword(actor, change->current_password,
                                                            change->new_password);
-                if (!changed.ok()) return ProblemResponse(changed, request.request_id);
+                if (!changed.ok()) {
+                  Response response = ProblemResponse(changed, request.request_id);
+                  if (response.status == 429) {
+                    response.headers.emplace_back(
+                        "Retry-After",
+                        std::to_string(s.auth.RetryAfter(actor.principal->username, "").count()));
+                  }
+                  return response;
+                }
                 return NoContent();
               });
 

@@ -1011,6 +1011,22 @@ TEST_F(AbuseTest, PasswordsChangeOverTheApiUnderTheSameRules) {
           .status,
       403);
   EXPECT_EQ(LastEvent().entry.outcome, "deny");
+  // Wrong current passwords count as failed sign-ins: five more, and the account is locked.
+  for (int i = 0; i < 5; ++i) {
+    (void)Call(
+        Make("PUT", "/api/account/password",
+             R"({"current_password":"wrong wrong wrong","new_password":"a fine new phrase"})"),
+        &midwife);
+  }
+  Response locked =
+      Call(Make("PUT", "/api/account/password",
+                R"({"current_password":"midwife-demo-2026","new_password":"a fine new phrase"})"),
+           &midwife);
+  EXPECT_EQ(locked.status, 429);
+  EXPECT_EQ(HeaderOf(locked, "Retry-After"), "60");
+  EXPECT_FALSE(Login("demo.midwife", "midwife-demo-2026").has_value());
+  clock_.Advance(std::chrono::seconds(61));
+  midwife = *Login("demo.midwife", "midwife-demo-2026");
   EXPECT_EQ(Call(Make("PUT", "/api/account/password",
                       R"({"current_password":")" + std::string(5000, 'x') +
                           R"(","new_password":"a fine new phrase"})"),

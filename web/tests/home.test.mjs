@@ -292,6 +292,32 @@ describe('home page', { timeout: TOTAL_TIMEOUT_MS }, () => {
     await page.goto(`${baseUrl}/`, { waitUntil: 'load' });
   });
 
+  it('signs in with the form, shows an accessible account page and signs out with its CSRF-protected form', async () => {
+    const axeSource = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+    await page.goto(`${baseUrl}/login`, { waitUntil: 'load' });
+    await page.fill('#username', 'demo.midwife');
+    await page.fill('#password', 'midwife-demo-2026');
+    await Promise.all([page.waitForURL(`${baseUrl}/account`, { timeout: 15000 }), page.click('button[type=submit]')]);
+    assert.match(await page.title(), /Your account/);
+    // Both forms carry the session's CSRF token in a hidden field.
+    const tokens = await page.$$eval('input[name=csrf_token]', (inputs) => inputs.map((i) => i.value));
+    assert.equal(tokens.length, 2, 'the password and sign-out forms each carry a token');
+    assert.match(tokens[0], /^[0-9a-f]{64}$/);
+    assert.equal(tokens[0], tokens[1]);
+    await page.evaluate(axeSource);
+    const violations = await page.evaluate(async () => {
+      const results = await window.axe.run(document, { resultTypes: ['violations'] });
+      return results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+    });
+    assert.equal(violations.length, 0, `axe-core violations on /account:\n${violations.join('\n')}`);
+    await Promise.all([page.waitForURL(`${baseUrl}/login`, { timeout: 15000 }),
+      page.click('form[action="/logout"] button[type=submit]')]);
+    // Signed out: the account page now needs a session again.
+    const after = await page.goto(`${baseUrl}/account`, { waitUntil: 'load' });
+    assert.equal(after.status(), 401, 'GET /account after signing out');
+    await page.goto(`${baseUrl}/`, { waitUntil: 'load' });
+  });
+
   it('saves a screenshot', async () => {
     fs.mkdirSync(ARTIFACTS, { recursive: true });
     const file = path.join(ARTIFACTS, 'home.png');
