@@ -119,6 +119,29 @@ check "re-sending changes nothing" 2 "$(query "SELECT count(*) FROM register_ale
 run audit verify >/dev/null
 check "audit chain verifies" 0 $?
 
+# assess --db checks the register silently: the child on a plan raises the level to at least
+# review with the register's status as evidence; nobody on the register gets the no-match words.
+printf '%s\n' '{"attendance_id":"Q1","site":"TR1-ED","arrival":"2026-11-21T10:00:00Z","patient":{"nhs_number":"9434765919","birth_date":"2020-03-04"}}' >"$work/q1.json"
+run assess <"$work/q1.json" >"$work/out" 2>"$work/err"
+check "assess --db exits 0" 0 $?
+grep -q '"rule":"KNOWN-CSC"' "$work/out"
+check "assess --db finds the child on the register" 0 $?
+grep -q '"register.status=cp_plan"' "$work/out"
+check "with the register status as evidence" 0 $?
+grep -q '"level":"none"' "$work/out"
+check "so the level is not none" 1 $?
+check "found, said on stderr" "register: Found on the register." "$(cat "$work/err")"
+"$bin" assess <"$work/q1.json" >"$work/out" 2>/dev/null
+grep -q '"rule":"KNOWN-CSC"' "$work/out"
+check "without --db there is no register finding" 1 $?
+printf '%s\n' '{"attendance_id":"Q2","site":"TR1-ED","arrival":"2026-11-21T10:00:00Z","patient":{"nhs_number":"9876543210"}}' >"$work/q2.json"
+run assess <"$work/q2.json" >/dev/null 2>"$work/err"
+check "not found is never an all-clear" \
+  "register: Not found on the register. This does not mean there is no concern." "$(cat "$work/err")"
+check "silent lookups notify nobody" 2 "$(query "SELECT count(*) FROM outbox")"
+run audit verify >/dev/null
+check "audit chain verifies after assess" 0 $?
+
 # A full replacement drops whoever it does not list.
 printf '%s\nR6,,,Brown,2021-01-01,,,cp_plan,,,,,,,,\n' "$header" >"$work/only.csv"
 run import register "$work/only.csv" --org LA-EAST >"$work/out" 2>/dev/null

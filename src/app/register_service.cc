@@ -398,6 +398,7 @@ Result<LookupResult> RegisterService::Lookup(const Actor& actor, const RegisterQ
                                   {match.entry.id, now, actor.id,
                                    silent ? "silent_lookup" : "lookup", OrgCodeOf(actor), ""}));
     result.alerts.push_back(std::move(detail));
+    result.matches.emplace_back(match.entry, standing);
     if (!silent) {
       ASSIGN_OR_RETURN(domain::Organisation owner, work.store().GetOrganisation(match.entry.owner));
       std::string payload = "{";

@@ -99,6 +99,8 @@ struct LookupResult {
   bool demographic_matching = false;
   std::string message;
   std::vector<std::string> alerts;  // JSON objects
+  // The entries found, with their standing, for callers that act on them (assess --db).
+  std::vector<std::pair<domain::RegisterEntry, domain::PlanStanding>> matches;
 };
 
 // One review queue item with the entry it concerns, for the safeguarding team.

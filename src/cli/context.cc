@@ -5,9 +5,15 @@
 namespace liaison::cli {
 
 void AddDatabaseOptions(CLI::App& command, DatabaseOptions& options) {
-  command.add_option("--db", options.url, "sqlite:PATH or postgresql://...")->required();
+  AddOptionalDatabaseOptions(command, options, "sqlite:PATH or postgresql://...")->required();
+}
+
+CLI::Option* AddOptionalDatabaseOptions(CLI::App& command, DatabaseOptions& options,
+                                        const std::string& db_help) {
+  CLI::Option* db = command.add_option("--db", options.url, db_help);
   command.add_option("--audit-anchor", options.anchor,
                      "file that keeps the audit chain's head outside the database");
+  return db;
 }
 
 int Fail(const Status& status) {

@@ -26,6 +26,9 @@ struct DatabaseOptions {
 };
 
 void AddDatabaseOptions(CLI::App& command, DatabaseOptions& options);
+// --db and --audit-anchor for commands where the database is optional; returns --db.
+CLI::Option* AddOptionalDatabaseOptions(CLI::App& command, DatabaseOptions& options,
+                                        const std::string& db_help);
 
 // Prints "error: MESSAGE (FIELD) [REASON]" on stderr and returns kExitFailure.
 int Fail(const Status& status);

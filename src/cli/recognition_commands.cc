@@ -1,13 +1,17 @@
 // The recognition commands: `liaison assess` (one attendance, or an attendance with its
-// history, on stdin; the assessment as JSON on stdout) and `liaison rules list`. Neither needs a
-// database; `assess --db` (the register check) is wired by the integrator.
+// history, on stdin; the assessment as JSON on stdout) and `liaison rules list`. With `--db`,
+// assess also checks the register (a silent lookup: audited, recorded as an access of any entry
+// found, no notification to the authority) and feeds what it finds to the engine, which can
+// only raise the level from it.
 #include <iostream>
 #include <iterator>
 #include <memory>
 #include <sstream>
 
+#include "app/register_service.h"
 #include "cli/commands.h"
 #include "cli/context.h"
+#include "domain/register_entry.h"
 #include "recognition/assess_json.h"
 #include "recognition/engine.h"
 
@@ -35,7 +39,35 @@ Result<std::string> ReadStdin() {
   return body;
 }
 
-int Assess(const std::string& rules_data) {
+// What the register says about the patient, after a silent, audited lookup. The register's
+// own answer (found, or "Not found on the register. This does not mean there is no concern.")
+// goes to stderr so stdout stays the contract's assessment.
+Result<std::optional<recognition::SocialCareStatus>> CheckRegister(
+    const DatabaseOptions& db, const domain::Attendance& attendance) {
+  ASSIGN_OR_RETURN(std::unique_ptr<Context> context, Connect(db, SchemaPolicy::kRequireCurrent));
+  app::RegisterService registers(*context->store, *context->audit, context->clock,
+                                 app::DefaultRegisterMatcher());
+  ASSIGN_OR_RETURN(app::LookupResult lookup,
+                   registers.Lookup({"cli", "assess register check"}, app::QueryFor(attendance),
+                                    /*silent=*/true));
+  std::cerr << "register: " << lookup.message << "\n";
+  std::optional<recognition::SocialCareStatus> strongest;
+  for (const auto& [entry, standing] : lookup.matches) {
+    recognition::SocialCareStatus status;
+    status.status = standing == domain::PlanStanding::kPrevious
+                        ? "previous_" + std::string(domain::RegisterStatusSlug(entry.status))
+                        : std::string(domain::RegisterStatusSlug(entry.status));
+    status.responsible_org = entry.responsible_org;
+    // A current plan outranks one that has ended; the first current one found is kept.
+    if (!strongest || (strongest->status.starts_with("previous_") &&
+                       standing != domain::PlanStanding::kPrevious)) {
+      strongest = std::move(status);
+    }
+  }
+  return strongest;
+}
+
+int Assess(const std::string& rules_data, const DatabaseOptions& db) {
   Result<std::unique_ptr<recognition::Engine>> engine = LoadEngine(rules_data);
   if (!engine.ok()) return Fail(engine.status());
   Result<std::string> body = ReadStdin();
@@ -45,8 +77,15 @@ int Assess(const std::string& rules_data) {
   for (const ingest::FieldWarning& warning : request->warnings) {
     std::cerr << "warning: " << warning.field << ": " << warning.reason << "\n";
   }
+  std::optional<recognition::SocialCareStatus> social_care;
+  if (!db.url.empty()) {
+    Result<std::optional<recognition::SocialCareStatus>> found =
+        CheckRegister(db, request->attendance);
+    if (!found.ok()) return Fail(found.status());
+    social_care = *std::move(found);
+  }
   recognition::Assessment assessment =
-      (*engine)->Assess({request->attendance, request->history, std::nullopt});
+      (*engine)->Assess({request->attendance, request->history, social_care});
   std::cout << recognition::EncodeAssessment(assessment) << "\n";
   std::cout.flush();
   if (!std::cout) return Fail(Unavailable("write_failed", "could not write the output"));
@@ -87,7 +126,10 @@ void AddRecognitionCommands(CLI::App& root, int& exit_code) {
       "assess", "assess one attendance (JSON on stdin) for alerting features of maltreatment");
   assess->add_option("--rules-data", *rules_data,
                      "a concept-set directory replacing the shipped one (see docs/recognition.md)");
-  assess->callback([&exit_code, rules_data] { exit_code = Assess(*rules_data); });
+  auto db = std::make_shared<DatabaseOptions>();
+  AddOptionalDatabaseOptions(*assess, *db,
+                             "also check the register: sqlite:PATH or postgresql://...");
+  assess->callback([&exit_code, rules_data, db] { exit_code = Assess(*rules_data, *db); });
 
   CLI::App* rules = root.add_subcommand("rules", "the recognition rule catalogue");
   rules->require_subcommand(1);

@@ -243,10 +243,8 @@ void AddSweepCommand(CLI::App& root, int& exit_code) {
       "register CSV (contracts.md): people on it are assessed as known to social care");
   sweep->add_flag("--quiet", options->quiet, "no progress lines");
   // Optional here, unlike the database commands: without it the worklist goes only to --out.
-  sweep->add_option("--db", options->db.url,
-                    "also store the worklist: sqlite:PATH or postgresql://...");
-  sweep->add_option("--audit-anchor", options->db.anchor,
-                    "file that keeps the audit chain's head outside the database");
+  AddOptionalDatabaseOptions(*sweep, options->db,
+                             "also store the worklist: sqlite:PATH or postgresql://...");
   sweep->callback([options, &exit_code] { exit_code = Sweep(*options); });
 }
 
