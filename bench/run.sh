@@ -8,7 +8,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 scripts/install-deps.sh --test >/dev/null
 command -v wrk >/dev/null || apt-get install -y -qq wrk >/dev/null
 cmake --preset release >/dev/null
-cmake --build --preset release -j "$(nproc)" --target liaison durable_writes >/dev/null
+cmake --build --preset release -j "$(nproc)" --target liaison durable_writes assess_bench >/dev/null
 bin=build/release
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -32,4 +32,10 @@ for run in 1 2 3 4 5; do
 done | sort -n | awk '{rps[NR]=$1; p99[NR]=$2} END {printf "healthz: median %s req/s (min %s, max %s); p99 of the median run %s\n", rps[3], rps[1], rps[5], p99[3]}'
 kill -TERM $server
 wait $server || true
+
+echo "== recognition: one Assess call in-process (release build, 5 repetitions, medians)"
+"$bin/bench/assess_bench" --benchmark_repetitions=5 --benchmark_report_aggregates_only=true 2>/dev/null |
+  grep -E "_median"
+echo "== recognition: POST /api/assess over HTTP"
+bench/assess_http.sh "$bin"
 exit 0

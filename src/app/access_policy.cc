@@ -67,12 +67,21 @@ constexpr std::array kRules = std::to_array<Rule>({
     {Role::kLaFrontDoor, Action::kPersonCreate, kOwn},
     {Role::kLaManager, Action::kPersonRead, kOwn},
     {Role::kLaManager, Action::kPersonCreate, kOwn},
+    // Point-of-care assessment: clinical staff of a trust, in front of the patient. It reads
+    // and stores no record, so the scope only says the role may use it.
+    {Role::kEdClinician, Action::kAssess, kOwn},
+    {Role::kLiaisonNurse, Action::kAssess, kOwn},
+    {Role::kSafeguardingNurse, Action::kAssess, kOwn},
+    {Role::kNamedProfessional, Action::kAssess, kOwn},
+    {Role::kMidwife, Action::kAssess, kOwn},
+    {Role::kConsultantPaediatrician, Action::kAssess, kOwn},
+    {Role::kHealthVisitor, Action::kAssess, kOwn},
     // System feeds, reached only with an API token of the matching scope.
     {Role::kSystemFeed, Action::kAttendanceFeed, kOwn},
     {Role::kSystemFeed, Action::kRegisterUpload, kOwn},
 });
 
-constexpr std::array<std::pair<Action, std::string_view>, 11> kActionNames = {{
+constexpr std::array<std::pair<Action, std::string_view>, 12> kActionNames = {{
     {Action::kOrganisationRead, "organisation.read"},
     {Action::kOrganisationCreate, "organisation.create"},
     {Action::kSiteCreate, "site.create"},
@@ -84,10 +93,11 @@ constexpr std::array<std::pair<Action, std::string_view>, 11> kActionNames = {{
     {Action::kAuditRead, "audit.read"},
     {Action::kAttendanceFeed, "attendance.feed"},
     {Action::kRegisterUpload, "register.upload"},
+    {Action::kAssess, "recognition.assess"},
 }};
 
-constexpr std::array<Action, 11> kAllActions = [] {
-  std::array<Action, 11> actions{};
+constexpr std::array<Action, kActionNames.size()> kAllActions = [] {
+  std::array<Action, kActionNames.size()> actions{};
   for (size_t i = 0; i < kActionNames.size(); ++i) actions[i] = kActionNames[i].first;
   return actions;
 }();

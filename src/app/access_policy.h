@@ -31,6 +31,7 @@ enum class Action {
   kAuditRead,
   kAttendanceFeed,  // send attendances (API token scope attendance_feed)
   kRegisterUpload,  // upload the register (API token scope register_upload)
+  kAssess,          // point-of-care recognition of possible maltreatment (POST /api/assess)
 };
 
 // "organisation.read", "person.create", ...: the audit trail's action names.

@@ -12,5 +12,6 @@ void AddServeCommand(CLI::App& root, int& exit_code);          // serve
 void AddUserCommands(CLI::App& root, int& exit_code);          // user add, token add, token revoke
 void AddAttendanceCommands(CLI::App& root, int& exit_code);    // generate, validate attendances
 void AddSweepCommand(CLI::App& root, int& exit_code);          // sweep
+void AddRecognitionCommands(CLI::App& root, int& exit_code);   // assess, rules list
 
 }  // namespace liaison::cli

@@ -6,6 +6,7 @@
 #include "common/log.h"
 #include "http/api.h"
 #include "http/server.h"
+#include "recognition/engine.h"
 
 namespace liaison::cli {
 namespace {
@@ -18,6 +19,7 @@ struct ServeOptions {
   std::string tls_key;
   bool behind_tls_proxy = false;
   int threads = 2;
+  std::string rules_data;
 };
 
 int Serve(const DatabaseOptions& db, const ServeOptions& options) {
@@ -40,6 +42,12 @@ int Serve(const DatabaseOptions& db, const ServeOptions& options) {
   // Clients reach us over HTTPS at a proxy that speaks plain HTTP to us: cookies must still be
   // Secure and responses carry HSTS.
   if (options.behind_tls_proxy) api_options.transport = http::Transport::kTls;
+  if (!options.rules_data.empty()) {
+    Result<std::unique_ptr<recognition::Engine>> engine =
+        recognition::Engine::Load(options.rules_data);
+    if (!engine.ok()) return Fail(engine.status());
+    api_options.engine = std::move(*engine);
+  }
   http::Api api(*c.store, *c.audit, c.clock, api_options);
   http::ServerOptions server_options;
   server_options.host = address->first;
@@ -80,6 +88,8 @@ void AddServeCommand(CLI::App& root, int& exit_code) {
   serve->add_option("--web-root", options->web_root, "folder with templates/ and assets");
   serve->add_option("--outbox-dir", options->outbox_dir, "where notifications are spooled");
   serve->add_option("--threads", options->threads, "network threads");
+  serve->add_option("--rules-data", options->rules_data,
+                    "a recognition concept-set directory replacing the shipped one");
   serve->add_option("--tls-cert", options->tls_cert,
                     "PEM certificate chain: serve HTTPS only (needs --tls-key)");
   serve->add_option("--tls-key", options->tls_key, "PEM private key, unencrypted");

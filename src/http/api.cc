@@ -2,6 +2,7 @@
 
 #include <charconv>
 
+#include "app/assess_service.h"
 #include "app/attendance_intake.h"
 #include "app/organisation_service.h"
 #include "app/person_service.h"
@@ -12,6 +13,7 @@
 #include "http/static_files.h"
 #include "http/status_to_http.h"
 #include "ingest/attendance_json.h"
+#include "recognition/assess_json.h"
 
 namespace liaison::http {
 namespace {
@@ -215,10 +217,21 @@ Result<app::Actor> Authenticate(app::AuthService& auth, const Request& request,
 
 }  // namespace
 
+// The engine the options give, or the shipped one (compiled in, so loading cannot fail on a
+// missing file).
+std::shared_ptr<const recognition::Engine> EngineFor(const ApiOptions& options) {
+  if (options.engine) return options.engine;
+  Result<std::unique_ptr<recognition::Engine>> loaded = recognition::Engine::LoadDefault();
+  LIAISON_CHECK(loaded.ok());
+  return std::shared_ptr<const recognition::Engine>(std::move(*loaded));
+}
+
 struct Api::Services {
   Services(storage::Store& store, const app::AuditLog& audit, const Clock& clock,
            const ApiOptions& options)
-      : organisations(store, audit),
+      : engine(EngineFor(options)),
+        assess(store, audit, *engine),
+        organisations(store, audit),
         people(store, audit, clock),
         attendances(store, audit, clock),
         users(store, audit, clock, options.password_cost),
@@ -226,6 +239,8 @@ struct Api::Services {
         auth(store, audit, clock, throttle, options.password_cost, options.sessions),
         pages(options.web_root + "/templates"),
         assets(options.web_root + "/node_modules/nhsuk-frontend/dist/nhsuk") {}
+  std::shared_ptr<const recognition::Engine> engine;
+  app::AssessService assess;  // uses engine, so declared after it
   app::OrganisationService organisations;
   app::PersonService people;
   app::AttendanceIntake attendances;
@@ -518,6 +533,22 @@ void Api::AddRoutes() {
         return JsonResponse(200, EncodeAttendanceBatch(report));
       },
       kFeedToken);
+
+  // --- recognition ---------------------------------------------------------------------------
+  // One attendance, or {"attendance": {...}, "history": [...]}: 200 with the assessment. The
+  // attendance is not stored; the audit event records the answer's level, not the patient.
+  router_.Add("POST", "/api/assess", Access::kProtected,
+              [&s](const Request& request, const PathParams&, const app::Actor& actor) {
+                Result<recognition::AssessRequest> decoded =
+                    recognition::DecodeAssessRequest(request.body);
+                if (!decoded.ok()) return ProblemResponse(decoded.status(), request.request_id);
+                Result<recognition::Assessment> assessment =
+                    s.assess.Assess(actor, {decoded->attendance, decoded->history, std::nullopt});
+                if (!assessment.ok()) {
+                  return ProblemResponse(assessment.status(), request.request_id);
+                }
+                return JsonResponse(200, recognition::EncodeAssessment(*assessment));
+              });
 }
 
 std::string Api::RouteFor(const Request& request) const {

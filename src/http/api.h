@@ -19,6 +19,7 @@
 #include "common/clock.h"
 #include "http/message.h"
 #include "http/router.h"
+#include "recognition/engine.h"
 #include "storage/store.h"
 
 namespace liaison::http {
@@ -34,6 +35,8 @@ struct ApiOptions {
   app::PasswordCost password_cost = app::PasswordCost::Interactive();
   app::SessionOptions sessions = {};
   app::LoginThrottleOptions throttle = {};
+  // The recognition engine for POST /api/assess; when null, the Api loads the shipped one.
+  std::shared_ptr<const recognition::Engine> engine;
 };
 
 class Api {

@@ -280,6 +280,11 @@ class MatrixTest : public ApiSecurityTest {
         Action::kAttendanceFeed, 200, 403, true, [this, unique](Role, Where) {
           return Make("POST", "/api/attendances/batch", "[" + AttendanceJson("B" + unique()) + "]");
         }};
+    // Assessment stores nothing and reads no record, so organisation scope does not apply.
+    cases["POST /api/assess"] = {Action::kAssess, 200, 403, true, [this, unique](Role, Where) {
+                                   return Make("POST", "/api/assess",
+                                               AttendanceJson("Q" + unique()));
+                                 }};
     return cases;
   }
 
@@ -371,6 +376,44 @@ TEST_F(MatrixTest, ATokenReachesOnlyRoutesOfItsScope) {
       EXPECT_EQ(LastEvent().entry.actor, "token:" + std::to_string(token.token.id.value()));
     }
   }
+}
+
+TEST_F(MatrixTest, AssessAnswersTheContractAndAuditsWithoutPatientIdentifiers) {
+  Session session = LoginAs(Role::kEdClinician);
+  const std::string attendance =
+      R"({"attendance_id":"Z1","site":"RDEMO-GEN","arrival":"2026-11-20T10:00:00Z","patient":{"nhs_number":"9990000018","given_name":"Testchild","birth_date":"2026-09-01"},"injuries":[{"type":"bruise","site":"ear"}]})";
+  Response response =
+      Call(Make("POST", "/api/assess", R"({"attendance":)" + attendance + R"(,"history":[]})"),
+           &session);
+  EXPECT_EQ(response.status, 200) << response.body;
+  EXPECT_EQ(response.body.rfind(R"({"level":"suspect","note":")", 0), 0u) << response.body;
+  EXPECT_NE(response.body.find(R"("rule":"CG89-BR-NIM")"), std::string::npos);
+  domain::AuditEvent last = LastEvent();
+  EXPECT_EQ(last.entry.action, "recognition.assess");
+  EXPECT_EQ(last.entry.outcome, "allow");
+  EXPECT_TRUE(last.entry.record_id.starts_with("level=suspect findings=")) << last.entry.record_id;
+  for (std::string_view identifier :
+       {"9990000018", "999 000 0018", "Testchild", "2026-09-01", "Z1"}) {
+    EXPECT_EQ(last.entry.record_id.find(identifier), std::string::npos) << identifier;
+    EXPECT_EQ(last.entry.reason.find(identifier), std::string::npos) << identifier;
+  }
+  // A bare attendance is the same request.
+  EXPECT_EQ(Call(Make("POST", "/api/assess", attendance), &session).status, 200);
+  // Strict wrapper, fields named.
+  Response unknown =
+      Call(Make("POST", "/api/assess", R"({"attendance":)" + attendance + R"(,"histroy":[]})"),
+           &session);
+  EXPECT_EQ(unknown.status, 400);
+  EXPECT_NE(unknown.body.find(R"("field":"/histroy")"), std::string::npos) << unknown.body;
+  Response bad_enum = Call(
+      Make("POST", "/api/assess", AttendanceJson("Z2", R"(,"mobility":"crawling")")), &session);
+  EXPECT_EQ(bad_enum.status, 400);
+  EXPECT_NE(bad_enum.body.find(R"("field":"/mobility")"), std::string::npos) << bad_enum.body;
+  EXPECT_EQ(Call(Make("POST", "/api/assess", "{"), &session).status, 400);
+  // A role outside the trust's clinical staff is refused, and the refusal audited.
+  Session social_worker = LoginAs(Role::kLaFrontDoor);
+  EXPECT_EQ(Call(Make("POST", "/api/assess", attendance), &social_worker).status, 403);
+  EXPECT_EQ(LastEvent().entry.outcome, "deny");
 }
 
 TEST_F(MatrixTest, PublicRoutesNeedNoCredentials) {

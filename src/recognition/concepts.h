@@ -67,8 +67,9 @@ enum class Concept {
   kMultipleInjuries,
   kSafeguardingSuspected,
   kSocialCareKnown,
+  kExplanationConcern,
 };
-inline constexpr std::size_t kConceptCount = 42;
+inline constexpr std::size_t kConceptCount = 43;
 inline constexpr std::array<std::string_view, kConceptCount> kConceptSlugs = {
     "bruise",
     "fracture",
@@ -111,7 +112,8 @@ inline constexpr std::array<std::string_view, kConceptCount> kConceptSlugs = {
     "patterned_injury",
     "multiple_injuries",
     "safeguarding_suspected",
-    "social_care_known"};
+    "social_care_known",
+    "explanation_concern"};
 
 std::string_view ConceptSlug(Concept concept_id);
 

@@ -114,7 +114,7 @@ std::string_view AssessmentNote(OverallLevel level) {
            "all-clear.";
   }
   return "These findings support clinical judgement and do not replace it. They are not a "
-         "diagnosis, and they never show that a child is safe.";
+         "diagnosis: act on them under local safeguarding procedures.";
 }
 
 Result<std::unique_ptr<Engine>> Engine::Load(const std::filesystem::path& data_dir) {

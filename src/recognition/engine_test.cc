@@ -3,6 +3,9 @@
 #include "recognition/engine.h"
 
 #include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
 #include <set>
 
 #include <gmock/gmock.h>
@@ -104,6 +107,734 @@ TEST(EngineTest, BruiseInANonMobileInfantIsSuspect) {
       R"(,"mobility":"not_independently_mobile","injuries":[{"type":"bruise","site":"shin"}])"));
   EXPECT_EQ(LevelOf(a, "CG89-BR-NIM"), FindingLevel::kSuspect);
   EXPECT_EQ(a.level, OverallLevel::kSuspect);
+}
+
+// --- bruising ---------------------------------------------------------------------------
+
+TEST(EngineTest, BruiseInANonMobileChildNeverDowngrades) {
+  // The explanation was recorded as suitable, and the level stays suspect.
+  Assessment a = Assess(Attendance(
+      kToddler,
+      R"(,"mobility":"not_independently_mobile","explanation":"suitable","injuries":[{"type":"bruise","site":"shin"}])"));
+  EXPECT_EQ(LevelOf(a, "CG89-BR-NIM"), FindingLevel::kSuspect);
+  Assessment mobile = Assess(Attendance(
+      kToddler,
+      R"(,"mobility":"independently_mobile","injuries":[{"type":"bruise","site":"shin"}])"));
+  EXPECT_EQ(LevelOf(mobile, "CG89-BR-NIM"), std::nullopt);
+}
+
+TEST(EngineTest, MobilityProxyAppliesBelowTheConfiguredAgeAndSaysSo) {
+  Assessment young = Assess(Attendance(150, R"(,"notes":"Small bruise to shin.")"));
+  const Finding* finding = Find(young, "CG89-BR-NIM");
+  ASSERT_NE(finding, nullptr);
+  EXPECT_THAT(finding->reason, HasSubstr("age proxy"));
+  EXPECT_THAT(finding->evidence, Contains("age_days=150 (mobility not recorded)"));
+  EXPECT_THAT(finding->evidence, Contains("notes:\"bruise to shin\""));
+  Assessment older = Assess(Attendance(200, R"(,"notes":"Small bruise to shin.")"));
+  EXPECT_EQ(LevelOf(older, "CG89-BR-NIM"), std::nullopt);
+  // A trust may move the cut-off.
+  EngineOptions options;
+  options.not_mobile_proxy_days = 250;
+  Result<std::unique_ptr<Engine>> engine = Engine::LoadDefault(options);
+  ASSERT_TRUE(engine.ok());
+  Assessment moved = AssessWith(**engine, Attendance(200, R"(,"notes":"Small bruise to shin.")"));
+  EXPECT_EQ(LevelOf(moved, "CG89-BR-NIM"), FindingLevel::kSuspect);
+}
+
+TEST(EngineTest, NegatedBruisingDoesNotFire) {
+  for (std::string_view notes :
+       {"No bruising seen.", "nil bruising", "Skin: no bruises or petechiae",
+        "Checked for bruising - none.", "bruising: nil", "Denies bruising."}) {
+    Assessment a = Assess(Attendance(kInfant, R"(,"notes":")" + std::string(notes) + "\""));
+    EXPECT_EQ(LevelOf(a, "CG89-BR-NIM"), std::nullopt) << notes;
+  }
+}
+
+TEST(EngineTest, ClauseBoundaryEndsNegation) {
+  Assessment a = Assess(Attendance(kToddler, R"(,"notes":"no fever but bruise to ear")"));
+  const Finding* finding = Find(a, "TEN4FACESP");
+  ASSERT_NE(finding, nullptr);
+  EXPECT_THAT(finding->evidence, Contains("notes:\"bruise to ear\""));
+  Assessment sentence = Assess(Attendance(kToddler, R"(,"notes":"No fever. Bruise to ear.")"));
+  EXPECT_TRUE(LevelOf(sentence, "TEN4FACESP").has_value());
+}
+
+TEST(EngineTest, PatternedBruiseIsSuspectEvenWithAnExplanation) {
+  Assessment a = Assess(Attendance(
+      kSchool,
+      R"(,"explanation":"suitable","injuries":[{"type":"bruise","site":"arm","pattern":"hand print"}])"));
+  const Finding* finding = Find(a, "CG89-BR-PATTERN");
+  ASSERT_NE(finding, nullptr);
+  EXPECT_EQ(finding->level, FindingLevel::kSuspect);
+  EXPECT_THAT(finding->evidence, Contains("injuries[0].pattern=hand"));
+  Assessment plain = Assess(
+      Attendance(kSchool, R"(,"injuries":[{"type":"bruise","site":"arm","pattern":"round"}])"));
+  EXPECT_EQ(LevelOf(plain, "CG89-BR-PATTERN"), std::nullopt);
+}
+
+TEST(EngineTest, Ten4FacesRegionDowngradesWithoutARecordedExplanation) {
+  std::string injuries =
+      R"(,"mobility":"independently_mobile","injuries":[{"type":"bruise","site":"Left ear lobe"}])";
+  Assessment not_recorded = Assess(Attendance(kToddler, injuries));
+  const Finding* finding = Find(not_recorded, "TEN4FACESP");
+  ASSERT_NE(finding, nullptr);
+  EXPECT_EQ(finding->level, FindingLevel::kConsider);
+  EXPECT_THAT(finding->reason, HasSubstr("not recorded"));
+  EXPECT_THAT(finding->evidence, Contains("injuries[0].site=ear"));
+  std::string unsuitable = injuries;
+  unsuitable.insert(unsuitable.find(",\"injuries\""), R"(,"explanation":"unsuitable")");
+  EXPECT_EQ(LevelOf(Assess(Attendance(kToddler, unsuitable)), "TEN4FACESP"),
+            FindingLevel::kSuspect);
+  std::string suitable = injuries;
+  suitable.insert(suitable.find(",\"injuries\""), R"(,"explanation":"suitable")");
+  EXPECT_EQ(LevelOf(Assess(Attendance(kToddler, suitable)), "TEN4FACESP"), std::nullopt);
+  // Not a TEN-4-FACES region, and over 4: no finding.
+  EXPECT_EQ(
+      LevelOf(
+          Assess(Attendance(
+              kToddler,
+              R"(,"mobility":"independently_mobile","injuries":[{"type":"bruise","site":"shin"}])")),
+          "TEN4FACESP"),
+      std::nullopt);
+  EXPECT_EQ(LevelOf(Assess(Attendance(kSchool, injuries)), "TEN4FACESP"), std::nullopt);
+}
+
+TEST(EngineTest, AnInconsistentHistoryMakesTheExplanationUnsuitable) {
+  // Not recorded in the field, but the notes or the Escape screen say it does not fit.
+  Assessment notes = Assess(Attendance(
+      kToddler,
+      R"(,"mobility":"independently_mobile","notes":"Bruising to ear noted at triage. History implausible for this injury.")"));
+  const Finding* finding = Find(notes, "TEN4FACESP");
+  ASSERT_NE(finding, nullptr);
+  EXPECT_EQ(finding->level, FindingLevel::kSuspect);
+  EXPECT_THAT(finding->evidence, Contains("notes:\"History implausible for this injury\""));
+  Assessment screened = Assess(Attendance(
+      kSchool,
+      R"(,"screening":{"history_consistent":false},"injuries":[{"type":"fracture","site":"forearm"}])"));
+  EXPECT_EQ(LevelOf(screened, "CG89-FX"), FindingLevel::kSuspect);
+  // A recorded suitable explanation still wins over nothing.
+  Assessment consistent = Assess(Attendance(
+      kSchool,
+      R"(,"screening":{"history_consistent":true},"injuries":[{"type":"fracture","site":"forearm"}])"));
+  EXPECT_EQ(LevelOf(consistent, "CG89-FX"), FindingLevel::kConsider);
+  Assessment negated =
+      Assess(Attendance(kSchool, R"(,"notes":"Fracture of radius. History not inconsistent.")"));
+  EXPECT_EQ(LevelOf(negated, "CG89-FX"), FindingLevel::kConsider);
+}
+
+TEST(EngineTest, MultipleBruisesWithAnAbsentExplanation) {
+  Assessment a = Assess(Attendance(
+      kSchool, R"(,"explanation":"absent","injuries":[{"type":"bruise","site":"arm","count":4}])"));
+  EXPECT_EQ(LevelOf(a, "CG89-BR-MULTI"), FindingLevel::kSuspect);
+  Assessment one = Assess(Attendance(
+      kSchool, R"(,"explanation":"absent","injuries":[{"type":"bruise","site":"arm"}])"));
+  EXPECT_EQ(LevelOf(one, "CG89-BR-MULTI"), std::nullopt);
+}
+
+// --- bites, wounds, burns, cold -----------------------------------------------------------
+
+TEST(EngineTest, HumanBite) {
+  EXPECT_EQ(
+      LevelOf(Assess(Attendance(kSchool, R"(,"injuries":[{"type":"bite_human","site":"arm"}])")),
+              "CG89-BITE-HUMAN"),
+      FindingLevel::kSuspect);
+  EXPECT_EQ(LevelOf(Assess(Attendance(kSchool, R"(,"notes":"no bite marks")")), "CG89-BITE-HUMAN"),
+            std::nullopt);
+}
+
+TEST(EngineTest, AnimalBiteNeedsASupervisionConcern) {
+  Assessment a =
+      Assess(Attendance(kSchool, R"(,"notes":"Dog bite to hand, left alone with the dog")"));
+  EXPECT_EQ(LevelOf(a, "CG89-BITE-ANIMAL"), FindingLevel::kConsider);
+  Assessment supervised = Assess(Attendance(kSchool, R"(,"notes":"Dog bite to hand in the park")"));
+  EXPECT_EQ(LevelOf(supervised, "CG89-BITE-ANIMAL"), std::nullopt);
+}
+
+TEST(EngineTest, SelfInflictedWoundsAreSelfHarmNotTheWoundRule) {
+  Assessment a = Assess(Attendance(
+      kTeen,
+      R"(,"injury":{"intent":"self_inflicted"},"explanation":"unsuitable","injuries":[{"type":"laceration","site":"chest","count":3}])"));
+  EXPECT_EQ(LevelOf(a, "CG89-WOUND"), std::nullopt);
+  EXPECT_EQ(LevelOf(a, "CG89-SELFHARM-CYP"), FindingLevel::kConsider);
+}
+
+TEST(EngineTest, WoundOnAProtectedSite) {
+  Assessment a =
+      Assess(Attendance(kSchool, R"(,"injuries":[{"type":"abrasion","site":"lower back"}])"));
+  EXPECT_EQ(LevelOf(a, "CG89-WOUND"), FindingLevel::kConsider);
+  Assessment knee =
+      Assess(Attendance(kSchool, R"(,"injuries":[{"type":"abrasion","site":"knee"}])"));
+  EXPECT_EQ(LevelOf(knee, "CG89-WOUND"), std::nullopt);
+}
+
+TEST(EngineTest, BurnAtASuspiciousSiteIsSuspectWithoutAnExplanation) {
+  Assessment a =
+      Assess(Attendance(kToddler, R"(,"injuries":[{"type":"burn","site":"sole of foot"}])"));
+  EXPECT_EQ(LevelOf(a, "CG89-BURN"), FindingLevel::kSuspect);
+  Assessment immersion = Assess(Attendance(
+      kToddler,
+      R"(,"explanation":"suitable","injuries":[{"type":"scald","site":"leg","pattern":"glove and stocking"}])"));
+  EXPECT_EQ(LevelOf(immersion, "CG89-BURN"), FindingLevel::kSuspect);
+  // Elsewhere, the explanation decides: not recorded is consider, suitable is nothing.
+  Assessment text = Assess(Attendance(
+      kSchool,
+      R"(,"notes":"Scald with sharply delineated borders, glove and stocking distribution.")"));
+  const Finding* immersion_text = Find(text, "CG89-BURN");
+  ASSERT_NE(immersion_text, nullptr);
+  EXPECT_EQ(immersion_text->level, FindingLevel::kSuspect);
+  // "iron" or "hand" near a burn in free text is not read as a shape.
+  EXPECT_EQ(
+      LevelOf(Assess(Attendance(kSchool, R"(,"notes":"Burn to hand from hair straightener iron")")),
+              "CG89-BURN"),
+      FindingLevel::kConsider);
+  Assessment hand = Assess(Attendance(kSchool, R"(,"injuries":[{"type":"burn","site":"palm"}])"));
+  EXPECT_EQ(LevelOf(hand, "CG89-BURN"), FindingLevel::kConsider);
+  Assessment explained = Assess(Attendance(
+      kSchool, R"(,"explanation":"suitable","injuries":[{"type":"burn","site":"palm"}])"));
+  EXPECT_EQ(LevelOf(explained, "CG89-BURN"), std::nullopt);
+}
+
+TEST(EngineTest, ColdInjury) {
+  EXPECT_EQ(
+      LevelOf(Assess(Attendance(kSchool, R"(,"diagnoses":[{"system":"ICD-10","code":"T68"}])")),
+              "CG89-COLD"),
+      FindingLevel::kConsider);
+  EXPECT_EQ(LevelOf(Assess(Attendance(kSchool, R"(,"notes":"not hypothermic")")), "CG89-COLD"),
+            std::nullopt);
+}
+
+// --- fractures, head, eye, spine, viscera, mouth --------------------------------------------
+
+TEST(EngineTest, FractureDowngradesWithoutAnExplanationButNotInAnInfantsRibs) {
+  Assessment forearm = Assess(Attendance(
+      kSchool,
+      R"(,"diagnoses":[{"system":"ICD-10","code":"S52.5","display":"Fracture of lower end of radius"}])"));
+  const Finding* finding = Find(forearm, "CG89-FX");
+  ASSERT_NE(finding, nullptr);
+  EXPECT_EQ(finding->level, FindingLevel::kConsider);
+  EXPECT_THAT(finding->evidence, Contains("diagnoses[0].code=S52.5"));
+  Assessment ribs = Assess(Attendance(
+      250,
+      R"(,"mobility":"independently_mobile","diagnoses":[{"system":"ICD-10","code":"S22.3"}])"));
+  EXPECT_EQ(LevelOf(ribs, "CG89-FX"), FindingLevel::kSuspect);
+  Assessment none = Assess(Attendance(kSchool, R"(,"notes":"X-ray: no evidence of fracture")"));
+  EXPECT_EQ(LevelOf(none, "CG89-FX"), std::nullopt);
+  Assessment fragile = Assess(
+      Attendance(kSchool, R"(,"notes":"Known osteogenesis imperfecta. Fracture of tibia.")"));
+  EXPECT_EQ(LevelOf(fragile, "CG89-FX"), std::nullopt);
+}
+
+TEST(EngineTest, FemoralFractureIsAnAuditItemThatDoesNotRaiseTheLevel) {
+  Assessment a = Assess(Attendance(
+      kSchool, R"(,"explanation":"suitable","diagnoses":[{"system":"ICD-10","code":"S72.3"}])"));
+  EXPECT_EQ(LevelOf(a, "NG38-FEMUR"), FindingLevel::kAudit);
+  EXPECT_EQ(a.level, OverallLevel::kNone);
+  EXPECT_EQ(LevelOf(Assess(Attendance(kSchool, R"(,"notes":"no femoral fracture")")), "NG38-FEMUR"),
+            std::nullopt);
+}
+
+TEST(EngineTest, IntracranialInjuryUnderThreeNeverDowngrades) {
+  Assessment a = Assess(Attendance(
+      kToddler,
+      R"(,"diagnoses":[{"system":"ICD-10","code":"S06.5","display":"Traumatic subdural haemorrhage"}])"));
+  const Finding* finding = Find(a, "CG89-ICI");
+  ASSERT_NE(finding, nullptr);
+  EXPECT_EQ(finding->level, FindingLevel::kSuspect);
+  EXPECT_EQ(finding->category, "head_injury");
+  EXPECT_THAT(finding->evidence, Contains("diagnoses[0].code=S06.5"));
+  Assessment crash = Assess(Attendance(
+      kToddler,
+      R"(,"injury":{"mechanism":"road traffic collision"},"diagnoses":[{"system":"ICD-10","code":"S06.5"}])"));
+  EXPECT_EQ(LevelOf(crash, "CG89-ICI"), std::nullopt);
+}
+
+TEST(EngineTest, RetinalHaemorrhageAndEyeInjury) {
+  EXPECT_EQ(LevelOf(Assess(Attendance(kSchool, R"(,"injuries":[{"type":"retinal_haemorrhage"}])")),
+                    "CG89-EYE"),
+            FindingLevel::kSuspect);
+  EXPECT_EQ(LevelOf(Assess(Attendance(
+                        kSchool,
+                        R"(,"explanation":"suitable","injuries":[{"type":"eye","site":"eye"}])")),
+                    "CG89-EYE"),
+            std::nullopt);
+}
+
+TEST(EngineTest, SpinalInjury) {
+  EXPECT_EQ(
+      LevelOf(Assess(Attendance(
+                  kSchool,
+                  R"(,"explanation":"unsuitable","injuries":[{"type":"spinal","site":"back"}])")),
+              "CG89-SPINE"),
+      FindingLevel::kSuspect);
+  EXPECT_EQ(
+      LevelOf(Assess(Attendance(
+                  kSchool,
+                  R"(,"notes":"fall from height","injuries":[{"type":"spinal","site":"back"}])")),
+              "CG89-SPINE"),
+      std::nullopt);
+}
+
+TEST(EngineTest, VisceralInjuryWithADelayIsSuspect) {
+  Assessment a = Assess(Attendance(
+      kSchool,
+      R"(,"injury":{"datetime":"2026-05-29T10:00:00Z"},"injuries":[{"type":"visceral","site":"abdomen"}])"));
+  const Finding* finding = Find(a, "CG89-VISCERA");
+  ASSERT_NE(finding, nullptr);
+  EXPECT_EQ(finding->level, FindingLevel::kSuspect);
+  Assessment same_day = Assess(Attendance(
+      kSchool,
+      R"(,"explanation":"suitable","injury":{"datetime":"2026-06-01T08:00:00Z"},"injuries":[{"type":"visceral","site":"abdomen"}])"));
+  EXPECT_EQ(LevelOf(same_day, "CG89-VISCERA"), std::nullopt);
+}
+
+TEST(EngineTest, OralInjury) {
+  EXPECT_EQ(LevelOf(Assess(Attendance(kInfant, R"(,"notes":"torn frenulum")")), "CG89-ORAL"),
+            FindingLevel::kSuspect);
+  EXPECT_EQ(LevelOf(Assess(Attendance(kSchool, R"(,"notes":"torn frenulum")")), "CG89-ORAL"),
+            FindingLevel::kConsider);
+  EXPECT_EQ(
+      LevelOf(Assess(Attendance(kSchool, R"(,"explanation":"suitable","notes":"torn frenulum")")),
+              "CG89-ORAL"),
+      std::nullopt);
+}
+
+// --- poisoning --------------------------------------------------------------------------
+
+TEST(EngineTest, PoisoningWithAnIllicitDrugInAYoungChild) {
+  Assessment a = Assess(Attendance(
+      kToddler, R"(,"mobility":"independently_mobile","notes":"Ingestion of methadone at home")"));
+  EXPECT_EQ(LevelOf(a, "CG89-POISON"), FindingLevel::kSuspect);
+  Assessment paracetamol = Assess(Attendance(
+      kToddler,
+      R"(,"mobility":"independently_mobile","explanation":"suitable","notes":"Ingestion of paracetamol")"));
+  EXPECT_EQ(LevelOf(paracetamol, "CG89-POISON"), std::nullopt);
+  Assessment denied = Assess(Attendance(kToddler, R"(,"notes":"No ingestion suspected")"));
+  EXPECT_EQ(LevelOf(denied, "CG89-POISON"), std::nullopt);
+}
+
+TEST(EngineTest, RepeatedIngestionFromHistory) {
+  std::string now = Attendance(kToddler, R"(,"notes":"ingestion of bleach")");
+  std::string before =
+      Attendance(kToddler - 60, R"(,"notes":"swallowed tablets")", "A0", "2026-04-01T10:00:00Z");
+  const Finding* finding = nullptr;
+  Assessment a = Assess(now, {before});
+  finding = Find(a, "CG89-POISON-REPEAT");
+  ASSERT_NE(finding, nullptr);
+  EXPECT_EQ(finding->level, FindingLevel::kConsider);
+  EXPECT_THAT(finding->evidence, Contains("history[0].arrival=2026-04-01"));
+  // Two years earlier is outside the window.
+  std::string old = Attendance(10, R"(,"notes":"swallowed tablets")", "A0", "2024-04-01T10:00:00Z");
+  EXPECT_EQ(LevelOf(Assess(now, {old}), "CG89-POISON-REPEAT"), std::nullopt);
+}
+
+// --- sexual abuse -----------------------------------------------------------------------
+
+TEST(EngineTest, StiByAge) {
+  std::string gonorrhoea = R"(,"diagnoses":[{"system":"ICD-10","code":"A54.0"}])";
+  EXPECT_EQ(LevelOf(Assess(Attendance(kSchool, gonorrhoea)), "CG89-STI-U13"),
+            FindingLevel::kSuspect);
+  EXPECT_EQ(LevelOf(Assess(Attendance(kTeen, gonorrhoea)), "CG89-STI-U13"), std::nullopt);
+  EXPECT_EQ(LevelOf(Assess(Attendance(kTeen, gonorrhoea)), "CG89-STI-OTHER"),
+            FindingLevel::kConsider);
+  EXPECT_EQ(
+      LevelOf(Assess(Attendance(kSchool, R"(,"notes":"anogenital warts")")), "CG89-STI-OTHER"),
+      FindingLevel::kConsider);
+  EXPECT_EQ(
+      LevelOf(Assess(Attendance(kSchool, R"(,"notes":"negative for chlamydia")")), "CG89-STI-U13"),
+      std::nullopt);
+  EXPECT_EQ(LevelOf(Assess(Attendance(kSeventeen, gonorrhoea)), "CG89-STI-OTHER"), std::nullopt);
+}
+
+TEST(EngineTest, PregnancyByAge) {
+  std::string pregnant = R"(,"notes":"positive pregnancy test")";
+  EXPECT_EQ(LevelOf(Assess(Attendance(4500, pregnant)), "CG89-PREG-U13"), FindingLevel::kSuspect);
+  EXPECT_EQ(LevelOf(Assess(Attendance(kTeen, pregnant)), "CG89-PREG-13-17"),
+            FindingLevel::kConsider);
+  EXPECT_EQ(LevelOf(Assess(Attendance(kSeventeen, pregnant)), "CG89-PREG-13-17"), std::nullopt);
+  EXPECT_EQ(LevelOf(Assess(Attendance(kSeventeen, R"(,"notes":"pregnant; much older partner")")),
+                    "CG89-PREG-13-17"),
+            FindingLevel::kConsider);
+  EXPECT_EQ(LevelOf(Assess(Attendance(4500, R"(,"notes":"not pregnant")")), "CG89-PREG-U13"),
+            std::nullopt);
+  // A routine test is not a pregnancy.
+  EXPECT_EQ(
+      LevelOf(Assess(Attendance(4500, R"(,"notes":"urine pregnancy test done")")), "CG89-PREG-U13"),
+      std::nullopt);
+  EXPECT_EQ(LevelOf(Assess(Attendance(4500, R"(,"notes":"HIV test requested")")), "CG89-STI-U13"),
+            std::nullopt);
+}
+
+TEST(EngineTest, AnogenitalInjuryAndReportedAbuse) {
+  EXPECT_EQ(LevelOf(Assess(Attendance(
+                        kSchool, R"(,"explanation":"absent","injuries":[{"type":"anogenital"}])")),
+                    "CG89-ANOGENITAL"),
+            FindingLevel::kSuspect);
+  EXPECT_EQ(
+      LevelOf(Assess(Attendance(kSchool,
+                                R"(,"explanation":"suitable","injuries":[{"type":"anogenital"}])")),
+              "CG89-ANOGENITAL"),
+      std::nullopt);
+  EXPECT_EQ(LevelOf(Assess(Attendance(kSchool, R"(,"notes":"Disclosed sexual abuse to teacher")")),
+                    "CG89-SEXUAL"),
+            FindingLevel::kSuspect);
+  EXPECT_EQ(
+      LevelOf(Assess(Attendance(kSchool, R"(,"notes":"denies sexual assault")")), "CG89-SEXUAL"),
+      std::nullopt);
+}
+
+// --- neglect, FII, emotional abuse, self-harm, substances ----------------------------------
+
+TEST(EngineTest, NeglectSupervisionAndDelay) {
+  EXPECT_EQ(LevelOf(Assess(Attendance(kSchool, R"(,"notes":"severe infestation with head lice")")),
+                    "CG89-NEGLECT"),
+            FindingLevel::kConsider);
+  EXPECT_EQ(LevelOf(Assess(Attendance(kSchool, R"(,"notes":"no head lice")")), "CG89-NEGLECT"),
+            std::nullopt);
+  EXPECT_EQ(
+      LevelOf(Assess(Attendance(kSchool, R"(,"notes":"found home alone")")), "CG89-SUPERVISION"),
+      FindingLevel::kConsider);
+  EXPECT_EQ(
+      LevelOf(Assess(Attendance(kSchool, R"(,"notes":"supervised by mum")")), "CG89-SUPERVISION"),
+      std::nullopt);
+  EXPECT_EQ(LevelOf(Assess(Attendance(kSchool, R"(,"screening":{"delay_in_seeking_help":true})")),
+                    "CG89-DELAY"),
+            FindingLevel::kConsider);
+  EXPECT_EQ(LevelOf(Assess(Attendance(kSchool, R"(,"screening":{"delay_in_seeking_help":false})")),
+                    "CG89-DELAY"),
+            std::nullopt);
+}
+
+TEST(EngineTest, FabricatedIllness) {
+  EXPECT_EQ(
+      LevelOf(
+          Assess(Attendance(
+              kSchool, R"(,"notes":"seizures only witnessed by mother; perplexing presentation")")),
+          "CG89-FII"),
+      FindingLevel::kConsider);
+  EXPECT_EQ(LevelOf(Assess(Attendance(kSchool, R"(,"notes":"seizure witnessed by school staff")")),
+                    "CG89-FII"),
+            std::nullopt);
+}
+
+TEST(EngineTest, ExposureToDomesticAbuseInAChild) {
+  EXPECT_EQ(
+      LevelOf(Assess(Attendance(kSchool, R"(,"notes":"witnessed domestic violence at home")")),
+              "CG89-EMOTIONAL"),
+      FindingLevel::kConsider);
+  EXPECT_EQ(
+      LevelOf(Assess(Attendance(kAdult, R"(,"concerns":["domestic_abuse"])")), "CG89-EMOTIONAL"),
+      std::nullopt);
+}
+
+TEST(EngineTest, SelfHarmInAYoungPerson) {
+  Assessment a = Assess(Attendance(kTeen, R"(,"injury":{"intent":"self_inflicted"})"));
+  const Finding* finding = Find(a, "CG89-SELFHARM-CYP");
+  ASSERT_NE(finding, nullptr);
+  EXPECT_THAT(finding->evidence, Contains("injury.intent=self_inflicted"));
+  EXPECT_EQ(
+      LevelOf(Assess(Attendance(kTeen, R"(,"notes":"denies self harm")")), "CG89-SELFHARM-CYP"),
+      std::nullopt);
+}
+
+TEST(EngineTest, SubstancesInAChild) {
+  EXPECT_EQ(LevelOf(Assess(Attendance(kTeen, R"(,"substances":["alcohol"])")), "CYP-SUBSTANCE"),
+            FindingLevel::kReview);
+  EXPECT_EQ(LevelOf(Assess(Attendance(kAdult, R"(,"substances":["alcohol"])")), "CYP-SUBSTANCE"),
+            std::nullopt);
+}
+
+// --- coding and Escape ------------------------------------------------------------------
+
+TEST(EngineTest, AssaultOnAnInfantIsSuspect) {
+  EXPECT_EQ(LevelOf(Assess(Attendance(kInfant, R"(,"injury":{"intent":"assault"})")), "MVR-CODE"),
+            FindingLevel::kSuspect);
+  EXPECT_EQ(
+      LevelOf(Assess(Attendance(kSchool, R"(,"diagnoses":[{"system":"ICD-10","code":"Y20"}])")),
+              "MVR-CODE"),
+      FindingLevel::kConsider);
+  EXPECT_EQ(LevelOf(Assess(Attendance(kSchool, R"(,"notes":"Denies assault.")")), "MVR-CODE"),
+            std::nullopt);
+}
+
+TEST(EngineTest, SafeguardingConcernCode) {
+  Assessment a = Assess(Attendance(kSchool, R"(,"safeguarding_concern_codes":["700254002"])"));
+  const Finding* finding = Find(a, "SG-CODE");
+  ASSERT_NE(finding, nullptr);
+  EXPECT_EQ(finding->category, "sexual_abuse");
+  EXPECT_THAT(finding->evidence, Contains("safeguarding_concern_codes[0]=700254002"));
+  EXPECT_EQ(
+      LevelOf(Assess(Attendance(kSchool, R"(,"safeguarding_concern_codes":["12345"])")), "SG-CODE"),
+      std::nullopt);
+}
+
+TEST(EngineTest, EscapeAnswersAndMissingScreening) {
+  Assessment a = Assess(Attendance(
+      kSchool, R"(,"screening":{"history_consistent":false,"interaction_appropriate":false})"));
+  EXPECT_EQ(LevelOf(a, "ESCAPE-ABERRANT"), FindingLevel::kConsider);
+  EXPECT_EQ(LevelOf(a, "ESCAPE-INTERACTION"), FindingLevel::kConsider);
+  EXPECT_EQ(LevelOf(a, "ESCAPE-MISSING"), std::nullopt);
+  Assessment fine = Assess(Attendance(
+      kSchool, R"(,"screening":{"history_consistent":true,"interaction_appropriate":true})"));
+  EXPECT_EQ(LevelOf(fine, "ESCAPE-ABERRANT"), std::nullopt);
+  EXPECT_EQ(LevelOf(fine, "ESCAPE-INTERACTION"), std::nullopt);
+  Assessment missing = Assess(Attendance(kSchool, R"(,"department":"emergency")"));
+  EXPECT_EQ(LevelOf(missing, "ESCAPE-MISSING"), FindingLevel::kAudit);
+  EXPECT_EQ(missing.level, OverallLevel::kNone);
+  Assessment reason =
+      Assess(Attendance(kSchool, R"(,"screening":{"not_done_reason":"critically unwell"})"));
+  EXPECT_EQ(LevelOf(reason, "ESCAPE-MISSING"), std::nullopt);
+}
+
+// --- think family -------------------------------------------------------------------------
+
+TEST(EngineTest, ThinkFamilyPromptsForAdults) {
+  Assessment a = Assess(Attendance(kAdult, R"(,"concerns":["mental_health_crisis"])"));
+  EXPECT_EQ(LevelOf(a, "TF-HAGUE"), FindingLevel::kPrompt);
+  EXPECT_EQ(LevelOf(a, "TF-NOT-ASKED"), FindingLevel::kAudit);
+  EXPECT_EQ(a.level, OverallLevel::kPrompt);
+  Assessment text = Assess(Attendance(kAdult, R"(,"notes":"Assaulted by partner last night")"));
+  EXPECT_EQ(LevelOf(text, "TF-HAGUE"), FindingLevel::kPrompt);
+  Assessment asked = Assess(Attendance(
+      kAdult,
+      R"(,"concerns":["self_harm"],"household":{"recorded":true,"children":[{"birth_date":"2020-01-01"}]})"));
+  EXPECT_EQ(LevelOf(asked, "TF-NOT-ASKED"), std::nullopt);
+  EXPECT_EQ(LevelOf(asked, "TF-DEPENDANTS"), FindingLevel::kConsider);
+  Assessment none = Assess(Attendance(kAdult, R"(,"notes":"denies domestic abuse")"));
+  EXPECT_EQ(LevelOf(none, "TF-HAGUE"), std::nullopt);
+  EXPECT_EQ(LevelOf(Assess(Attendance(kSchool, R"(,"concerns":["self_harm"])")), "TF-HAGUE"),
+            std::nullopt);
+}
+
+TEST(EngineTest, AnAdultAssaultedAtHomeIsAThinkFamilyPrompt) {
+  EXPECT_EQ(LevelOf(Assess(Attendance(kAdult, R"(,"injury":{"intent":"assault","place":"home"})")),
+                    "TF-HAGUE"),
+            FindingLevel::kPrompt);
+  EXPECT_EQ(
+      LevelOf(Assess(Attendance(kAdult, R"(,"notes":"Disclosed assault by partner at home.")")),
+              "TF-HAGUE"),
+      FindingLevel::kPrompt);
+  EXPECT_EQ(
+      LevelOf(Assess(Attendance(kAdult, R"(,"injury":{"intent":"assault","place":"public"})")),
+              "TF-HAGUE"),
+      std::nullopt);
+  // A child assaulted at home is a child rule, not a think-family prompt about the child.
+  EXPECT_EQ(LevelOf(Assess(Attendance(kSchool, R"(,"injury":{"intent":"assault","place":"home"})")),
+                    "CG89-EMOTIONAL"),
+            std::nullopt);
+}
+
+TEST(EngineTest, SixteenAndSeventeenGetChildRulesAndThinkFamily) {
+  Assessment a = Assess(Attendance(kSeventeen, R"(,"concerns":["self_harm"])"));
+  EXPECT_EQ(LevelOf(a, "TF-HAGUE"), FindingLevel::kPrompt);
+  EXPECT_EQ(LevelOf(a, "CG89-SELFHARM-CYP"), FindingLevel::kConsider);
+}
+
+TEST(EngineTest, PregnantAdultWithATriggerIsConsider) {
+  Assessment a =
+      Assess(Attendance(kAdult, R"(,"patient":{"pregnant":true},"concerns":["substance_misuse"])"));
+  // "patient" appears twice; the decoder keeps the last, which has no birth date.
+  EXPECT_EQ(LevelOf(a, "TF-DEPENDANTS"), FindingLevel::kConsider);
+}
+
+// --- history and status -------------------------------------------------------------------
+
+TEST(EngineTest, FrequentAttendance) {
+  std::string now = Attendance(kSchool, R"(,"presenting_complaint":"cough")");
+  std::vector<std::string> history;
+  for (int month : {2, 3, 4}) {
+    history.push_back(Attendance(kSchool - 30 * (6 - month), "", "H" + std::to_string(month),
+                                 "2026-0" + std::to_string(month) + "-10T10:00:00Z"));
+  }
+  Assessment a = Assess(now, history);
+  const Finding* finding = Find(a, "FREQ-ATTEND");
+  ASSERT_NE(finding, nullptr);
+  EXPECT_EQ(finding->level, FindingLevel::kReview);
+  EXPECT_EQ(finding->category, "frequent_attendance");
+  history.pop_back();
+  EXPECT_EQ(LevelOf(Assess(now, history), "FREQ-ATTEND"), std::nullopt);
+  // Later attendances are ignored.
+  history.push_back(Attendance(kSchool, "", "H9", "2026-07-01T10:00:00Z"));
+  EXPECT_EQ(LevelOf(Assess(now, history), "FREQ-ATTEND"), std::nullopt);
+}
+
+TEST(EngineTest, RepeatedInjuries) {
+  std::string now = Attendance(kSchool, R"(,"injuries":[{"type":"laceration","site":"knee"}])");
+  std::vector<std::string> history = {
+      Attendance(kSchool, R"(,"notes":"fracture of finger")", "H1", "2026-01-10T10:00:00Z"),
+      Attendance(kSchool, R"(,"injuries":[{"type":"burn","site":"hand"}])", "H2",
+                 "2026-03-10T10:00:00Z")};
+  EXPECT_EQ(LevelOf(Assess(now, history), "REPEAT-INJURY"), FindingLevel::kReview);
+  history.pop_back();
+  EXPECT_EQ(LevelOf(Assess(now, history), "REPEAT-INJURY"), std::nullopt);
+}
+
+TEST(EngineTest, KnownToSocialCareOnlyRaises) {
+  std::string suspect = Attendance(
+      kInfant,
+      R"(,"mobility":"not_independently_mobile","injuries":[{"type":"bruise","site":"ear"}])");
+  Assessment with = Assess(suspect, {}, SocialCareStatus{"cp_plan", "LA1"});
+  EXPECT_EQ(LevelOf(with, "KNOWN-CSC"), FindingLevel::kReview);
+  EXPECT_EQ(with.level, OverallLevel::kSuspect);
+  Assessment plain = Assess(Attendance(kSchool, R"(,"presenting_complaint":"cough")"), {},
+                            SocialCareStatus{"looked_after", "LA1"});
+  EXPECT_EQ(plain.level, OverallLevel::kReview);
+  const Finding* finding = Find(plain, "KNOWN-CSC");
+  ASSERT_NE(finding, nullptr);
+  EXPECT_THAT(finding->evidence, Contains("register.status=looked_after"));
+  EXPECT_EQ(
+      LevelOf(Assess(Attendance(kSchool, R"(,"safeguarding_concern_codes":["342191000000101"])")),
+              "KNOWN-CSC"),
+      FindingLevel::kReview);
+  EXPECT_EQ(LevelOf(Assess(Attendance(kSchool)), "KNOWN-CSC"), std::nullopt);
+}
+
+TEST(EngineTest, LeftBeforeSeen) {
+  EXPECT_EQ(LevelOf(Assess(Attendance(kSchool, R"(,"discharge":{"status":"left_before_seen"})")),
+                    "LWBS-CHILD"),
+            FindingLevel::kReview);
+  EXPECT_EQ(LevelOf(Assess(Attendance(kAdult, R"(,"discharge":{"status":"left_before_seen"})")),
+                    "LWBS-CHILD"),
+            std::nullopt);
+}
+
+// --- documentation ------------------------------------------------------------------------
+
+TEST(EngineTest, MissingBirthDateStillGivesFindingsOnWhatIsPresent) {
+  Assessment a = Assess(Attendance(-1, R"(,"injuries":[{"type":"burn","site":"buttock"}])"));
+  EXPECT_EQ(LevelOf(a, "DOC-BIRTH-DATE"), FindingLevel::kAudit);
+  EXPECT_EQ(LevelOf(a, "CG89-BURN"), FindingLevel::kSuspect);
+  EXPECT_EQ(LevelOf(Assess(Attendance(kSchool)), "DOC-BIRTH-DATE"), std::nullopt);
+}
+
+TEST(EngineTest, InjuryWithoutAnExplanationRecorded) {
+  Assessment a =
+      Assess(Attendance(kSchool, R"(,"injuries":[{"type":"laceration","site":"knee"}])"));
+  EXPECT_EQ(LevelOf(a, "DOC-EXPLANATION"), FindingLevel::kAudit);
+  Assessment recorded = Assess(Attendance(
+      kSchool, R"(,"explanation":"suitable","injuries":[{"type":"laceration","site":"knee"}])"));
+  EXPECT_EQ(LevelOf(recorded, "DOC-EXPLANATION"), std::nullopt);
+}
+
+TEST(EngineTest, UnknownMobilityInAnInfant) {
+  const Finding* finding = nullptr;
+  Assessment a = Assess(Attendance(kInfant, R"(,"mobility":"unknown")"));
+  finding = Find(a, "DOC-MOBILITY");
+  ASSERT_NE(finding, nullptr);
+  EXPECT_THAT(finding->reason, HasSubstr("183 days"));
+  EXPECT_EQ(LevelOf(Assess(Attendance(kInfant, R"(,"mobility":"not_independently_mobile")")),
+                    "DOC-MOBILITY"),
+            std::nullopt);
+}
+
+TEST(EngineTest, InjuryDetailMissing) {
+  Assessment a = Assess(Attendance(kSchool, R"(,"injuries":[{"type":"bruise"}])"));
+  const Finding* finding = Find(a, "DOC-INJURY-DETAIL");
+  ASSERT_NE(finding, nullptr);
+  EXPECT_THAT(finding->evidence, Contains("injuries[0].site missing"));
+  EXPECT_EQ(LevelOf(Assess(Attendance(kSchool, R"(,"injuries":[{"type":"bruise","site":"arm"}])")),
+                    "DOC-INJURY-DETAIL"),
+            std::nullopt);
+}
+
+TEST(EngineTest, ContradictoryFields) {
+  Assessment a = Assess(Attendance(
+      kSchool,
+      R"(,"injury":{"datetime":"2026-06-02T10:00:00Z"},"discharge":{"datetime":"2026-05-01T10:00:00Z"})"));
+  const Finding* finding = Find(a, "DOC-CONTRADICTION");
+  ASSERT_NE(finding, nullptr);
+  EXPECT_THAT(finding->evidence, Contains("injury.datetime is after arrival"));
+  EXPECT_THAT(finding->evidence, Contains("discharge.datetime is before arrival"));
+  EXPECT_EQ(LevelOf(Assess(Attendance(kSchool)), "DOC-CONTRADICTION"), std::nullopt);
+}
+
+// --- the whole -----------------------------------------------------------------------------
+
+TEST(EngineTest, EveryCatalogueRuleIsExercisedAndWellFormed) {
+  const std::set<std::string_view> categories = {"bruising",
+                                                 "fracture",
+                                                 "burn",
+                                                 "head_injury",
+                                                 "bite",
+                                                 "wound",
+                                                 "oral_injury",
+                                                 "eye_injury",
+                                                 "spinal_injury",
+                                                 "visceral_injury",
+                                                 "poisoning",
+                                                 "sexual_abuse",
+                                                 "neglect",
+                                                 "emotional_abuse",
+                                                 "fabricated_illness",
+                                                 "self_harm",
+                                                 "substance_misuse",
+                                                 "think_family",
+                                                 "frequent_attendance",
+                                                 "known_to_social_care",
+                                                 "documentation"};
+  std::set<std::string_view> ids;
+  for (const RuleInfo& rule : RuleCatalogue()) {
+    EXPECT_TRUE(ids.insert(rule.id).second) << rule.id;
+    EXPECT_TRUE(categories.contains(rule.category)) << rule.id;
+    EXPECT_FALSE(rule.source.empty()) << rule.id;
+    EXPECT_EQ(rule.verified, rule.verification == "V") << rule.id;
+  }
+}
+
+TEST(EngineTest, OverallLevelIsTheHighestNonAuditFinding) {
+  std::vector<Finding> findings = {{"A", FindingLevel::kAudit, "documentation", "", "", {}},
+                                   {"B", FindingLevel::kReview, "neglect", "", "", {}}};
+  EXPECT_EQ(OverallLevelOf(findings), OverallLevel::kReview);
+  findings.push_back({"C", FindingLevel::kPrompt, "think_family", "", "", {}});
+  EXPECT_EQ(OverallLevelOf(findings), OverallLevel::kPrompt);
+  findings.erase(findings.begin() + 1, findings.end());
+  EXPECT_EQ(OverallLevelOf(findings), OverallLevel::kNone);
+}
+
+TEST(EngineTest, NoReasonOrNoteEverSaysTheChildIsSafe) {
+  for (OverallLevel level : {OverallLevel::kNone, OverallLevel::kReview, OverallLevel::kSuspect}) {
+    EXPECT_THAT(std::string(AssessmentNote(level)), ::testing::Not(HasSubstr("is safe")));
+  }
+  Assessment a = Assess(Attendance(
+      kInfant, R"(,"injuries":[{"type":"bruise","site":"ear"}],"concerns":["domestic_abuse"])"));
+  for (const Finding& finding : a.findings) {
+    EXPECT_THAT(finding.reason, ::testing::Not(HasSubstr("is safe"))) << finding.rule;
+  }
+}
+
+TEST(EngineTest, LoadsAReplacementDirectoryAndRejectsABrokenOne) {
+  const char* source = std::getenv("LIAISON_SOURCE_DIR");
+  ASSERT_NE(source, nullptr);
+  std::filesystem::path shipped =
+      std::filesystem::path(source) / "data" / "recognition" / "concepts-v1";
+  Result<std::unique_ptr<Engine>> loaded = Engine::Load(shipped);
+  ASSERT_TRUE(loaded.ok()) << loaded.status().ToString();
+  EXPECT_EQ((*loaded)->concepts_version(), "liaison-concepts-v1");
+
+  std::filesystem::path copy = std::filesystem::temp_directory_path() / "liaison-concepts-test";
+  std::filesystem::remove_all(copy);
+  std::filesystem::copy(shipped, copy);
+  {
+    // A trust adds its own term.
+    std::ofstream out(copy / "bruise.tsv", std::ios::app);
+    out << "term\tblue mark\n";
+  }
+  Result<std::unique_ptr<Engine>> trust = Engine::Load(copy);
+  ASSERT_TRUE(trust.ok()) << trust.status().ToString();
+  Assessment a = AssessWith(**trust, Attendance(kInfant, R"(,"notes":"blue mark on thigh")"));
+  EXPECT_EQ(LevelOf(a, "CG89-BR-NIM"), FindingLevel::kSuspect);
+  EXPECT_EQ(LevelOf(Assess(Attendance(kInfant, R"(,"notes":"blue mark on thigh")")), "CG89-BR-NIM"),
+            std::nullopt);
+  {
+    std::ofstream out(copy / "fracture.tsv", std::ios::app);
+    out << "icd10\tnot-a-code\n";
+  }
+  Result<std::unique_ptr<Engine>> broken = Engine::Load(copy);
+  ASSERT_FALSE(broken.ok());
+  EXPECT_THAT(broken.status().message(), HasSubstr("fracture.tsv line"));
+  std::filesystem::remove(copy / "fracture.tsv");
+  EXPECT_THAT(Engine::Load(copy).status().message(), HasSubstr("fracture.tsv"));
+  std::filesystem::remove_all(copy);
+  EXPECT_FALSE(Engine::Load(copy).ok());
 }
 
 }  // namespace

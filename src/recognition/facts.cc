@@ -8,6 +8,8 @@ namespace {
 
 using domain::InjuryType;
 
+constexpr std::int64_t kThinkFamilyDays = 5844;  // 16 years
+
 constexpr std::array kInjuryConcepts = {Concept::kBruise,
                                         Concept::kFracture,
                                         Concept::kBurn,
@@ -142,6 +144,13 @@ void GatherText(Facts& facts, const TextMatcher& matcher, std::string_view field
   for (TextHit& hit : matcher.Find(text)) {
     Sighting sighting;
     sighting.evidence = std::string(field) + ":\"" + hit.snippet + "\"";
+    // Of the patterns, only forced immersion is safe to read from free text: "hand", "iron" or
+    // "kettle" near a burn or bruise name a place or a mechanism as often as a shape.
+    if (hit.concept_id == Concept::kBurn &&
+        std::find(hit.patterns.begin(), hit.patterns.end(), "immersion") != hit.patterns.end()) {
+      sighting.pattern = "immersion";
+      sighting.pattern_evidence = std::string(field) + ":\"" + hit.clause + "\"";
+    }
     sighting.sites = hit.sites;
     sighting.site_evidence.assign(hit.sites.size(), sighting.evidence);
     if (hit.concept_id == Concept::kFracture) {
@@ -195,6 +204,12 @@ void GatherStructured(Facts& facts, const domain::Attendance& attendance) {
         break;
       case InjuryIntent::kAssault:
         Add(facts, Concept::kAssault, {evidence});
+        // An adult assaulted at home: possible intimate-partner violence (the Hague protocol's
+        // first trigger), so think family.
+        if (attendance.injury.place == domain::InjuryPlace::kHome &&
+            (!facts.age_days || *facts.age_days >= kThinkFamilyDays)) {
+          Add(facts, Concept::kDomesticAbuse, {evidence + " at injury.place=home"});
+        }
         break;
       case InjuryIntent::kUndetermined:
         Add(facts, Concept::kUndeterminedIntent, {evidence});

@@ -65,32 +65,49 @@ std::string ProxyNote(const Facts& f, const EngineOptions& options) {
 }
 
 // The level a "suspect if the explanation is unsuitable" rule gives, and why; nullopt when the
-// explanation was recorded as suitable.
+// explanation was recorded as suitable. When the field was not recorded, an inconsistent history
+// on the Escape screen or notes calling the explanation implausible, inconsistent or absent
+// count as unsuitable: CG89 defines an unsuitable explanation that way.
 struct ExplanationVerdict {
   FindingLevel level;
   std::string why;
-  std::string evidence;
+  std::vector<std::string> evidence;
 };
-std::optional<ExplanationVerdict> ForExplanation(Explanation explanation) {
-  switch (explanation) {
+std::optional<ExplanationVerdict> ForExplanation(const Facts& f) {
+  switch (f.attendance->explanation) {
     case Explanation::kUnsuitable:
       return ExplanationVerdict{FindingLevel::kSuspect,
                                 " The explanation was recorded as unsuitable.",
-                                "explanation=unsuitable"};
+                                {"explanation=unsuitable"}};
     case Explanation::kAbsent:
-      return ExplanationVerdict{FindingLevel::kSuspect, " No explanation was given.",
-                                "explanation=absent"};
-    case Explanation::kNotRecorded:
       return ExplanationVerdict{
-          FindingLevel::kConsider,
-          " Consider rather than suspect only because whether the explanation is suitable was "
-          "not recorded: seek an explanation and record it; if it is absent or unsuitable, "
-          "suspect maltreatment.",
-          "explanation=not_recorded"};
+          FindingLevel::kSuspect, " No explanation was given.", {"explanation=absent"}};
     case Explanation::kSuitable:
       return std::nullopt;
+    case Explanation::kNotRecorded:
+      break;
   }
-  return std::nullopt;
+  std::vector<std::string> evidence;
+  const domain::Screening& s = f.attendance->screening;
+  if (s.history_consistent == false) evidence.push_back("screening.history_consistent=false");
+  if (s.injury_fits_development == false) {
+    evidence.push_back("screening.injury_fits_development=false");
+  }
+  for (std::string& item : f.Evidence(Concept::kExplanationConcern)) {
+    evidence.push_back(std::move(item));
+  }
+  if (!evidence.empty()) {
+    return ExplanationVerdict{FindingLevel::kSuspect,
+                              " The history is recorded as inconsistent or the explanation as "
+                              "implausible or absent, which makes the explanation unsuitable.",
+                              std::move(evidence)};
+  }
+  return ExplanationVerdict{
+      FindingLevel::kConsider,
+      " Consider rather than suspect only because whether the explanation is suitable was not "
+      "recorded: seek an explanation and record it; if it is absent or unsuitable, suspect "
+      "maltreatment.",
+      {"explanation=not_recorded"}};
 }
 
 bool HasSite(const Sighting& sighting, std::span<const std::string_view> sites,
@@ -152,9 +169,9 @@ bool DelayedPresentation(const Facts& f, std::vector<std::string>& evidence) {
 void EmitOnExplanation(const RuleContext& c, const RuleInfo& info, std::string reason,
                        std::vector<std::string> evidence, std::vector<Finding>& out) {
   const Facts& f = c.facts;
-  std::optional<ExplanationVerdict> verdict = ForExplanation(f.attendance->explanation);
+  std::optional<ExplanationVerdict> verdict = ForExplanation(f);
   if (!verdict) return;
-  Append(evidence, {verdict->evidence});
+  Append(evidence, verdict->evidence);
   Emit(out, info, verdict->level, reason + verdict->why, std::move(evidence));
 }
 
@@ -287,7 +304,8 @@ void AnimalBite(const RuleContext& c, const RuleInfo& info, std::vector<Finding>
 
 void Wounds(const RuleContext& c, const RuleInfo& info, std::vector<Finding>& out) {
   const Facts& f = c.facts;
-  if (!ChildOrUnknown(f) || !f.Has(Concept::kWound)) return;
+  // Self-inflicted wounds have their own rule (CG89-SELFHARM-CYP).
+  if (!ChildOrUnknown(f) || !f.Has(Concept::kWound) || f.Has(Concept::kSelfHarm)) return;
   static constexpr std::array<std::string_view, 12> kSites = {
       "back", "chest",  "abdomen", "torso",     "axilla", "genitalia",
       "eye",  "eyelid", "ear",     "face_side", "cheek",  "buttock"};

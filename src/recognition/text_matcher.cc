@@ -97,7 +97,24 @@ bool StartsClause(const std::vector<Word>& words, std::size_t i) {
   return false;
 }
 
-bool NegatedBefore(std::string_view text, std::size_t clause_start, std::size_t begin) {
+// Whether the term at [begin, end) continues a list that a negation cue opened: "no rash,
+// bruising or petechiae", "no rash, swelling or bruising". Otherwise a comma between the cue and
+// the term ends the cue's scope, so "not independently mobile, bruise to cheek" and "no fever,
+// bruise to ear" still match.
+bool ContinuesList(std::string_view text, const std::vector<Word>& before, std::size_t end,
+                   std::size_t clause_end) {
+  auto joins = [](std::string_view word) { return word == "or" || word == "nor" || word == "and"; };
+  if (!before.empty() && joins(before.back().text)) return true;
+  std::size_t next = end;
+  while (next < clause_end && text[next] == ' ') ++next;
+  if (next < clause_end && text[next] == ',') return true;
+  std::vector<Word> after = WordsIn(text, end, clause_end);
+  return !after.empty() && joins(after.front().text) &&
+         text.substr(end, after.front().begin - end).find(',') == std::string_view::npos;
+}
+
+bool NegatedBefore(std::string_view text, std::size_t clause_start, std::size_t begin,
+                   std::size_t end, std::size_t clause_end) {
   std::vector<Word> words = WordsIn(text, clause_start, begin);
   // Words after the last clause word only.
   std::size_t first = 0;
@@ -107,11 +124,33 @@ bool NegatedBefore(std::string_view text, std::size_t clause_start, std::size_t 
   std::size_t window_start =
       words.size() - first > kPreWindowWords ? words.size() - kPreWindowWords : first;
   for (std::size_t i = window_start; i < words.size(); ++i) {
-    if (IsPreCue(words[i].text) && !IsPseudoNegation(words, i)) return true;
-    // "n't": "doesn't", "didn't".
-    if (words[i].text.ends_with("n't") && !IsPseudoNegation(words, i)) return true;
+    bool cue = IsPreCue(words[i].text) || words[i].text.ends_with("n't");  // "doesn't"
+    if (!cue || IsPseudoNegation(words, i)) continue;
+    bool comma =
+        text.substr(words[i].end, begin - words[i].end).find(',') != std::string_view::npos;
+    if (!comma || ContinuesList(text, words, end, clause_end)) return true;
   }
   return false;
+}
+
+// "pregnancy test done", "HIV test requested", "chlamydia swab taken": a test was ordered, which
+// says nothing about the result. Only a positive result right after counts.
+bool IsUnresultedTest(std::string_view text, std::size_t end, std::size_t clause_end) {
+  static constexpr std::array<std::string_view, 10> kTestWords = {
+      "test", "tests", "testing",  "screen", "screening",
+      "swab", "swabs", "serology", "status", "bloods"};
+  std::vector<Word> words = WordsIn(text, end, clause_end);
+  if (words.empty() ||
+      std::find(kTestWords.begin(), kTestWords.end(), words[0].text) == kTestWords.end()) {
+    return false;
+  }
+  for (std::size_t i = 1; i < words.size() && i <= kPostWindowWords; ++i) {
+    if (words[i].text == "positive" || words[i].text == "detected" ||
+        words[i].text == "confirmed") {
+      return false;
+    }
+  }
+  return true;
 }
 
 bool NegatedAfter(std::string_view text, std::size_t end, std::size_t clause_end) {
@@ -121,7 +160,9 @@ bool NegatedAfter(std::string_view text, std::size_t end, std::size_t clause_end
     // A comma after the term starts a new item: "bruise to ear, fracture excluded".
     std::string_view between = text.substr(end, words[i].begin - end);
     if (between.find(',') != std::string_view::npos) return false;
-    if (IsPostCue(words[i].text)) return true;
+    bool after_not = i > 0 && (words[i - 1].text == "not" || words[i - 1].text == "cannot" ||
+                               words[i - 1].text.ends_with("n't"));
+    if (IsPostCue(words[i].text)) return !after_not;  // "not excluded" keeps it open
     if (words[i].text == "not" && i + 1 < words.size()) {
       const std::string& next = words[i + 1].text;
       if (next == "seen" || next == "found" || next == "present" || next == "identified" ||
@@ -137,6 +178,32 @@ bool NegatedAfter(std::string_view text, std::size_t end, std::size_t clause_end
   return false;
 }
 
+// Text safe to quote inside an evidence string: `"` and `\` become `'`, controls a space, and
+// leading and trailing spaces go.
+std::string Quoted(std::string_view text) {
+  std::string quoted;
+  for (char c : text) {
+    unsigned char u = static_cast<unsigned char>(c);
+    if (c == '"' || c == '\\') {
+      quoted.push_back('\'');
+    } else if (u < 0x20) {
+      quoted.push_back(' ');
+    } else {
+      quoted.push_back(c);
+    }
+  }
+  while (!quoted.empty() && quoted.front() == ' ') quoted.erase(quoted.begin());
+  while (!quoted.empty() && quoted.back() == ' ') quoted.pop_back();
+  return quoted;
+}
+
+// The first `limit` bytes of `text`, shortened so that no UTF-8 character is cut.
+std::string_view Prefix(std::string_view text, std::size_t limit) {
+  if (text.size() <= limit) return text;
+  while (limit > 0 && (static_cast<unsigned char>(text[limit]) & 0xC0) == 0x80) --limit;
+  return text.substr(0, limit);
+}
+
 std::string Snippet(std::string_view text, std::size_t begin, std::size_t clause_end) {
   std::vector<Word> words = WordsIn(text, begin, clause_end);
   std::size_t stop = begin;
@@ -146,19 +213,8 @@ std::string Snippet(std::string_view text, std::size_t begin, std::size_t clause
     if (i > 0 && between.find(',') != std::string_view::npos) break;
     stop = words[i].end;
   }
-  if (stop == begin) stop = std::min(clause_end, begin + 40);
-  std::string snippet;
-  for (char c : text.substr(begin, stop - begin)) {
-    unsigned char u = static_cast<unsigned char>(c);
-    if (c == '"' || c == '\\') {
-      snippet.push_back('\'');
-    } else if (u < 0x20) {
-      snippet.push_back(' ');
-    } else {
-      snippet.push_back(c);
-    }
-  }
-  return snippet;
+  if (stop == begin) return Quoted(Prefix(text.substr(begin, clause_end - begin), 40));
+  return Quoted(text.substr(begin, stop - begin));
 }
 
 RE2::Options MatcherOptions() {
@@ -200,7 +256,8 @@ std::string TermPattern(std::string_view term) {
 
 bool IsNegated(std::string_view text, std::size_t begin, std::size_t end) {
   auto [clause_start, clause_end] = ClauseAround(text, begin, end);
-  return NegatedBefore(text, clause_start, begin) || NegatedAfter(text, end, clause_end);
+  return NegatedBefore(text, clause_start, begin, end, clause_end) ||
+         NegatedAfter(text, end, clause_end) || IsUnresultedTest(text, end, clause_end);
 }
 
 Result<std::unique_ptr<TextMatcher>> TextMatcher::Build(const Concepts& concepts) {
@@ -252,8 +309,14 @@ std::vector<TextHit> TextMatcher::Find(std::string_view text) const {
       });
       if (overlaps || IsNegated(text, begin, end)) continue;
       auto [clause_start, clause_end] = ClauseAround(text, begin, end);
-      TextHit hit{term.concept_id, begin, end, Snippet(text, begin, clause_end),
-                  concepts_.sites().FindAll(text.substr(clause_start, clause_end - clause_start))};
+      std::string_view clause = text.substr(clause_start, clause_end - clause_start);
+      TextHit hit{term.concept_id,
+                  begin,
+                  end,
+                  Snippet(text, begin, clause_end),
+                  concepts_.sites().FindAll(clause),
+                  concepts_.patterns().FindAll(clause),
+                  Quoted(Prefix(clause, 80))};
       hits.push_back(std::move(hit));
     }
   }

@@ -7,7 +7,9 @@
 // "denies assault", "nil injuries", "no evidence of fracture") or a negating word shortly
 // after it ("fracture excluded", "bruising: nil"). A clause boundary (". ; ! ? newline", "but",
 // "however", "apart from") ends the scope, so "no fever but bruise to ear" matches. Pseudo-
-// negations that keep a finding open ("cannot exclude", "not ruled out") do not negate.
+// negations that keep a finding open ("cannot exclude", "not ruled out") do not negate. A term
+// followed by "test", "swab", "screen" or "status" is a test ordered, not a finding, unless a
+// positive result follows ("pregnancy test positive").
 //
 // Immutable after construction and safe to use from many threads.
 #pragma once
@@ -30,8 +32,10 @@ struct TextHit {
   Concept concept_id;
   std::size_t begin = 0;  // byte offsets of the matched term in the text
   std::size_t end = 0;
-  std::string snippet;             // the term and the rest of its clause, at most a few words
-  std::vector<std::string> sites;  // canonical body sites named in the same clause
+  std::string snippet;                // the term and the rest of its clause, at most a few words
+  std::vector<std::string> sites;     // canonical body sites named in the same clause
+  std::vector<std::string> patterns;  // canonical patterns named in the same clause
+  std::string clause;                 // the clause, at most 80 bytes, quotes replaced
 };
 
 class TextMatcher {
@@ -55,7 +59,8 @@ class TextMatcher {
   std::vector<Term> terms_;  // index = the pattern's index in set_
 };
 
-// Whether the occurrence text[begin, end) is negated in its clause. Exposed for tests.
+// Whether the occurrence text[begin, end) is negated in its clause, or names a test without a
+// positive result. Exposed for tests.
 bool IsNegated(std::string_view text, std::size_t begin, std::size_t end);
 
 // The regular expression for a concept term: words matched whole, case-insensitive, any run
