@@ -9,7 +9,7 @@
 # Generates the data once into WORKDIR (default /tmp/liaison-sweep-bench, not in git): ROWS
 # attendances (default 5,000,000) over the month up to 2026-11-20, seed 1. Medians of RUNS
 # runs (default 3) with min and max for wc and the sweep; the SQL peers run once each at this
-# size (they take minutes). VARIANTS=0 skips the one-thread, 30-day-history and shuffled runs.
+# size (they take minutes). VARIANTS=0 skips the one-thread, 3-day-history and shuffled runs.
 # Build the binary in Release first. Prints figures, exits 0.
 set -euo pipefail
 liaison=$(realpath "$1")
@@ -34,9 +34,12 @@ if [[ ${VARIANTS:-1} == 1 && ! -s $shuffled ]]; then
 fi
 
 median() { sort -n | awk '{a[NR]=$1} END {printf "%.2f s (min %.2f, max %.2f, %d runs)", a[int((NR+1)/2)], a[1], a[NR], NR}'; }
-# wall seconds and peak RSS in KB of one command, as "SECONDS KB"
+# one command's wall seconds, peak RSS in KB and CPU seconds (user + system), as
+# "SECONDS KB CPU": on a shared machine CPU time says more about the work than wall time
 measure() {
-  /usr/bin/time -f "%e %M" -o "$work/time.out" "$@" >/dev/null 2>"$work/stderr.out" || true
+  /usr/bin/time -f "%e %M %U %S" -o "$work/time.out" "$@" >/dev/null 2>"$work/stderr.out" || true
+  awk '{printf "%s %s %.2f\n", $1, $2, $3 + $4}' "$work/time.out" >"$work/time.fmt"
+  mv "$work/time.fmt" "$work/time.out"
   cat "$work/time.out"
 }
 mid() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
@@ -54,8 +57,8 @@ if [[ ${VARIANTS:-1} == 1 ]]; then
 measure "$liaison" sweep --in "$ndjson" --out "$work/worklist-1.ndjson" --quiet --threads 1 >"$work/sweep1.txt"
 echo "sweep, one assessing thread: $(cut -d' ' -f1 "$work/sweep1.txt") s (1 run)"
 
-measure "$liaison" sweep --in "$ndjson" --out "$work/worklist-30.ndjson" --quiet --history-days 30 >"$work/sweep30.txt"
-echo "sweep, --history-days 30: $(cut -d' ' -f1 "$work/sweep30.txt") s, peak RSS $(( $(cut -d' ' -f2 "$work/sweep30.txt") / 1024 )) MB (1 run)"
+measure "$liaison" sweep --in "$ndjson" --out "$work/worklist-30.ndjson" --quiet --history-days 3 >"$work/sweep30.txt"
+echo "sweep, --history-days 3: $(cut -d' ' -f1 "$work/sweep30.txt") s, peak RSS $(( $(cut -d' ' -f2 "$work/sweep30.txt") / 1024 )) MB (1 run)"
 
 measure "$liaison" sweep --in "$shuffled" --out "$work/worklist-shuffled.ndjson" --quiet >"$work/shuffled.txt"
 same=$(cmp -s "$work/worklist.ndjson" "$work/worklist-shuffled.ndjson" && echo "same worklist" || echo "DIFFERENT worklist")
@@ -64,13 +67,14 @@ fi
 
 sweep_s=$(cut -d' ' -f1 "$work/sweep.txt" | mid)
 wc_s=$(cut -d' ' -f1 "$work/wc.txt" | mid)
-echo "sweep records/s: $(echo "$rows / $sweep_s" | bc); sweep / wc -l: $(echo "scale=1; $sweep_s / $wc_s" | bc)x"
+sweep_cpu=$(cut -d' ' -f3 "$work/sweep.txt" | mid)
+echo "sweep records/s: $(echo "$rows / $sweep_s" | bc) wall, $(echo "$rows / $sweep_cpu" | bc) per CPU-second (CPU $sweep_cpu s); sweep / wc -l: $(echo "scale=1; $sweep_s / $wc_s" | bc)x"
 
 # SQLite peer.
 rm -f "$work/peer.sqlite"
-sqlite_load=$(measure sqlite3 "$work/peer.sqlite" ".import --csv $csv attendances" | cut -d' ' -f1)
-sqlite_query=$(measure sqlite3 "$work/peer.sqlite" ".read $here/sql/sweep_rules.sqlite.sql" | cut -d' ' -f1)
-echo "SQLite: load $sqlite_load s, query $sqlite_query s ($(sqlite3 "$work/peer.sqlite" 'SELECT count(*) FROM worklist') worklist rows)"
+sqlite_load=$(measure sqlite3 "$work/peer.sqlite" ".import --csv $csv attendances")
+sqlite_query=$(measure sqlite3 "$work/peer.sqlite" ".read $here/sql/sweep_rules.sqlite.sql")
+echo "SQLite: load $(cut -d' ' -f1 <<<"$sqlite_load") s (CPU $(cut -d' ' -f3 <<<"$sqlite_load") s), query $(cut -d' ' -f1 <<<"$sqlite_query") s (CPU $(cut -d' ' -f3 <<<"$sqlite_query") s) ($(sqlite3 "$work/peer.sqlite" 'SELECT count(*) FROM worklist') worklist rows)"
 rm -f "$work/peer.sqlite"
 
 # PostgreSQL peer, in a throwaway server.
