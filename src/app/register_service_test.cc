@@ -52,14 +52,16 @@ ingest::RegisterRow Row(std::string id, std::optional<std::string_view> nhs,
 // names is a match; with the same family name only, a potential match.
 class SurnameLinker final : public DemographicLinker {
  public:
-  Result<std::vector<RegisterCandidate>> Score(
-      const RegisterQuery& query,
-      const std::vector<domain::RegisterEntry>& candidates) const override {
-    std::vector<RegisterCandidate> out;
+  Result<std::vector<LinkedEntry>> Link(storage::UnitOfWork& work,
+                                        const RegisterQuery& query) const override {
+    std::vector<LinkedEntry> out;
+    if (!query.birth_date) return out;
+    ASSIGN_OR_RETURN(std::vector<domain::RegisterEntry> candidates,
+                     work.FindRegisterEntriesBornOn(BirthDateKeys(*query.birth_date)));
     for (const domain::RegisterEntry& entry : candidates) {
       if (entry.family_name != query.family_name) continue;
       bool same_given = entry.given_name == query.given_name;
-      out.push_back({entry, same_given ? MatchBand::kMatch : MatchBand::kPotential, "demographics",
+      out.push_back({entry.id, same_given ? MatchBand::kMatch : MatchBand::kPotential,
                      same_given ? 0.999 : 0.7, R"([{"field":"family_name","weight":4.2}])"});
     }
     return out;
