@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Point-of-care register lookup over HTTP against a 150,000-entry register, compared with
-# /healthz on the same server (the reference): wrk -t2 -c16 -d5s, 5 runs each, interleaved,
+# /healthz on the same server (the reference): wrk -t2 -c16 -d5s (CONNECTIONS=N to change),
+# 5 runs each, interleaved,
 # medians of requests/s, p50 and p99.
 #   bench/register_lookup_bench.sh [ENTRIES] [--relaxed-durability]
 # Each lookup is a durable write (the access record and the audit event commit before the
@@ -9,6 +10,8 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 entries=${1:-150000}
 relaxed=${2:-}
+connections=${CONNECTIONS:-16}
+threads=$(( connections < 2 ? 1 : 2 ))
 command -v wrk >/dev/null || apt-get install -y -qq wrk >/dev/null
 cmake --preset release -DCMAKE_CXX_COMPILER_LAUNCHER=ccache >/dev/null
 cmake --build --preset release -j2 --target liaison >/dev/null
@@ -38,7 +41,7 @@ curl -s -H "Cookie: $cookie" "$url/api/register/lookup?silent=true&nhs_number=$o
   { echo "lookup does not find a registered child"; exit 1; }
 
 measure() {  # measure LABEL WRK_ARGS...: prints "rps p50 p99" (p in ms)
-  wrk -t2 -c16 -d5s --latency "$@" | awk '
+  wrk -t"$threads" -c"$connections" -d5s --latency "$@" | awk '
     function ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; if (v ~ /s$/) return v * 1000; return v }
     /Requests\/sec/ {rps=$2} / 50%/ {p50=ms($2)} / 99%/ {p99=ms($2)} END {print rps, p50, p99}'
 }
