@@ -16,11 +16,12 @@ forbid() {  # forbid FOLDER PATTERN WHY
   fi
 }
 
-forbid common '#include "(domain|storage|app|http|cli|ingest|synth)/' "other layers of ours"
-forbid domain '#include "(storage|app|http|cli|ingest|synth)/' "storage, app, http, cli, ingest or synth"
+forbid common '#include "(domain|storage|app|http|cli|ingest|synth|linkage)/' "other layers of ours"
+forbid domain '#include "(storage|app|http|cli|ingest|synth|linkage)/' "storage, app, http, cli, ingest, synth or linkage"
 forbid domain '#include <(boost|sqlite3|libpq)' "JSON, SQL or network libraries"
-forbid ingest '#include "(storage|app|http|cli|synth)/' "storage, app, http, cli or synth"
+forbid ingest '#include "(storage|app|http|cli|synth|linkage)/' "storage, app, http, cli, synth or linkage"
 forbid synth '#include "(storage|app|http|cli)/' "storage, app, http or cli"
+forbid linkage '#include "(storage|app|http|cli|ingest|synth)/' "storage, app, http, cli, ingest or synth"
 forbid app '#include "(http|cli)/|#include <boost/(json|beast)' "HTTP or JSON"
 forbid app '#include "storage/(sqlite|postgres)/' "a storage backend (use storage/store.h)"
 forbid http '#include "storage/(sqlite|postgres)/|sqlite3\.h|libpq' "SQL"

@@ -21,6 +21,7 @@ int Run(int argc, char** argv) {
   AddUserCommands(root, exit_code);
   AddAttendanceCommands(root, exit_code);
   AddRegisterCommands(root, exit_code);
+  AddLinkCommands(root, exit_code);
   try {
     root.parse(argc, argv);
   } catch (const CLI::CallForHelp&) {

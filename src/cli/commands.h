@@ -13,5 +13,6 @@ void AddUserCommands(CLI::App& root, int& exit_code);          // user add, toke
 void AddAttendanceCommands(CLI::App& root, int& exit_code);    // generate, validate attendances
 // import register; REQUIRES: AddAttendanceCommands ran (it creates `import`).
 void AddRegisterCommands(CLI::App& root, int& exit_code);
+void AddLinkCommands(CLI::App& root, int& exit_code);          // link, link train
 
 }  // namespace liaison::cli

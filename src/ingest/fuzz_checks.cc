@@ -9,6 +9,7 @@
 #include "ingest/csv_reader.h"
 #include "ingest/feed_reader.h"
 #include "ingest/register_csv.h"
+#include "ingest/link_csv.h"
 
 namespace liaison::ingest {
 namespace {
@@ -64,6 +65,32 @@ void CheckAttendanceCsvInput(std::string_view data) {
   RoundTripVisitor visitor;
   Result<FeedSummary> summary = ReadFeed(in, FeedFormat::kCsv, visitor, limits);
   if (summary.ok()) LIAISON_CHECK(summary->read == summary->accepted + summary->rejected);
+}
+
+void CheckLinkCsvInput(std::string_view data) {
+  std::istringstream in{std::string(data)};
+  LinkCsvReader reader(in, 512);
+  if (!reader.ReadHeader().ok()) return;
+  LinkRow row;
+  std::vector<RowIssue> issues;
+  std::int64_t last_line = 0;
+  for (;;) {
+    Result<LinkCsvReader::Outcome> outcome = reader.Next(row, issues);
+    if (!outcome.ok() || *outcome == LinkCsvReader::Outcome::kEnd) return;
+    for (const RowIssue& issue : issues) {
+      LIAISON_CHECK(issue.line > last_line);
+      LIAISON_CHECK(!issue.reason.empty());
+    }
+    if (*outcome == LinkCsvReader::Outcome::kRow) {
+      LIAISON_CHECK(!row.id.empty());
+      LIAISON_CHECK(row.line > last_line);
+      LIAISON_CHECK(!row.birth_date || row.birth_date->ok());
+      last_line = row.line;
+    } else {
+      LIAISON_CHECK(!issues.empty());
+      last_line = issues.front().line;
+    }
+  }
 }
 
 }  // namespace liaison::ingest

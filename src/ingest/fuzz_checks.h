@@ -18,4 +18,9 @@ void CheckAttendanceCsvInput(std::string_view data);
 // values and a data-quality note exactly when they carry a warning; the counts add up.
 void CheckRegisterCsvInput(std::string_view data);
 
+// Reads `data` as a `liaison link` input CSV with a small record limit: every row is accepted
+// or rejected with a line number; an accepted row has an id and a valid date when it has one;
+// the line numbers never go backwards.
+void CheckLinkCsvInput(std::string_view data);
+
 }  // namespace liaison::ingest

@@ -44,9 +44,15 @@ TEST(FuzzCorpusTest, RegisterCsvCorpusPassesTheFuzzChecks) {
   for (const std::string& file : files) CheckRegisterCsvInput(file);
 }
 
+TEST(FuzzCorpusTest, LinkCsvCorpusPassesTheFuzzChecks) {
+  std::vector<std::string> files = CorpusFiles("link_csv");
+  ASSERT_GE(files.size(), 3u);
+  for (const std::string& file : files) CheckLinkCsvInput(file);
+}
+
 TEST(FuzzCorpusTest, MutatedInputsNeverCrash) {
   // A cheap stand-in for the fuzzer under gcc: truncations and byte flips of every seed.
-  for (std::string name : {"attendance_json", "attendance_csv", "register_csv"}) {
+  for (std::string name : {"attendance_json", "attendance_csv", "register_csv", "link_csv"}) {
     for (const std::string& file : CorpusFiles(name)) {
       for (std::size_t cut = 0; cut < file.size(); cut += 1 + file.size() / 40) {
         std::string mutated = file.substr(0, cut);
@@ -55,6 +61,8 @@ TEST(FuzzCorpusTest, MutatedInputsNeverCrash) {
           CheckAttendanceJsonInput(mutated);
         } else if (name == "register_csv") {
           CheckRegisterCsvInput(mutated);
+        } else if (name == "link_csv") {
+          CheckLinkCsvInput(mutated);
         } else {
           CheckAttendanceCsvInput(mutated);
         }

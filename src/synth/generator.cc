@@ -17,6 +17,7 @@
 #include "synth/names.h"
 #include "synth/population.h"
 #include "synth/random.h"
+#include "synth/register_rows.h"
 
 namespace liaison::synth {
 namespace {
@@ -542,30 +543,6 @@ std::optional<Chosen> Generator::FindAdult(Rng& rng, sys_days day, bool want_chi
   return fallback;
 }
 
-// Typos seen in real feeds: a swapped pair of letters, or a dropped letter.
-std::string Misspell(Rng& rng, std::string name) {
-  if (name.size() < 4) return name;
-  std::size_t at = 1 + rng.Below(name.size() - 2);
-  if (rng.Chance(0.5)) {
-    std::swap(name[at], name[at + 1]);
-  } else {
-    name.erase(at, 1);
-  }
-  return name;
-}
-
-// An NHS number as a clerk might mistype it: two digits swapped (fails the check digit in
-// most cases) or one digit changed.
-std::string Mistype(Rng& rng, std::string digits) {
-  std::size_t at = rng.Below(8);
-  if (digits[at] != digits[at + 1]) {
-    std::swap(digits[at], digits[at + 1]);
-  } else {
-    digits[at] = static_cast<char>('0' + (digits[at] - '0' + 1) % 10);
-  }
-  return digits;
-}
-
 void Generator::FillPatient(Rng& rng, const Chosen& chosen, sys_days day, Attendance& attendance) {
   const SynthPerson& person = chosen.person();
   domain::AttendancePatient& patient = attendance.patient;
@@ -896,6 +873,30 @@ class StreamWriter final : public AttendanceSink {
 
 }  // namespace
 
+// Typos seen in real feeds: a swapped pair of letters, or a dropped letter.
+std::string Misspell(Rng& rng, std::string name) {
+  if (name.size() < 4) return name;
+  std::size_t at = 1 + rng.Below(name.size() - 2);
+  if (rng.Chance(0.5)) {
+    std::swap(name[at], name[at + 1]);
+  } else {
+    name.erase(at, 1);
+  }
+  return name;
+}
+
+// An NHS number as a clerk might mistype it: two digits swapped (fails the check digit in
+// most cases) or one digit changed.
+std::string Mistype(Rng& rng, std::string digits) {
+  std::size_t at = rng.Below(8);
+  if (digits[at] != digits[at + 1]) {
+    std::swap(digits[at], digits[at + 1]);
+  } else {
+    digits[at] = static_cast<char>('0' + (digits[at] - '0' + 1) % 10);
+  }
+  return digits;
+}
+
 Status ValidateOptions(const GeneratorOptions& options) {
   if (options.attendances < 1) {
     return InvalidArgument("invalid_count", "--attendances must be at least 1", "--attendances");
@@ -931,28 +932,22 @@ std::string TruthCsvHeader() {
          "register_status,age_days\n";
 }
 
-Status WriteRegister(const GeneratorOptions& options, std::ostream& out) {
-  RETURN_IF_ERROR(ValidateOptions(options));
+Population RegisterPopulation(const GeneratorOptions& options) {
   sys_days first_day{options.from};
   sys_days last_day{options.to};
   double years = static_cast<double>((last_day - first_day).count() + 1) / kYear;
-  Population population(options.seed,
-                        static_cast<std::uint64_t>(
-                            std::ceil(static_cast<double>(options.attendances) / (0.9 * years))),
-                        first_day, last_day);
-  std::string buffer =
-      "id,nhs_number,given_name,family_name,birth_date,sex,postcode,status,plan_category,"
-      "start_date,end_date,responsible_org,contact_in_hours,contact_out_of_hours,"
-      "allocated_worker,mother_nhs_number\n";
+  return Population(options.seed,
+                    static_cast<std::uint64_t>(
+                        std::ceil(static_cast<double>(options.attendances) / (0.9 * years))),
+                    first_day, last_day);
+}
+
+void VisitRegisterRows(const GeneratorOptions& options, const Population& population,
+                       const std::function<void(const RegisterRow&)>& visit) {
+  sys_days last_day{options.to};
   static constexpr std::string_view kCategories[] = {"neglect", "neglect", "emotional", "physical",
                                                      "sexual"};
   std::int64_t row = 0;
-  auto contact = [](std::uint64_t n) {
-    // Ofcom's drama range: 01632 960000 to 960999 is never allocated to a real line.
-    char text[24];
-    std::snprintf(text, sizeof(text), "01632 960%03u", static_cast<unsigned>(n % 1000));
-    return std::string(text);
-  };
   for (std::uint64_t h = Population::kRegisterOffset; h < population.households();
        h += Population::kRegisterStride) {
     SynthHousehold household = population.Household(h);
@@ -963,49 +958,84 @@ Status WriteRegister(const GeneratorOptions& options, std::ostream& out) {
             : "LA-SOUTH";
     std::string worker = std::string(PickWeighted(rng, FemaleGivenNames())) + " " +
                          std::string(PickWeighted(rng, FamilyNames()));
-    auto write_row = [&](const SynthPerson* person, std::string_view status,
-                         const std::string& mother) {
-      ++row;
-      buffer += "R" + std::to_string(row) + ",";
-      if (person) {
-        buffer += person->nhs_number + ",";
-        ingest::AppendCsvField(person->given_name, buffer);
-        buffer.push_back(',');
-        ingest::AppendCsvField(person->FamilyNameOn(last_day), buffer);
-        buffer += "," + FormatDate(std::chrono::year_month_day(person->birth)) + "," +
-                  std::string(domain::SexSlug(person->sex)) + ",";
-      } else {
-        buffer += ",,";
-        ingest::AppendCsvField(household.people[0].family_name, buffer);
-        buffer += ",,unknown,";
-      }
-      buffer += household.PostcodeOn(last_day) + "," + std::string(status) + ",";
+    auto emit = [&](const SynthPerson* person, std::string_view status, const std::string& mother) {
+      RegisterRow entry{household, person, "R" + std::to_string(++row), status, {}, {}, org,
+                        worker,    mother};
       if (status != "child_in_need" && status != "looked_after") {
-        buffer += std::string(kCategories[rng.Below(std::size(kCategories))]);
+        entry.plan_category = kCategories[rng.Below(std::size(kCategories))];
       }
-      sys_days start = last_day - days(rng.Between(30, 2 * kYear));
-      buffer += "," + FormatDate(std::chrono::year_month_day(start)) + ",," + org + "," +
-                contact(h) + "," + contact(h + 500) + ",";
-      ingest::AppendCsvField(worker, buffer);
-      buffer += "," + mother + "\n";
+      entry.start = last_day - days(rng.Between(30, 2 * kYear));
+      visit(entry);
     };
     for (const SynthPerson& person : household.people) {
       RegisterStatus status = population.RegisterStatusOf(household, person);
       if (status == RegisterStatus::kNone || person.birth > last_day) continue;
-      write_row(&person, RegisterStatusSlug(status), "");
+      emit(&person, RegisterStatusSlug(status), "");
     }
     const SynthPerson& adult = household.people[0];
     auto mother_age = (last_day - adult.birth).count();
     if (adult.sex == domain::Sex::kFemale && mother_age < 42 * kYear && rng.Chance(0.1)) {
-      write_row(nullptr, "unborn_cp_plan", adult.nhs_number);
+      emit(nullptr, "unborn_cp_plan", adult.nhs_number);
     }
+  }
+}
+
+Status WriteRegister(const GeneratorOptions& options, std::ostream& out, std::ostream* truth) {
+  RETURN_IF_ERROR(ValidateOptions(options));
+  sys_days last_day{options.to};
+  Population population = RegisterPopulation(options);
+  std::string buffer =
+      "id,nhs_number,given_name,family_name,birth_date,sex,postcode,status,plan_category,"
+      "start_date,end_date,responsible_org,contact_in_hours,contact_out_of_hours,"
+      "allocated_worker,mother_nhs_number\n";
+  std::string truth_buffer = "id,person_key,household_key,birth_date\n";
+  auto contact = [](std::uint64_t n) {
+    // Ofcom's drama range: 01632 960000 to 960999 is never allocated to a real line.
+    char text[24];
+    std::snprintf(text, sizeof(text), "01632 960%03u", static_cast<unsigned>(n % 1000));
+    return std::string(text);
+  };
+  VisitRegisterRows(options, population, [&](const RegisterRow& entry) {
+    const SynthHousehold& household = entry.household;
+    buffer += entry.id + ",";
+    if (entry.person) {
+      const SynthPerson& person = *entry.person;
+      buffer += person.nhs_number + ",";
+      ingest::AppendCsvField(person.given_name, buffer);
+      buffer.push_back(',');
+      ingest::AppendCsvField(person.FamilyNameOn(last_day), buffer);
+      buffer += "," + FormatDate(std::chrono::year_month_day(person.birth)) + "," +
+                std::string(domain::SexSlug(person.sex)) + ",";
+      truth_buffer += entry.id + ",P" + std::to_string(person.key) + ",H" +
+                      std::to_string(household.index) + "," +
+                      FormatDate(std::chrono::year_month_day(person.birth)) + "\n";
+    } else {
+      buffer += ",,";
+      ingest::AppendCsvField(household.people[0].family_name, buffer);
+      buffer += ",,unknown,";
+      truth_buffer += entry.id + ",,H" + std::to_string(household.index) + ",\n";
+    }
+    buffer += household.PostcodeOn(last_day) + "," + std::string(entry.status) + ",";
+    buffer += std::string(entry.plan_category);
+    buffer += "," + FormatDate(std::chrono::year_month_day(entry.start)) + ",," + entry.org + "," +
+              contact(household.index) + "," + contact(household.index + 500) + ",";
+    ingest::AppendCsvField(entry.worker, buffer);
+    buffer += "," + entry.mother + "\n";
     if (buffer.size() >= (1 << 20)) {
       out.write(buffer.data(), static_cast<std::streamsize>(buffer.size()));
       buffer.clear();
     }
-  }
+    if (truth && truth_buffer.size() >= (1 << 20)) {
+      truth->write(truth_buffer.data(), static_cast<std::streamsize>(truth_buffer.size()));
+      truth_buffer.clear();
+    }
+  });
   out.write(buffer.data(), static_cast<std::streamsize>(buffer.size()));
   if (!out) return Unavailable("write_failed", "could not write the register");
+  if (truth) {
+    truth->write(truth_buffer.data(), static_cast<std::streamsize>(truth_buffer.size()));
+    if (!*truth) return Unavailable("write_failed", "could not write the register truth");
+  }
   return Status::Ok();
 }
 

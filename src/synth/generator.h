@@ -79,8 +79,10 @@ Status WriteAttendances(const GeneratorOptions& options, ingest::FeedFormat form
                         std::ostream& out, std::ostream* truth);
 
 // Writes the register upload CSV (contracts.md) of the same population: the children of
-// register households, plus unborn children on plans.
-Status WriteRegister(const GeneratorOptions& options, std::ostream& out);
+// register households, plus unborn children on plans. With `truth`, also writes
+// id,person_key,household_key,birth_date per row (for linkage evaluation).
+Status WriteRegister(const GeneratorOptions& options, std::ostream& out,
+                     std::ostream* truth = nullptr);
 
 // The header of the truth CSV.
 std::string TruthCsvHeader();
