@@ -1,6 +1,7 @@
 #include <iostream>
 
 #include "app/outbox_worker.h"
+#include "app/register_linker.h"
 #include "cli/commands.h"
 #include "cli/context.h"
 #include "common/log.h"
@@ -40,6 +41,11 @@ int Serve(const DatabaseOptions& db, const ServeOptions& options) {
   // Clients reach us over HTTPS at a proxy that speaks plain HTTP to us: cookies must still be
   // Secure and responses carry HSTS.
   if (options.behind_tls_proxy) api_options.transport = http::Transport::kTls;
+  // The register's matcher with the linker, its index built from the register now.
+  Result<std::shared_ptr<const app::RegisterMatcher>> matcher =
+      app::MakeLinkingRegisterMatcher(*c.store);
+  if (!matcher.ok()) return Fail(matcher.status());
+  api_options.register_matcher = *std::move(matcher);
   http::Api api(*c.store, *c.audit, c.clock, api_options);
   http::ServerOptions server_options;
   server_options.host = address->first;

@@ -219,13 +219,17 @@ Result<app::Actor> Authenticate(app::AuthService& auth, const Request& request,
 
 }  // namespace
 
+std::shared_ptr<const app::RegisterMatcher> MatcherOf(const ApiOptions& options) {
+  return options.register_matcher ? options.register_matcher : app::DefaultRegisterMatcher();
+}
+
 struct Api::Services {
   Services(storage::Store& store, const app::AuditLog& audit, const Clock& clock,
            const ApiOptions& options)
       : organisations(store, audit),
         people(store, audit, clock),
-        attendances(store, audit, clock, app::DefaultRegisterMatcher()),
-        registers(store, audit, clock, app::DefaultRegisterMatcher()),
+        attendances(store, audit, clock, MatcherOf(options)),
+        registers(store, audit, clock, MatcherOf(options)),
         users(store, audit, clock, options.password_cost),
         throttle(clock, options.throttle),
         auth(store, audit, clock, throttle, options.password_cost, options.sessions),

@@ -16,6 +16,7 @@
 #include "app/auth_service.h"
 #include "app/login_throttle.h"
 #include "app/password.h"
+#include "app/register_matcher.h"
 #include "common/clock.h"
 #include "http/message.h"
 #include "http/router.h"
@@ -34,6 +35,9 @@ struct ApiOptions {
   app::PasswordCost password_cost = app::PasswordCost::Interactive();
   app::SessionOptions sessions = {};
   app::LoginThrottleOptions throttle = {};
+  // How attendances and lookups are matched against the register; the exact path only when
+  // null (serve passes the matcher with the linker, app/register_linker.h).
+  std::shared_ptr<const app::RegisterMatcher> register_matcher = nullptr;
 };
 
 class Api {
