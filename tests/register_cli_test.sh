@@ -142,11 +142,16 @@ check "silent lookups notify nobody" 2 "$(query "SELECT count(*) FROM outbox")"
 run audit verify >/dev/null
 check "audit chain verifies after assess" 0 $?
 
-# A full replacement drops whoever it does not list.
-printf '%s\nR6,,,Brown,2021-01-01,,,cp_plan,,,,,,,,\n' "$header" >"$work/only.csv"
-run import register "$work/only.csv" --org LA-EAST >"$work/out" 2>/dev/null
-check "full replacement exits 0" 0 $?
-check "only R6 left" "R6" "$(query "SELECT local_id FROM register_entries")"
+# A full replacement drops whoever it does not list, but a listed child whose row is bad
+# keeps the entry they had.
+printf '%s\nR6,,,Brown,2021-01-01,,,cp_plan,,,,,,,,\nR5,,Maya,Evans,2017-11-31,,,looked_after,,,,,,,,\n' \
+  "$header" >"$work/only.csv"
+run import register "$work/only.csv" --org LA-EAST >"$work/out" 2>"$work/err"
+check "full replacement with a bad row exits 3" 3 $?
+check "the bad row is reported" "line 3: birth_date: invalid_date" "$(head -1 "$work/err")"
+check "R6 stored, R5 kept, the rest dropped" "R5 R6" \
+  "$(query "SELECT local_id FROM register_entries ORDER BY local_id" | tr '\n' ' ' | sed 's/ $//')"
+check "R5 kept as it was" "2017-11-11" "$(query "SELECT birth_date FROM register_entries WHERE local_id = 'R5'")"
 
 echo "register cli ($backend): $passed passed, $failed failed"
 (( failed == 0 ))

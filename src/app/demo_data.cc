@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "app/attendance_intake.h"
+#include "app/register_linker.h"
 #include "app/register_service.h"
 #include "ingest/register_csv.h"
 #include "synth/generator.h"
@@ -264,6 +265,7 @@ class DemoAttendanceSink final : public synth::AttendanceSink {
     ASSIGN_OR_RETURN(IntakeResult result, batch_->Add(attendance));
     ++summary_.generated;
     summary_.register_alerts += result.register_alerts;
+    summary_.register_referred += result.register_referred;
     switch (result.status) {
       case IntakeStatus::kCreated:
         ++summary_.created;
@@ -357,7 +359,9 @@ Result<DemoAttendanceSummary> LoadDemoAttendances(storage::Store& store, const A
   DemoAttendanceSummary summary;
   if (count <= 0) return summary;
   synth::GeneratorOptions options = DemoGeneratorOptions(count);
-  AttendanceIntake intake(store, audit, clock);
+  ASSIGN_OR_RETURN(std::shared_ptr<const RegisterMatcher> matcher,
+                   MakeLinkingRegisterMatcher(store));
+  AttendanceIntake intake(store, audit, clock, std::move(matcher));
   DemoAttendanceSink sink(intake, summary);
   RETURN_IF_ERROR(synth::GenerateAttendances(options, sink));
   RETURN_IF_ERROR(sink.Flush());

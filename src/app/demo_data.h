@@ -49,6 +49,7 @@ struct DemoAttendanceSummary {
   std::int64_t unchanged = 0;
   std::int64_t rejected = 0;
   std::int64_t register_alerts = 0;
+  std::int64_t register_referred = 0;  // potential matches sent to the review queue
 };
 
 // Loads `count` attendances for the demo trust from the synthetic generator (fixed seed,

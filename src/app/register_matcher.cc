@@ -18,8 +18,8 @@ std::string Folded(std::string_view text) {
   return out;
 }
 
-// The day/month swap of a birth date, when it is a date: the linker compares it, so the
-// store's blocking must fetch it.
+}  // namespace
+
 std::vector<std::chrono::year_month_day> BirthDateKeys(std::chrono::year_month_day date) {
   std::vector<std::chrono::year_month_day> keys = {date};
   std::chrono::year_month_day swapped{date.year(),
@@ -28,8 +28,6 @@ std::vector<std::chrono::year_month_day> BirthDateKeys(std::chrono::year_month_d
   if (swapped.ok() && swapped != date) keys.push_back(swapped);
   return keys;
 }
-
-}  // namespace
 
 std::string_view MatchBandSlug(MatchBand band) {
   return band == MatchBand::kMatch ? "match" : "potential";
@@ -59,19 +57,22 @@ Result<std::vector<RegisterCandidate>> RegisterMatcher::Find(
       }
     }
   }
-  if (linker_ && query.birth_date) {
-    ASSIGN_OR_RETURN(std::vector<domain::RegisterEntry> blocked,
-                     work.FindRegisterEntriesBornOn(BirthDateKeys(*query.birth_date)));
-    std::erase_if(blocked, [&](const domain::RegisterEntry& entry) {
-      return seen(entry) || !domain::IsVisible(domain::StandingOn(entry, today));
-    });
-    if (!blocked.empty()) {
-      ASSIGN_OR_RETURN(std::vector<RegisterCandidate> scored, linker_->Score(query, blocked));
-      for (RegisterCandidate& candidate : scored) {
-        if (seen(candidate.entry)) continue;
-        candidate.basis = "demographics";
-        found.push_back(std::move(candidate));
+  if (linker_) {
+    ASSIGN_OR_RETURN(std::vector<LinkedEntry> linked, linker_->Link(work, query));
+    for (const LinkedEntry& link : linked) {
+      if (std::any_of(found.begin(), found.end(),
+                      [&](const RegisterCandidate& c) { return c.entry.id == link.entry; })) {
+        continue;
       }
+      Result<domain::RegisterEntry> entry = work.GetRegisterEntry(link.entry);
+      if (!entry.ok()) {
+        // An index a little behind the store may name an entry removed since: skip it.
+        if (entry.status().code() == StatusCode::kNotFound) continue;
+        return entry.status();
+      }
+      if (!domain::IsVisible(domain::StandingOn(*entry, today))) continue;
+      found.push_back(
+          {*std::move(entry), link.band, "demographics", link.probability, link.explanation});
     }
   }
   return found;

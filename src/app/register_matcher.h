@@ -45,14 +45,23 @@ struct RegisterCandidate {
   std::string explanation = "[]";  // JSON array of per-field contributions (linker only)
 };
 
-// The probabilistic linker's in-process API, as the register needs it: score one query
-// against candidate entries (already blocked by the store) and return those in band match or
-// potential. Implementations must be thread-safe.
+// What the linker says about one register entry for a query.
+struct LinkedEntry {
+  domain::RegisterEntryId entry;
+  MatchBand band = MatchBand::kPotential;
+  double probability = 0;
+  std::string explanation = "[]";  // JSON array of per-field contributions
+};
+
+// The probabilistic linker's in-process API, as the register needs it: the entries in band
+// match or potential for one query, best first. The linker does its own blocking (its index,
+// or the store's candidate queries such as FindRegisterEntriesBornOn, through `work`).
+// Implementations must be thread-safe.
 class DemographicLinker {
  public:
   virtual ~DemographicLinker() = default;
-  virtual Result<std::vector<RegisterCandidate>> Score(
-      const RegisterQuery& query, const std::vector<domain::RegisterEntry>& candidates) const = 0;
+  virtual Result<std::vector<LinkedEntry>> Link(storage::UnitOfWork& work,
+                                                const RegisterQuery& query) const = 0;
 };
 
 // Finds register entries for a query inside the caller's unit of work. Thread-safe.
@@ -63,7 +72,7 @@ class RegisterMatcher {
       : linker_(std::move(linker)) {}
 
   // Every visible entry (see domain::IsVisible on `today`) the query matches, exact matches
-  // first, each entry at most once. Entries found exactly are not offered to the linker.
+  // first, each entry at most once (an entry found exactly is not repeated from the linker).
   Result<std::vector<RegisterCandidate>> Find(storage::UnitOfWork& work, const RegisterQuery& query,
                                               std::chrono::year_month_day today) const;
 
@@ -72,6 +81,10 @@ class RegisterMatcher {
  private:
   std::shared_ptr<const DemographicLinker> linker_;
 };
+
+// The query's birth date and, when it is a date, its day/month swap: the blocking keys a
+// linker working from the store asks FindRegisterEntriesBornOn for.
+std::vector<std::chrono::year_month_day> BirthDateKeys(std::chrono::year_month_day date);
 
 // BLAKE2b of the query's standardised demographics (case-folded names, birth date, sex,
 // postcode without spaces, NHS number): the key under which review decisions are remembered.

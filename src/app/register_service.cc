@@ -121,13 +121,15 @@ struct Resolved {
   std::vector<RegisterCandidate> potentials;
 };
 
-// Applies remembered review decisions: must_link turns a potential into a match, cannot_link
-// drops it. Exact matches stand as they are.
+// Applies remembered review decisions to demographic candidates: cannot_link drops a
+// candidate whatever its band, must_link turns a potential into a match. Exact (NHS number)
+// matches stand as they are; the linker's `match` band raises an alert; its `potential` band
+// goes to the review queue, never to the point-of-care screen.
 Result<Resolved> Resolve(storage::UnitOfWork& work, std::vector<RegisterCandidate> candidates,
                          const std::string& subject_key) {
   Resolved resolved;
   for (RegisterCandidate& candidate : candidates) {
-    if (candidate.band == MatchBand::kMatch && candidate.basis != "demographics") {
+    if (candidate.basis != "demographics") {
       resolved.matches.push_back(std::move(candidate));
       continue;
     }
@@ -137,11 +139,11 @@ Result<Resolved> Resolve(storage::UnitOfWork& work, std::vector<RegisterCandidat
     if (decided && decided->decision == "must_link") {
       candidate.basis = "review_decision";
       resolved.matches.push_back(std::move(candidate));
-      continue;
+    } else if (candidate.band == MatchBand::kMatch) {
+      resolved.matches.push_back(std::move(candidate));
+    } else {
+      resolved.potentials.push_back(std::move(candidate));
     }
-    // A demographic "match" from the linker is still a wrong link if it is wrong: it goes to
-    // review like a potential one until a person confirms it (decision 0019).
-    resolved.potentials.push_back(std::move(candidate));
   }
   return resolved;
 }

@@ -48,19 +48,21 @@ ingest::RegisterRow Row(std::string id, std::optional<std::string_view> nhs,
   return row;
 }
 
-// Stands in for the probabilistic linker: every blocked candidate with the same family name is
-// a potential match.
+// Stands in for the probabilistic linker: a blocked candidate with the same family and given
+// names is a match; with the same family name only, a potential match.
 class SurnameLinker final : public DemographicLinker {
  public:
-  Result<std::vector<RegisterCandidate>> Score(
-      const RegisterQuery& query,
-      const std::vector<domain::RegisterEntry>& candidates) const override {
-    std::vector<RegisterCandidate> out;
+  Result<std::vector<LinkedEntry>> Link(storage::UnitOfWork& work,
+                                        const RegisterQuery& query) const override {
+    std::vector<LinkedEntry> out;
+    if (!query.birth_date) return out;
+    ASSIGN_OR_RETURN(std::vector<domain::RegisterEntry> candidates,
+                     work.FindRegisterEntriesBornOn(BirthDateKeys(*query.birth_date)));
     for (const domain::RegisterEntry& entry : candidates) {
-      if (entry.family_name == query.family_name) {
-        out.push_back({entry, MatchBand::kPotential, "demographics", 0.7,
-                       R"([{"field":"family_name","weight":4.2}])"});
-      }
+      if (entry.family_name != query.family_name) continue;
+      bool same_given = entry.given_name == query.given_name;
+      out.push_back({entry.id, same_given ? MatchBand::kMatch : MatchBand::kPotential,
+                     same_given ? 0.999 : 0.7, R"([{"field":"family_name","weight":4.2}])"});
     }
     return out;
   }
@@ -405,6 +407,26 @@ TEST_P(RegisterServiceTest, ADifferentDecisionIsNeverAskedAgain) {
   EXPECT_FALSE(again->referred);
   EXPECT_FALSE(again->found);
   EXPECT_TRUE(service.ReviewQueue(nurse)->empty());
+}
+
+TEST_P(RegisterServiceTest, TheLinkersMatchBandAlertsUnlessReviewersSaidDifferent) {
+  ASSERT_TRUE(Upload({Row("LA-7", kChildNhs)}, UploadMode::kFull).empty());
+  auto linker = std::make_shared<const SurnameLinker>();
+  IntakeResult result =
+      Attend(AttendanceFor(
+                 "D1", R"({"given_name":"Ava","family_name":"Nowak","birth_date":"2020-03-04"})"),
+             linker);
+  EXPECT_EQ(result.register_alerts, 1);
+  EXPECT_EQ(result.register_referred, 0);
+  auto work = std::move(store_->Begin()).value();
+  EXPECT_EQ((*work->ListRegisterAlerts(result.record))[0].basis, "demographics");
+  work.reset();
+  EXPECT_EQ(Outbox().size(), 1u);
+  // Without the linker the same attendance finds nothing: demographics are not matched exactly.
+  EXPECT_EQ(Attend(AttendanceFor("D2", R"({"given_name":"Ava","family_name":"Nowak",)"
+                                       R"("birth_date":"2020-03-04"})"))
+                .register_alerts,
+            0);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, RegisterServiceTest, ::testing::Values("sqlite", "postgresql"),

@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "app/attendance_intake.h"
+#include "app/register_linker.h"
 #include "cli/commands.h"
 #include "cli/context.h"
 #include "common/time_format.h"
@@ -247,7 +248,11 @@ int ImportAttendances(const ImportOptions& options) {
   if (!in.ok()) return Fail(in.status());
   Result<std::unique_ptr<Context>> context = Connect(options.db, SchemaPolicy::kRequireCurrent);
   if (!context.ok()) return Fail(context.status());
-  app::AttendanceIntake intake(*(*context)->store, *(*context)->audit, (*context)->clock);
+  // Every stored attendance is checked against the register, with the linker.
+  Result<std::shared_ptr<const app::RegisterMatcher>> matcher =
+      app::MakeLinkingRegisterMatcher(*(*context)->store);
+  if (!matcher.ok()) return Fail(matcher.status());
+  app::AttendanceIntake intake(*(*context)->store, *(*context)->audit, (*context)->clock, *matcher);
   ImportingVisitor visitor(
       intake, {"cli", "attendance import"},
       options.org.empty() ? std::nullopt : std::optional<std::string>(options.org), *format);

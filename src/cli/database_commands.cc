@@ -39,7 +39,7 @@ int Demo(const DatabaseOptions& options, std::int64_t attendances) {
   std::cout << "demo attendances: " << loaded->generated << " generated, " << loaded->created
             << " created, " << loaded->updated << " updated, " << loaded->unchanged
             << " unchanged, " << loaded->rejected << " rejected, " << loaded->register_alerts
-            << " register alerts\n";
+            << " register alerts, " << loaded->register_referred << " referred for review\n";
   return 0;
 }
 

@@ -8,6 +8,7 @@
 #include <memory>
 #include <sstream>
 
+#include "app/register_linker.h"
 #include "app/register_service.h"
 #include "cli/commands.h"
 #include "cli/context.h"
@@ -45,8 +46,11 @@ Result<std::string> ReadStdin() {
 Result<std::optional<recognition::SocialCareStatus>> CheckRegister(
     const DatabaseOptions& db, const domain::Attendance& attendance) {
   ASSIGN_OR_RETURN(std::unique_ptr<Context> context, Connect(db, SchemaPolicy::kRequireCurrent));
+  // The same matching as the point of care: exact NHS numbers, then the linker.
+  ASSIGN_OR_RETURN(std::shared_ptr<const app::RegisterMatcher> matcher,
+                   app::MakeLinkingRegisterMatcher(*context->store));
   app::RegisterService registers(*context->store, *context->audit, context->clock,
-                                 app::DefaultRegisterMatcher());
+                                 std::move(matcher));
   ASSIGN_OR_RETURN(app::LookupResult lookup,
                    registers.Lookup({"cli", "assess register check"}, app::QueryFor(attendance),
                                     /*silent=*/true));

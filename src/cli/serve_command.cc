@@ -2,6 +2,7 @@
 
 #include "app/housekeeping.h"
 #include "app/outbox_worker.h"
+#include "app/register_linker.h"
 #include "cli/commands.h"
 #include "cli/context.h"
 #include "common/log.h"
@@ -60,6 +61,11 @@ int Serve(const DatabaseOptions& db, const ServeOptions& options) {
     if (!engine.ok()) return Fail(engine.status());
     api_options.engine = std::move(*engine);
   }
+  // The register's matcher with the linker, its index built from the register now.
+  Result<std::shared_ptr<const app::RegisterMatcher>> matcher =
+      app::MakeLinkingRegisterMatcher(*c.store);
+  if (!matcher.ok()) return Fail(matcher.status());
+  api_options.register_matcher = *std::move(matcher);
   http::Api api(*c.store, *c.audit, c.clock, api_options);
   http::ServerOptions server_options;
   server_options.host = address->first;

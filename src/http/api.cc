@@ -273,6 +273,10 @@ std::shared_ptr<const recognition::Engine> EngineFor(const ApiOptions& options) 
   return std::shared_ptr<const recognition::Engine>(std::move(*loaded));
 }
 
+std::shared_ptr<const app::RegisterMatcher> MatcherOf(const ApiOptions& options) {
+  return options.register_matcher ? options.register_matcher : app::DefaultRegisterMatcher();
+}
+
 struct Api::Services {
   Services(storage::Store& store, const app::AuditLog& audit, const Clock& clock,
            const ApiOptions& options)
@@ -280,8 +284,8 @@ struct Api::Services {
         assess(store, audit, *engine),
         organisations(store, audit),
         people(store, audit, clock, options.relationship),
-        attendances(store, audit, clock, app::DefaultRegisterMatcher()),
-        registers(store, audit, clock, app::DefaultRegisterMatcher()),
+        attendances(store, audit, clock, MatcherOf(options)),
+        registers(store, audit, clock, MatcherOf(options)),
         throttle(store, clock, options.throttle),
         users(store, audit, clock, options.password_cost, &throttle),
         break_glass(store, audit, clock, options.break_glass, options.relationship),

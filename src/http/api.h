@@ -19,6 +19,7 @@
 #include "app/case_relationship.h"
 #include "app/login_throttle.h"
 #include "app/password.h"
+#include "app/register_matcher.h"
 #include "common/clock.h"
 #include "http/message.h"
 #include "http/router.h"
@@ -42,6 +43,9 @@ struct ApiOptions {
   app::BreakGlassOptions break_glass = {};
   // The recognition engine for POST /api/assess; when null, the Api loads the shipped one.
   std::shared_ptr<const recognition::Engine> engine;
+  // How attendances and lookups are matched against the register; the exact path only when
+  // null (serve passes the matcher with the linker, app/register_linker.h).
+  std::shared_ptr<const app::RegisterMatcher> register_matcher = nullptr;
 };
 
 class Api {

@@ -390,6 +390,11 @@ class UnitOfWork {
   virtual Result<std::int64_t> DeleteRegisterEntriesOutside(domain::OrgId owner,
                                                             std::int64_t upload_id) = 0;
   virtual Result<std::int64_t> CountRegisterEntries(domain::OrgId owner) = 0;
+  // Every authority's entries, by id (to build the linker's in-memory index).
+  virtual Result<std::vector<domain::RegisterEntry>> ListRegisterEntries() = 0;
+  // The newest upload's id, 0 when there has been none: it changes whenever the register may
+  // have changed, so an in-memory index can tell it is stale.
+  virtual Result<std::int64_t> LatestRegisterUploadId() = 0;
   // Entries of any authority with this (valid) NHS number, by id.
   virtual Result<std::vector<domain::RegisterEntry>> FindRegisterEntriesByNhsNumber(
       const domain::NhsNumber& nhs_number) = 0;

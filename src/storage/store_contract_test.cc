@@ -858,6 +858,8 @@ TEST_P(StoreContractTest, RegisterEntriesUpsertByLocalIdKeepTheirIdAndRoundTrip)
 
 TEST_P(StoreContractTest, AFullReplacementDeletesOnlyThatAuthoritysUnseenEntries) {
   auto work = Begin();
+  EXPECT_EQ(*work->LatestRegisterUploadId(), 0);
+  EXPECT_TRUE(work->ListRegisterEntries()->empty());
   OrgId la1 = AddTrust(*work, "LA1");
   OrgId la2 = AddTrust(*work, "LA2");
   std::int64_t first =
@@ -867,6 +869,12 @@ TEST_P(StoreContractTest, AFullReplacementDeletesOnlyThatAuthoritysUnseenEntries
   ASSERT_TRUE(work->UpsertRegisterEntry(RegisterEntryFor(la1, "A"), first).ok());
   ASSERT_TRUE(work->UpsertRegisterEntry(RegisterEntryFor(la1, "B"), first).ok());
   ASSERT_TRUE(work->UpsertRegisterEntry(RegisterEntryFor(la2, "A"), other).ok());
+  EXPECT_EQ(*work->LatestRegisterUploadId(), other);
+  std::vector<domain::RegisterEntry> all = *work->ListRegisterEntries();
+  ASSERT_EQ(all.size(), 3u);
+  EXPECT_EQ(all[0].local_id, "A");
+  EXPECT_EQ(all[0].owner, la1);
+  EXPECT_EQ(all[2].owner, la2);
   RegisterUpload second{0, la1, "full", "cli", T("2026-11-27T09:00:00Z"), 3, 1, 2};
   second.id = *work->InsertRegisterUpload(second);
   ASSERT_TRUE(work->UpsertRegisterEntry(RegisterEntryFor(la1, "B"), second.id).ok());

@@ -374,6 +374,11 @@ constexpr PgStatement kDeleteRegisterEntriesOutside = {
     "DELETE FROM register_entries WHERE org_id = $1 AND upload_id <> $2"};
 constexpr PgStatement kCountRegisterEntries = {
     "count_register_entries", "SELECT count(*) FROM register_entries WHERE org_id = $1"};
+constexpr PgStatement kListRegisterEntries = {"list_register_entries",
+                                              "SELECT " LIAISON_PG_REGISTER_COLUMNS
+                                              " FROM register_entries ORDER BY id"};
+constexpr PgStatement kLatestRegisterUploadId = {
+    "latest_register_upload_id", "SELECT coalesce(max(id), 0) FROM register_uploads"};
 constexpr PgStatement kRegisterEntriesByNhs = {
     "register_entries_by_nhs", "SELECT " LIAISON_PG_REGISTER_COLUMNS
                                " FROM register_entries WHERE nhs_number = $1 ORDER BY id"};
@@ -1326,6 +1331,16 @@ class PostgresUnitOfWork final : public UnitOfWork {
 
   Result<std::int64_t> CountRegisterEntries(OrgId owner) override {
     ASSIGN_OR_RETURN(PgResult rows, Run(kCountRegisterEntries, {Int(owner.value())}));
+    return rows.Int64(0, 0);
+  }
+
+  Result<std::vector<domain::RegisterEntry>> ListRegisterEntries() override {
+    ASSIGN_OR_RETURN(PgResult rows, Run(kListRegisterEntries, {}));
+    return AllRows(rows, &RegisterEntryFromRow);
+  }
+
+  Result<std::int64_t> LatestRegisterUploadId() override {
+    ASSIGN_OR_RETURN(PgResult rows, Run(kLatestRegisterUploadId, {}));
     return rows.Int64(0, 0);
   }
 

@@ -1074,6 +1074,16 @@ class SqliteUnitOfWork final : public UnitOfWork {
     return row ? stmt->Int(0) : std::int64_t{0};
   }
 
+  Result<std::vector<domain::RegisterEntry>> ListRegisterEntries() override {
+    return RegisterEntriesWhere("1 = 1", {});
+  }
+
+  Result<std::int64_t> LatestRegisterUploadId() override {
+    ASSIGN_OR_RETURN(auto stmt, Prepare("SELECT coalesce(max(id), 0) FROM register_uploads"));
+    ASSIGN_OR_RETURN(bool row, stmt->Step());
+    return row ? stmt->Int(0) : std::int64_t{0};
+  }
+
   Result<std::vector<domain::RegisterEntry>> FindRegisterEntriesByNhsNumber(
       const domain::NhsNumber& nhs_number) override {
     return RegisterEntriesWhere("nhs_number = ?1", {nhs_number.digits()});
