@@ -412,6 +412,18 @@ TEST(EngineTest, PoisoningWithAnIllicitDrugInAYoungChild) {
   EXPECT_EQ(LevelOf(denied, "CG89-POISON"), std::nullopt);
 }
 
+TEST(EngineTest, PoisoningNamedInFreeTextAfterIngested) {
+  for (const char* notes : {"Ingested iron tablets.", "Ingested paracetamol.",
+                            "Ingested cannabis edible. History implausible for this injury."}) {
+    Assessment a = Assess(Attendance(
+        kToddler, std::string(R"(,"mobility":"independently_mobile","notes":")") + notes + "\""));
+    EXPECT_TRUE(LevelOf(a, "CG89-POISON").has_value()) << notes;
+  }
+  // A swallowed foreign body is not a poisoning.
+  Assessment coin = Assess(Attendance(kToddler, R"(,"notes":"Ingested a coin")"));
+  EXPECT_EQ(LevelOf(coin, "CG89-POISON"), std::nullopt);
+}
+
 TEST(EngineTest, RepeatedIngestionFromHistory) {
   std::string now = Attendance(kToddler, R"(,"notes":"ingestion of bleach")");
   std::string before =
