@@ -4,12 +4,12 @@
 // core over the blocked candidate pairs of all queries (the model's full scoring); the
 // reference of one Jaro-Winkler call per pair on the same pairs; single-query latency
 // (standardise + block + score + band + explanation) p50 and p99 on one core.
-#include <time.h>
-
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <string>
+
+#include <time.h>
 
 #include "linkage/register_index.h"
 #include "linkage/similarity.h"
