@@ -9,32 +9,10 @@ backend=${2:-sqlite}
 work=$(mktemp -d)
 server_pid=""
 trap '[[ -n "$server_pid" ]] && kill -9 "$server_pid" 2>/dev/null; rm -rf "$work"' EXIT
-passed=0
-failed=0
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-check() {  # check NAME EXPECTED ACTUAL
-  if [[ "$2" == "$3" ]]; then
-    passed=$((passed + 1))
-  else
-    failed=$((failed + 1))
-    echo "FAIL: $1: expected [$2], got [$3]"
-  fi
-}
-
-if [[ "$backend" == postgresql ]]; then
-  : "${LIAISON_TEST_PG_URL:?run through scripts/with-postgres.sh}"
-  dbname="liaison_cli_$$_$RANDOM"
-  psql "$LIAISON_TEST_PG_URL" -qc "CREATE DATABASE $dbname" >/dev/null
-  db="${LIAISON_TEST_PG_URL%/*}/$dbname"
-  anchor=(--audit-anchor "$work/pg.audit-anchor")
-  tamper() { psql "$db" -qc "$1" >/dev/null; }
-  query() { psql "$db" -tAc "$1"; }
-else
-  db="sqlite:$work/cli.db"
-  anchor=()
-  tamper() { sqlite3 "$work/cli.db" "$1"; }
-  query() { sqlite3 "$work/cli.db" "$1"; }
-fi
+use_database cli
+tamper() { query "$1" >/dev/null; }
 
 "$bin" migrate --db "$db" "${anchor[@]}" >/dev/null
 check "migrate exits 0" 0 $?

@@ -13,28 +13,9 @@ web="$(dirname "$0")/../web"
 work=$(mktemp -d)
 pids=()
 trap 'for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null; done; rm -rf "$work"' EXIT
-passed=0
-failed=0
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-check() {  # check NAME EXPECTED ACTUAL
-  if [[ "$2" == "$3" ]]; then
-    passed=$((passed + 1))
-  else
-    failed=$((failed + 1))
-    echo "FAIL: $1: expected [$2], got [$3]"
-  fi
-}
-
-if [[ "$backend" == postgresql ]]; then
-  : "${LIAISON_TEST_PG_URL:?run through scripts/with-postgres.sh}"
-  dbname="liaison_serve_sec_$$_$RANDOM"
-  psql "$LIAISON_TEST_PG_URL" -qc "CREATE DATABASE $dbname" >/dev/null
-  db="${LIAISON_TEST_PG_URL%/*}/$dbname"
-  anchor=(--audit-anchor "$work/pg.audit-anchor")
-else
-  db="sqlite:$work/sec.db"
-  anchor=()
-fi
+use_database serve_sec
 export LIAISON_PASSWORD_COST=minimum
 "$bin" demo --db "$db" "${anchor[@]}" >/dev/null
 check "demo loads" 0 $?

@@ -9,30 +9,9 @@ bin=$1
 backend=${2:-sqlite}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-passed=0
-failed=0
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-check() {  # check NAME EXPECTED ACTUAL
-  if [[ "$2" == "$3" ]]; then
-    passed=$((passed + 1))
-  else
-    failed=$((failed + 1))
-    echo "FAIL: $1: expected [$2], got [$3]"
-  fi
-}
-
-if [[ "$backend" == postgresql ]]; then
-  : "${LIAISON_TEST_PG_URL:?run through scripts/with-postgres.sh}"
-  dbname="liaison_sweep_$$_$RANDOM"
-  psql "$LIAISON_TEST_PG_URL" -qc "CREATE DATABASE $dbname" >/dev/null
-  db="${LIAISON_TEST_PG_URL%/*}/$dbname"
-  anchor=(--audit-anchor "$work/pg.audit-anchor")
-  query() { psql "$db" -tAc "$1"; }
-else
-  db="sqlite:$work/sweep.db"
-  anchor=()
-  query() { sqlite3 "$work/sweep.db" "$1"; }
-fi
+use_database sweep
 
 feed=$work/feed.ndjson
 "$bin" generate --seed 5 --attendances 3000 --out "$feed" --truth "$work/truth.csv" \
