@@ -12,28 +12,6 @@
 namespace liaison::fuzz {
 namespace {
 
-constexpr std::array<std::string_view, 21> kCategories = {"bruising",
-                                                          "fracture",
-                                                          "burn",
-                                                          "head_injury",
-                                                          "bite",
-                                                          "wound",
-                                                          "oral_injury",
-                                                          "eye_injury",
-                                                          "spinal_injury",
-                                                          "visceral_injury",
-                                                          "poisoning",
-                                                          "sexual_abuse",
-                                                          "neglect",
-                                                          "emotional_abuse",
-                                                          "fabricated_illness",
-                                                          "self_harm",
-                                                          "substance_misuse",
-                                                          "think_family",
-                                                          "frequent_attendance",
-                                                          "known_to_social_care",
-                                                          "documentation"};
-
 const recognition::Engine& Shipped() {
   static const std::unique_ptr<recognition::Engine> engine = [] {
     Result<std::unique_ptr<recognition::Engine>> loaded = recognition::Engine::LoadDefault();
@@ -55,8 +33,8 @@ void CheckAssessInput(std::string_view data) {
       Shipped().Assess({request->attendance, request->history, std::nullopt});
   LIAISON_CHECK(assessment.level == recognition::OverallLevelOf(assessment.findings));
   for (const recognition::Finding& finding : assessment.findings) {
-    LIAISON_CHECK(std::find(kCategories.begin(), kCategories.end(), finding.category) !=
-                  kCategories.end());
+    LIAISON_CHECK(std::find(recognition::kCategories.begin(), recognition::kCategories.end(),
+                            finding.category) != recognition::kCategories.end());
     LIAISON_CHECK(!finding.rule.empty() && !finding.reason.empty() && !finding.source.empty());
   }
   boost::system::error_code error;

@@ -4,6 +4,7 @@
 // An Engine is immutable once loaded and safe to call from many threads at once.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <filesystem>
 #include <memory>
@@ -24,6 +25,29 @@ enum class FindingLevel { kAudit, kReview, kPrompt, kConsider, kSuspect };
 
 // The overall level of an assessment: the highest non-audit finding, or kNone.
 enum class OverallLevel { kNone, kReview, kPrompt, kConsider, kSuspect };
+
+// The categories a finding may carry (the recognition issue's contract; docs/recognition.md).
+inline constexpr std::array<std::string_view, 21> kCategories = {"bruising",
+                                                                 "fracture",
+                                                                 "burn",
+                                                                 "head_injury",
+                                                                 "bite",
+                                                                 "wound",
+                                                                 "oral_injury",
+                                                                 "eye_injury",
+                                                                 "spinal_injury",
+                                                                 "visceral_injury",
+                                                                 "poisoning",
+                                                                 "sexual_abuse",
+                                                                 "neglect",
+                                                                 "emotional_abuse",
+                                                                 "fabricated_illness",
+                                                                 "self_harm",
+                                                                 "substance_misuse",
+                                                                 "think_family",
+                                                                 "frequent_attendance",
+                                                                 "known_to_social_care",
+                                                                 "documentation"};
 
 std::string_view FindingLevelSlug(FindingLevel level);
 std::string_view OverallLevelSlug(OverallLevel level);

@@ -762,27 +762,7 @@ TEST(EngineTest, ContradictoryFields) {
 // --- the whole -----------------------------------------------------------------------------
 
 TEST(EngineTest, EveryCatalogueRuleIsExercisedAndWellFormed) {
-  const std::set<std::string_view> categories = {"bruising",
-                                                 "fracture",
-                                                 "burn",
-                                                 "head_injury",
-                                                 "bite",
-                                                 "wound",
-                                                 "oral_injury",
-                                                 "eye_injury",
-                                                 "spinal_injury",
-                                                 "visceral_injury",
-                                                 "poisoning",
-                                                 "sexual_abuse",
-                                                 "neglect",
-                                                 "emotional_abuse",
-                                                 "fabricated_illness",
-                                                 "self_harm",
-                                                 "substance_misuse",
-                                                 "think_family",
-                                                 "frequent_attendance",
-                                                 "known_to_social_care",
-                                                 "documentation"};
+  const std::set<std::string_view> categories(kCategories.begin(), kCategories.end());
   std::set<std::string_view> ids;
   for (const RuleInfo& rule : RuleCatalogue()) {
     EXPECT_TRUE(ids.insert(rule.id).second) << rule.id;
