@@ -24,7 +24,16 @@ class RulesEngine final : public Engine {
   }
 
   Assessment Assess(const AssessInput& input) const override {
+    std::vector<PastAttendance> history;
+    history.reserve(input.history.size());
+    for (const domain::Attendance& past : input.history) history.push_back(Summarise(past));
+    PastAttendance unused;
+    return Assess({input.attendance, history, input.social_care}, unused);
+  }
+
+  Assessment Assess(const SummarisedAssessInput& input, PastAttendance& summary) const override {
     Facts facts = GatherFacts(input.attendance, concepts_, *matcher_, options_);
+    summary = SummaryOf(input.attendance, facts);
     std::vector<EarlierAttendance> earlier = Earlier(input);
     RuleContext context{facts, earlier, input.social_care, options_};
     Assessment assessment;
@@ -38,23 +47,30 @@ class RulesEngine final : public Engine {
     return assessment;
   }
 
+  PastAttendance Summarise(const domain::Attendance& attendance) const override {
+    return SummaryOf(attendance, GatherFacts(attendance, concepts_, *matcher_, options_));
+  }
+
   const std::string& concepts_version() const override { return concepts_.version(); }
 
  private:
+  static PastAttendance SummaryOf(const domain::Attendance& attendance, const Facts& facts) {
+    return {attendance.arrival, attendance.site, attendance.attendance_id,
+            facts.Has(Concept::kPoisoning), facts.AnyInjury()};
+  }
+
   // Earlier attendances within a year before this one; a re-sent copy of this attendance and
   // later attendances are left out.
-  std::vector<EarlierAttendance> Earlier(const AssessInput& input) const {
+  static std::vector<EarlierAttendance> Earlier(const SummarisedAssessInput& input) {
     std::vector<EarlierAttendance> earlier;
     const domain::Attendance& current = input.attendance;
     for (std::size_t i = 0; i < input.history.size(); ++i) {
-      const domain::Attendance& past = input.history[i];
+      const PastAttendance& past = input.history[i];
       if (past.arrival >= current.arrival) continue;
       if (past.site == current.site && past.attendance_id == current.attendance_id) continue;
       auto days = std::chrono::duration_cast<std::chrono::days>(current.arrival - past.arrival);
       if (days.count() >= kHistoryDays) continue;
-      Facts facts = GatherFacts(past, concepts_, *matcher_, options_);
-      earlier.push_back(
-          {i, &past, days.count(), facts.Has(Concept::kPoisoning), facts.AnyInjury()});
+      earlier.push_back({i, past.arrival, days.count(), past.poisoning, past.injury});
     }
     return earlier;
   }

@@ -116,6 +116,25 @@ struct AssessInput {
   std::optional<SocialCareStatus> social_care;
 };
 
+// What the history rules read of an earlier attendance. The sweep keeps these per person
+// instead of whole attendances: each attendance's facts are then gathered once, not once more
+// for every later visit of the same person.
+struct PastAttendance {
+  Timestamp arrival;
+  std::string site;           // with attendance_id, to leave out a re-sent copy
+  std::string attendance_id;  // of the attendance being assessed
+  bool poisoning = false;
+  bool injury = false;
+};
+
+// AssessInput with the history already summarised (Engine::Summarise or a previous
+// Assess below); positions in `history` are the `history[i]` of the evidence.
+struct SummarisedAssessInput {
+  const domain::Attendance& attendance;
+  std::span<const PastAttendance> history;
+  std::optional<SocialCareStatus> social_care;
+};
+
 class Engine {
  public:
   // Loads the rule catalogue and the concept sets from `data_dir`, a concept-set release
@@ -130,6 +149,10 @@ class Engine {
 
   virtual ~Engine() = default;
   virtual Assessment Assess(const AssessInput& input) const = 0;
+  // The same assessment from summarised history. `summary` receives this attendance's own
+  // summary, for the person's later attendances.
+  virtual Assessment Assess(const SummarisedAssessInput& input, PastAttendance& summary) const = 0;
+  virtual PastAttendance Summarise(const domain::Attendance& attendance) const = 0;
   // The version of the loaded concept sets, e.g. "liaison-concepts-v1".
   virtual const std::string& concepts_version() const = 0;
 };

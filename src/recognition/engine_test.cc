@@ -680,6 +680,47 @@ TEST(EngineTest, RepeatedInjuries) {
   EXPECT_EQ(LevelOf(Assess(now, history), "REPEAT-INJURY"), std::nullopt);
 }
 
+// The sweep keeps summaries of earlier attendances, the point of care passes them whole: both
+// must give the same findings, and Assess must hand back the summary Summarise gives.
+TEST(EngineTest, SummarisedHistoryAssessesAlike) {
+  std::string now = Attendance(kSchool, R"(,"notes":"swallowed tablets again")");
+  std::vector<std::string> history = {
+      Attendance(kSchool, R"(,"notes":"fracture of finger")", "H1", "2026-01-10T10:00:00Z"),
+      Attendance(kSchool, R"(,"presenting_complaint":"ingestion of bleach")", "H2",
+                 "2026-03-10T10:00:00Z"),
+      Attendance(kSchool, R"(,"injuries":[{"type":"burn","site":"hand"}])", "H3",
+                 "2026-04-10T10:00:00Z")};
+  domain::Attendance attendance = Decode(now);
+  std::vector<domain::Attendance> whole;
+  std::vector<PastAttendance> summaries;
+  for (const std::string& item : history) {
+    whole.push_back(Decode(item));
+    summaries.push_back(DefaultEngine().Summarise(whole.back()));
+  }
+  EXPECT_FALSE(summaries[0].poisoning);
+  EXPECT_TRUE(summaries[0].injury);
+  EXPECT_TRUE(summaries[1].poisoning);
+  EXPECT_FALSE(summaries[1].injury);
+
+  Assessment from_whole = DefaultEngine().Assess({attendance, whole, std::nullopt});
+  PastAttendance summary;
+  Assessment from_summaries =
+      DefaultEngine().Assess({attendance, summaries, std::nullopt}, summary);
+  ASSERT_EQ(from_whole.findings.size(), from_summaries.findings.size());
+  for (std::size_t i = 0; i < from_whole.findings.size(); ++i) {
+    EXPECT_EQ(from_whole.findings[i].rule, from_summaries.findings[i].rule);
+    EXPECT_EQ(from_whole.findings[i].reason, from_summaries.findings[i].reason);
+    EXPECT_EQ(from_whole.findings[i].evidence, from_summaries.findings[i].evidence);
+  }
+  EXPECT_EQ(from_whole.level, from_summaries.level);
+  EXPECT_NE(Find(from_summaries, "CG89-POISON-REPEAT"), nullptr);
+  PastAttendance direct = DefaultEngine().Summarise(attendance);
+  EXPECT_EQ(summary.arrival, direct.arrival);
+  EXPECT_EQ(summary.attendance_id, direct.attendance_id);
+  EXPECT_EQ(summary.poisoning, direct.poisoning);
+  EXPECT_TRUE(summary.poisoning);
+}
+
 TEST(EngineTest, KnownToSocialCareOnlyRaises) {
   std::string suspect = Attendance(
       kInfant,

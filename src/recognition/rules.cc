@@ -515,7 +515,7 @@ void RepeatPoisoning(const RuleContext& c, const RuleInfo& info, std::vector<Fin
     if (!e.poisoning) continue;
     ++earlier;
     Append(evidence, {"history[" + std::to_string(e.index) +
-                      "].arrival=" + FormatDate(domain::LondonDate(e.attendance->arrival))});
+                      "].arrival=" + FormatDate(domain::LondonDate(e.arrival))});
   }
   if (earlier == 0) return;
   Emit(out, info, FindingLevel::kConsider,
@@ -808,7 +808,7 @@ void FrequentAttendance(const RuleContext& c, const RuleInfo& info, std::vector<
     ++in_12_months;
     if (e.days_before < 183) ++in_6_months;
     Append(evidence, {"history[" + std::to_string(e.index) +
-                      "].arrival=" + FormatDate(domain::LondonDate(e.attendance->arrival))});
+                      "].arrival=" + FormatDate(domain::LondonDate(e.arrival))});
   }
   if (in_6_months < c.options.frequent_in_6_months &&
       in_12_months < c.options.frequent_in_12_months) {
@@ -828,7 +828,7 @@ void RepeatInjury(const RuleContext& c, const RuleInfo& info, std::vector<Findin
   for (const EarlierAttendance& e : c.earlier) {
     if (!e.injury) continue;
     Append(evidence, {"history[" + std::to_string(e.index) +
-                      "].arrival=" + FormatDate(domain::LondonDate(e.attendance->arrival))});
+                      "].arrival=" + FormatDate(domain::LondonDate(e.arrival))});
   }
   if (evidence.size() < 2) return;
   Emit(out, info, FindingLevel::kReview,

@@ -14,8 +14,8 @@ namespace liaison::recognition {
 
 // An earlier attendance of the same person, within a year before this one.
 struct EarlierAttendance {
-  std::size_t index = 0;  // its position in AssessInput::history
-  const domain::Attendance* attendance = nullptr;
+  std::size_t index = 0;  // its position in the input's history
+  Timestamp arrival;
   std::int64_t days_before = 0;
   bool poisoning = false;
   bool injury = false;

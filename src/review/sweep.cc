@@ -162,34 +162,28 @@ class Worker {
   std::int64_t max_people() const { return max_people_; }
 
  private:
-  struct Past {
-    Timestamp arrival;
-    std::string record;  // AppendAttendanceRecord
-  };
-
   Status Process(const Attendance& attendance) {
     if (AfterRange(options_, attendance.arrival)) return Status::Ok();  // nothing later is assessed
     Timestamp cutoff = attendance.arrival - window_;
     ForgetPeopleBefore(cutoff);
     std::optional<std::string> key = PersonKeyOf(attendance);
-    std::vector<Past>* past = nullptr;
+    std::vector<recognition::PastAttendance>* past = nullptr;
     if (key) {
       auto found = people_.find(*key);
       if (found != people_.end()) past = &found->second;
     }
+    recognition::PastAttendance summary;
     if (InRange(options_, attendance.arrival)) {
-      history_.clear();
+      std::span<const recognition::PastAttendance> history;
       if (past) {
         auto first_in_window = std::find_if(
-            past->begin(), past->end(), [cutoff](const Past& p) { return p.arrival >= cutoff; });
+            past->begin(), past->end(),
+            [cutoff](const recognition::PastAttendance& p) { return p.arrival >= cutoff; });
         past->erase(past->begin(), first_in_window);
-        for (const Past& earlier : *past) {
-          ASSIGN_OR_RETURN(Attendance decoded, DecodeAttendanceRecord(earlier.record));
-          history_.push_back(std::move(decoded));
-        }
+        history = *past;
       }
       recognition::Assessment assessment =
-          engine_.Assess({attendance, history_, SocialCareOf(key)});
+          engine_.Assess({attendance, history, SocialCareOf(key)}, summary);
       assessed_.fetch_add(1, std::memory_order_relaxed);
       if (assessment.level >= recognition::OverallLevel::kReview) {
         std::string person_key =
@@ -197,8 +191,10 @@ class Worker {
         RETURN_IF_ERROR(
             collector_.Add(MakeWorklistItem(attendance, assessment, std::move(person_key))));
       }
+    } else if (key && options_.history_days > 0) {
+      summary = engine_.Summarise(attendance);  // before the range: history only
     }
-    if (key && options_.history_days > 0) Remember(*key, attendance);
+    if (key && options_.history_days > 0) Remember(*key, std::move(summary));
     return Status::Ok();
   }
 
@@ -210,13 +206,11 @@ class Worker {
     return options_.social_care_register->Find(std::string_view(*key).substr(kNhsPrefix.size()));
   }
 
-  void Remember(const std::string& key, const Attendance& attendance) {
-    std::vector<Past>& past = people_[key];
+  void Remember(const std::string& key, recognition::PastAttendance summary) {
+    std::vector<recognition::PastAttendance>& past = people_[key];
     if (past.size() >= kMaxHistoryPerPerson) past.erase(past.begin());
-    remembered_.emplace_back(attendance.arrival, key);
-    Past entry{attendance.arrival, {}};
-    AppendAttendanceRecord(attendance, entry.record);
-    past.push_back(std::move(entry));
+    remembered_.emplace_back(summary.arrival, key);
+    past.push_back(std::move(summary));
     if (static_cast<std::int64_t>(people_.size()) > max_people_) {
       max_people_ = static_cast<std::int64_t>(people_.size());
     }
@@ -246,8 +240,7 @@ class Worker {
   BatchQueue queue_;
   // A vector, not a deque: most people have one or two attendances in the window, and an
   // empty libstdc++ deque already costs over 500 bytes.
-  std::unordered_map<std::string, std::vector<Past>> people_;
-  std::vector<Attendance> history_;
+  std::unordered_map<std::string, std::vector<recognition::PastAttendance>> people_;
   std::deque<std::pair<Timestamp, std::string>> remembered_;
   std::atomic<std::int64_t> assessed_{0};
   std::int64_t evictions_ = 0;

@@ -23,8 +23,17 @@ class FakeEngine final : public recognition::Engine {
   const std::string& concepts_version() const override { return version_; }
 
   recognition::Assessment Assess(const recognition::AssessInput& input) const override {
+    std::vector<recognition::PastAttendance> history;
+    for (const domain::Attendance& earlier : input.history) history.push_back(Summarise(earlier));
+    recognition::PastAttendance unused;
+    return Assess({input.attendance, history, input.social_care}, unused);
+  }
+
+  recognition::Assessment Assess(const recognition::SummarisedAssessInput& input,
+                                 recognition::PastAttendance& summary) const override {
     recognition::Assessment assessment;
     const domain::Attendance& a = input.attendance;
+    summary = Summarise(a);
     if (a.presenting_complaint && a.presenting_complaint->find("bruise") != std::string::npos) {
       assessment.findings.push_back(
           {"FAKE-BRUISE", FindingLevel::kConsider, "bruising", "bruise", "test", {}});
@@ -41,12 +50,18 @@ class FakeEngine final : public recognition::Engine {
     }
     if (!input.history.empty()) {
       std::vector<std::string> ids;
-      for (const domain::Attendance& earlier : input.history) ids.push_back(earlier.attendance_id);
+      for (const recognition::PastAttendance& earlier : input.history) {
+        ids.push_back(earlier.attendance_id);
+      }
       assessment.findings.push_back({"FAKE-HISTORY", FindingLevel::kReview, "frequent_attendance",
                                      "seen before", "test", ids});
       assessment.level = std::max(assessment.level, OverallLevel::kReview);
     }
     return assessment;
+  }
+
+  recognition::PastAttendance Summarise(const domain::Attendance& a) const override {
+    return {a.arrival, a.site, a.attendance_id, false, false};
   }
 
  private:
