@@ -167,11 +167,10 @@ class Worker {
     Timestamp cutoff = attendance.arrival - window_;
     ForgetPeopleBefore(cutoff);
     std::optional<std::string> key = PersonKeyOf(attendance);
-    std::vector<recognition::PastAttendance>* past = nullptr;
-    if (key) {
-      auto found = people_.find(*key);
-      if (found != people_.end()) past = &found->second;
-    }
+    // One lookup per attendance: the person's entry is made here when new, and Remember fills
+    // it. Without a key, or with history off, there is nothing to remember.
+    std::vector<recognition::PastAttendance>* past =
+        key && options_.history_days > 0 ? &people_[*key] : nullptr;
     recognition::PastAttendance summary;
     if (InRange(options_, attendance.arrival)) {
       std::span<const recognition::PastAttendance> history;
@@ -191,10 +190,10 @@ class Worker {
         RETURN_IF_ERROR(
             collector_.Add(MakeWorklistItem(attendance, assessment, std::move(person_key))));
       }
-    } else if (key && options_.history_days > 0) {
+    } else if (past) {
       summary = engine_.Summarise(attendance);  // before the range: history only
     }
-    if (key && options_.history_days > 0) Remember(*key, std::move(summary));
+    if (past) Remember(*key, *past, std::move(summary));
     return Status::Ok();
   }
 
@@ -206,8 +205,8 @@ class Worker {
     return options_.social_care_register->Find(std::string_view(*key).substr(kNhsPrefix.size()));
   }
 
-  void Remember(const std::string& key, recognition::PastAttendance summary) {
-    std::vector<recognition::PastAttendance>& past = people_[key];
+  void Remember(const std::string& key, std::vector<recognition::PastAttendance>& past,
+                recognition::PastAttendance summary) {
     if (past.size() >= kMaxHistoryPerPerson) past.erase(past.begin());
     remembered_.emplace_back(summary.arrival, key);
     past.push_back(std::move(summary));

@@ -5,6 +5,7 @@
 #include <boost/json.hpp>
 
 #include "common/time_format.h"
+#include "ingest/attendance_fields.h"
 #include "review/sort_key.h"
 
 namespace liaison::review {
@@ -112,39 +113,67 @@ std::string WorklistSortKey(const WorklistItem& item) {
 
 namespace {
 
-json::array FindingsArray(const WorklistItem& item) {
-  json::array findings;
-  for (const recognition::Finding& finding : item.findings) {
-    json::object entry;
-    entry["rule"] = finding.rule;
-    entry["level"] = LevelSlug(finding.level);
-    entry["category"] = finding.category;
-    entry["reason"] = finding.reason;
-    entry["source"] = finding.source;
-    json::array evidence;
-    for (const std::string& text : finding.evidence) evidence.emplace_back(text);
-    entry["evidence"] = std::move(evidence);
-    findings.emplace_back(std::move(entry));
+// Written by hand rather than through a JSON DOM: the sweep writes one line per listed
+// attendance, and building the DOM cost more than assessing. ParseWorklistItemJson reads it
+// back; a test round-trips awkward text.
+void AppendMember(std::string_view name, std::string_view text, std::string& out) {
+  out.push_back('"');
+  out.append(name);
+  out += "\":";
+  ingest::AppendJsonString(text, out);
+}
+
+void AppendFindings(const WorklistItem& item, std::string& out) {
+  out.push_back('[');
+  for (std::size_t i = 0; i < item.findings.size(); ++i) {
+    const recognition::Finding& finding = item.findings[i];
+    if (i > 0) out.push_back(',');
+    out.push_back('{');
+    AppendMember("rule", finding.rule, out);
+    out.push_back(',');
+    AppendMember("level", LevelSlug(finding.level), out);
+    out.push_back(',');
+    AppendMember("category", finding.category, out);
+    out.push_back(',');
+    AppendMember("reason", finding.reason, out);
+    out.push_back(',');
+    AppendMember("source", finding.source, out);
+    out += ",\"evidence\":[";
+    for (std::size_t j = 0; j < finding.evidence.size(); ++j) {
+      if (j > 0) out.push_back(',');
+      ingest::AppendJsonString(finding.evidence[j], out);
+    }
+    out += "]}";
   }
-  return findings;
+  out.push_back(']');
 }
 
 }  // namespace
 
 std::string WorklistFindingsJson(const WorklistItem& item) {
-  return json::serialize(FindingsArray(item));
+  std::string out;
+  AppendFindings(item, out);
+  return out;
 }
 
 std::string WorklistItemJson(const WorklistItem& item) {
-  json::object object;
-  object["attendance_id"] = item.attendance_id;
-  object["site"] = item.site;
-  object["arrival"] = FormatTimestamp(item.arrival);
-  if (item.age_days) object["age_days"] = *item.age_days;
-  object["level"] = LevelSlug(item.level);
-  object["findings"] = FindingsArray(item);
-  object["person_key"] = item.person_key;
-  return json::serialize(object);
+  std::string out;
+  out.reserve(1024);
+  out.push_back('{');
+  AppendMember("attendance_id", item.attendance_id, out);
+  out.push_back(',');
+  AppendMember("site", item.site, out);
+  out.push_back(',');
+  AppendMember("arrival", FormatTimestamp(item.arrival), out);
+  if (item.age_days) out += ",\"age_days\":" + std::to_string(*item.age_days);
+  out.push_back(',');
+  AppendMember("level", LevelSlug(item.level), out);
+  out += ",\"findings\":";
+  AppendFindings(item, out);
+  out.push_back(',');
+  AppendMember("person_key", item.person_key, out);
+  out.push_back('}');
+  return out;
 }
 
 Result<WorklistItem> ParseWorklistItemJson(std::string_view line) {

@@ -54,6 +54,32 @@ TEST(WorklistTest, UnknownAgeIsLeftOutAndTheLineParsesBack) {
   EXPECT_EQ(back->findings[1].level, FindingLevel::kAudit);
 }
 
+// The line is written by hand: quotes, backslashes, control characters and non-ASCII text in
+// any member must come back unchanged through a real JSON parser.
+TEST(WorklistTest, AwkwardTextRoundTrips) {
+  WorklistItem item = Item("A\"4\\", OverallLevel::kSuspect, 0, "2026-01-01T00:00:00Z");
+  item.person_key = "local:RSY01:\x01\x1f\t\n";
+  item.findings.push_back({"R\b1",
+                           FindingLevel::kSuspect,
+                           "bruising",
+                           "caf\xc3\xa9 \f \\ \"",
+                           "s/\x7f",
+                           {"notes:\"bruise\"", "", "\r"}});
+  item.findings.push_back({"R2", FindingLevel::kAudit, "documentation", "", "", {}});
+  std::string line = WorklistItemJson(item);
+  Result<WorklistItem> back = ParseWorklistItemJson(line);
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  EXPECT_EQ(back->attendance_id, item.attendance_id);
+  EXPECT_EQ(back->person_key, item.person_key);
+  ASSERT_EQ(back->findings.size(), 2u);
+  EXPECT_EQ(back->findings[0].rule, item.findings[0].rule);
+  EXPECT_EQ(back->findings[0].reason, item.findings[0].reason);
+  EXPECT_EQ(back->findings[0].source, item.findings[0].source);
+  EXPECT_EQ(back->findings[0].evidence, item.findings[0].evidence);
+  EXPECT_TRUE(back->findings[1].evidence.empty());
+  EXPECT_EQ(WorklistItemJson(*back), line);
+}
+
 TEST(WorklistTest, MalformedLinesAreRefusedNamingTheMember) {
   EXPECT_FALSE(ParseWorklistItemJson("not json").ok());
   WorklistItem item = Item("A3", OverallLevel::kSuspect, 1, "2026-01-01T00:00:00Z");
