@@ -17,13 +17,25 @@ bool IsLaterality(std::string_view word) {
   return std::find(kWords.begin(), kWords.end(), word) != kWords.end();
 }
 
-std::string Join(std::span<const std::string> words) {
-  std::string joined;
+// Into a buffer the caller reuses: FindAll joins a run of words for every word of a clause.
+void JoinInto(std::span<const std::string> words, std::string& joined) {
+  joined.clear();
   for (const std::string& word : words) {
     if (!joined.empty()) joined.push_back(' ');
     joined += word;
   }
+}
+
+std::string Join(std::span<const std::string> words) {
+  std::string joined;
+  JoinInto(words, joined);
   return joined;
+}
+
+// ASCII only, as the C locale's isalnum and tolower (which the engine never changes), without
+// the per-character library call.
+bool IsAsciiAlnum(unsigned char c) {
+  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
 
 std::vector<std::string_view> Lines(std::string_view text) {
@@ -140,8 +152,8 @@ std::vector<std::string> NormalisedWords(std::string_view text) {
   };
   for (char c : text) {
     unsigned char u = static_cast<unsigned char>(c);
-    if (std::isalnum(u)) {
-      word.push_back(static_cast<char>(std::tolower(u)));
+    if (IsAsciiAlnum(u)) {
+      word.push_back(static_cast<char>(u >= 'A' && u <= 'Z' ? u + ('a' - 'A') : u));
     } else {
       flush();
     }
@@ -171,11 +183,13 @@ std::optional<std::string> SynonymTable::Lookup(std::string_view text) const {
 std::vector<std::string> SynonymTable::FindAll(std::string_view text) const {
   std::vector<std::string> words = NormalisedWords(text);
   std::vector<std::string> found;
+  std::string key;
   std::size_t start = 0;
   while (start < words.size()) {
     std::size_t matched = 0;
     for (std::size_t run = std::min(kMaxRun, words.size() - start); run >= 1; --run) {
-      auto hit = table_.find(Join(std::span(words).subspan(start, run)));
+      JoinInto(std::span(words).subspan(start, run), key);
+      auto hit = table_.find(key);
       if (hit != table_.end()) {
         if (std::find(found.begin(), found.end(), hit->second) == found.end()) {
           found.push_back(hit->second);

@@ -12,10 +12,15 @@ constexpr std::size_t kPostWindowWords = 3;  // and after it
 constexpr std::size_t kSnippetWords = 6;
 constexpr std::size_t kMaxTextBytes = 1 << 20;  // longer text is scanned up to this length
 
+// ASCII only, as the C locale's isalnum (the engine never changes the locale), without the
+// per-character library call.
 bool IsWordChar(char c) {
   unsigned char u = static_cast<unsigned char>(c);
-  return std::isalnum(u) || c == '\'' || u >= 0x80;
+  return (u >= '0' && u <= '9') || (u >= 'a' && u <= 'z') || (u >= 'A' && u <= 'Z') || c == '\'' ||
+         u >= 0x80;
 }
+
+char AsciiLower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + ('a' - 'A')) : c; }
 
 bool IsHardBoundary(char c) {
   return c == '.' || c == ';' || c == '!' || c == '?' || c == '\n' || c == '\r';
@@ -36,7 +41,7 @@ std::vector<Word> WordsIn(std::string_view text, std::size_t from, std::size_t t
     std::size_t start = i;
     std::string word;
     while (i < to && IsWordChar(text[i])) {
-      word.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(text[i]))));
+      word.push_back(AsciiLower(text[i]));
       ++i;
     }
     if (!word.empty()) words.push_back({std::move(word), start, i});
