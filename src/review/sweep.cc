@@ -8,12 +8,12 @@
 #include <mutex>
 #include <string>
 #include <thread>
-#include <unordered_map>
 #include <vector>
 
 #include "domain/working_day_calendar.h"
 #include "review/attendance_record.h"
 #include "review/external_sort.h"
+#include "review/person_table.h"
 #include "review/sort_key.h"
 #include "review/worklist.h"
 
@@ -144,10 +144,23 @@ class Worker {
 
   void Run() {
     std::vector<Attendance> batch;
+    std::vector<std::optional<std::string>> keys;
+    std::vector<std::uint32_t> hashes;
     while (queue_.Pop(batch)) {
       if (error_.failed()) continue;  // keep draining so the reader never blocks
+      keys.clear();
+      hashes.clear();
       for (const Attendance& attendance : batch) {
-        Status processed = Process(attendance);
+        keys.push_back(PersonKeyOf(attendance));
+        hashes.push_back(keys.back() ? PersonTable::HashOf(*keys.back()) : 0);
+      }
+      for (std::size_t i = 0; i < batch.size(); ++i) {
+        // The person lookups are random across the window: ask for the slot a few attendances
+        // ahead so that the cache miss overlaps with assessing.
+        if (i + kPrefetchAhead < batch.size() && keys[i + kPrefetchAhead]) {
+          people_.Prefetch(hashes[i + kPrefetchAhead]);
+        }
+        Status processed = Process(batch[i], keys[i], hashes[i]);
         if (!processed.ok()) {
           error_.Set(std::move(processed));
           break;
@@ -162,15 +175,17 @@ class Worker {
   std::int64_t max_people() const { return max_people_; }
 
  private:
-  Status Process(const Attendance& attendance) {
+  static constexpr std::size_t kPrefetchAhead = 4;
+
+  Status Process(const Attendance& attendance, const std::optional<std::string>& key,
+                 std::uint32_t hash) {
     if (AfterRange(options_, attendance.arrival)) return Status::Ok();  // nothing later is assessed
     Timestamp cutoff = attendance.arrival - window_;
     ForgetPeopleBefore(cutoff);
-    std::optional<std::string> key = PersonKeyOf(attendance);
-    // One lookup per attendance: the person's entry is made here when new, and Remember fills
-    // it. Without a key, or with history off, there is nothing to remember.
-    std::vector<recognition::PastAttendance>* past =
-        key && options_.history_days > 0 ? &people_[*key] : nullptr;
+    // Without a key, or with history off, there is nothing to remember.
+    std::optional<PersonTable::Index> person;
+    if (key && options_.history_days > 0) person = people_.FindOrAdd(*key, hash);
+    std::vector<recognition::PastAttendance>* past = person ? &people_.at(*person).past : nullptr;
     recognition::PastAttendance summary;
     if (InRange(options_, attendance.arrival)) {
       std::span<const recognition::PastAttendance> history;
@@ -193,7 +208,7 @@ class Worker {
     } else if (past) {
       summary = engine_.Summarise(attendance);  // before the range: history only
     }
-    if (past) Remember(*key, *past, std::move(summary));
+    if (person) Remember(*person, *past, std::move(summary));
     return Status::Ok();
   }
 
@@ -205,26 +220,25 @@ class Worker {
     return options_.social_care_register->Find(std::string_view(*key).substr(kNhsPrefix.size()));
   }
 
-  void Remember(const std::string& key, std::vector<recognition::PastAttendance>& past,
+  void Remember(PersonTable::Index person, std::vector<recognition::PastAttendance>& past,
                 recognition::PastAttendance summary) {
     if (past.size() >= kMaxHistoryPerPerson) past.erase(past.begin());
-    remembered_.emplace_back(summary.arrival, key);
+    remembered_.emplace_back(summary.arrival, person);
     past.push_back(std::move(summary));
-    if (static_cast<std::int64_t>(people_.size()) > max_people_) {
-      max_people_ = static_cast<std::int64_t>(people_.size());
-    }
+    max_people_ = std::max(max_people_, static_cast<std::int64_t>(people_.size()));
   }
 
   // Drops people whose every attendance fell out of the window, so memory follows the window,
   // not the file. `remembered_` lists (arrival, person) in arrival order, which is the order
   // attendances reach a worker, so the stale ones are always at its front: each attendance is
-  // looked at once here, whatever the number of people held.
+  // looked at once here, whatever the number of people held. An entry may name a person index
+  // since reused by someone else; the test below is about whoever holds it now, and dropping
+  // anyone wholly out of the window is always right.
   void ForgetPeopleBefore(Timestamp cutoff) {
     while (!remembered_.empty() && remembered_.front().first < cutoff) {
-      auto person = people_.find(remembered_.front().second);
-      if (person != people_.end() &&
-          (person->second.empty() || person->second.back().arrival < cutoff)) {
-        people_.erase(person);
+      PersonTable::Person& person = people_.at(remembered_.front().second);
+      if (person.present && (person.past.empty() || person.past.back().arrival < cutoff)) {
+        people_.Remove(remembered_.front().second);
         ++evictions_;
       }
       remembered_.pop_front();
@@ -237,10 +251,8 @@ class Worker {
   WorklistCollector& collector_;
   FirstError& error_;
   BatchQueue queue_;
-  // A vector, not a deque: most people have one or two attendances in the window, and an
-  // empty libstdc++ deque already costs over 500 bytes.
-  std::unordered_map<std::string, std::vector<recognition::PastAttendance>> people_;
-  std::deque<std::pair<Timestamp, std::string>> remembered_;
+  PersonTable people_;
+  std::deque<std::pair<Timestamp, PersonTable::Index>> remembered_;
   std::atomic<std::int64_t> assessed_{0};
   std::int64_t evictions_ = 0;
   std::int64_t max_people_ = 0;
