@@ -172,8 +172,9 @@ domain::DiagnosisSystem GuessSystem(const domain::Diagnosis& diagnosis) {
   return digits ? domain::DiagnosisSystem::kSnomedCt : domain::DiagnosisSystem::kIcd10;
 }
 
+// `matcher` is null when no free text of the attendance can match a term.
 void GatherCodes(Facts& facts, const domain::Attendance& attendance, const Concepts& concepts,
-                 const TextMatcher& matcher) {
+                 const TextMatcher* matcher) {
   for (std::size_t i = 0; i < attendance.diagnoses.size(); ++i) {
     const domain::Diagnosis& diagnosis = attendance.diagnoses[i];
     if (diagnosis.code) {
@@ -181,8 +182,8 @@ void GatherCodes(Facts& facts, const domain::Attendance& attendance, const Conce
         Add(facts, concept_id, {Indexed("diagnoses", i, "code") + "=" + *diagnosis.code});
       }
     }
-    if (diagnosis.display) {
-      GatherText(facts, matcher, Indexed("diagnoses", i, "display"), *diagnosis.display);
+    if (diagnosis.display && matcher != nullptr) {
+      GatherText(facts, *matcher, Indexed("diagnoses", i, "display"), *diagnosis.display);
     }
   }
   for (std::size_t i = 0; i < attendance.safeguarding_concern_codes.size(); ++i) {
@@ -191,6 +192,18 @@ void GatherCodes(Facts& facts, const domain::Attendance& attendance, const Conce
       Add(facts, concept_id, {Indexed("safeguarding_concern_codes", i, "") + "=" + code});
     }
   }
+}
+
+// Every free text GatherFacts reads.
+std::vector<std::string_view> FreeTexts(const domain::Attendance& attendance) {
+  std::vector<std::string_view> texts;
+  for (const domain::Diagnosis& diagnosis : attendance.diagnoses) {
+    if (diagnosis.display) texts.push_back(*diagnosis.display);
+  }
+  if (attendance.presenting_complaint) texts.push_back(*attendance.presenting_complaint);
+  if (attendance.injury.mechanism) texts.push_back(*attendance.injury.mechanism);
+  if (attendance.notes) texts.push_back(*attendance.notes);
+  return texts;
 }
 
 void GatherStructured(Facts& facts, const domain::Attendance& attendance) {
@@ -286,7 +299,9 @@ Facts GatherFacts(const domain::Attendance& attendance, const Concepts& concepts
   DecideMobility(facts, attendance, options);
   GatherInjuries(facts, attendance, concepts);
   GatherStructured(facts, attendance);
-  GatherCodes(facts, attendance, concepts, matcher);
+  bool text_may_match = matcher.MayMatchAny(FreeTexts(attendance));
+  GatherCodes(facts, attendance, concepts, text_may_match ? &matcher : nullptr);
+  if (!text_may_match) return facts;
   if (attendance.presenting_complaint) {
     GatherText(facts, matcher, "presenting_complaint", *attendance.presenting_complaint);
   }

@@ -291,6 +291,17 @@ Result<std::unique_ptr<TextMatcher>> TextMatcher::Build(const Concepts& concepts
   return std::unique_ptr<TextMatcher>(new TextMatcher(concepts, std::move(set), std::move(terms)));
 }
 
+bool TextMatcher::MayMatchAny(std::span<const std::string_view> texts) const {
+  std::string joined;
+  for (std::string_view text : texts) {
+    // Find scans each text up to the same bound; a newline keeps words of two texts apart.
+    if (text.size() > kMaxTextBytes) text = text.substr(0, kMaxTextBytes);
+    joined.append(text);
+    joined.push_back('\n');
+  }
+  return set_->Match(re2::StringPiece(joined.data(), joined.size()), nullptr);
+}
+
 std::vector<TextHit> TextMatcher::Find(std::string_view text) const {
   std::vector<TextHit> hits;
   if (text.size() > kMaxTextBytes) text = text.substr(0, kMaxTextBytes);
