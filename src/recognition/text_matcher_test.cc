@@ -37,6 +37,20 @@ TEST(TextMatcherTest, FindsTermsWithTheirClause) {
               ::testing::ElementsAre("Fractured radius"));
 }
 
+// The one-pass screen over all of an attendance's texts must never miss what Find finds in
+// one of them.
+TEST(TextMatcherTest, ScreenOverAllTextsNeverMissesAField) {
+  Result<std::unique_ptr<TextMatcher>> matcher = TextMatcher::Build(ShippedConcepts());
+  ASSERT_TRUE(matcher.ok());
+  std::vector<std::string_view> quiet = {"Sore throat", "Alert and well, eating and drinking"};
+  EXPECT_FALSE((*matcher)->MayMatchAny(quiet));
+  for (std::string_view text : quiet) EXPECT_TRUE((*matcher)->Find(text).empty());
+  std::vector<std::string_view> one_field = {"Sore throat", "", "small bruise to ear"};
+  EXPECT_TRUE((*matcher)->MayMatchAny(one_field));
+  EXPECT_FALSE((*matcher)->Find(one_field[2]).empty());
+  EXPECT_FALSE((*matcher)->MayMatchAny({}));
+}
+
 TEST(TextMatcherTest, WholeWordsOnly) {
   EXPECT_TRUE(Found("a burnished surface", Concept::kBurn).empty());
   EXPECT_TRUE(Found("history of rape seed allergy", Concept::kBurn).empty());
