@@ -8,13 +8,14 @@
 #   PostgreSQL 15 (scripts/with-postgres.sh), load and query timed separately.
 # Generates the data once into WORKDIR (default /tmp/liaison-sweep-bench, not in git): ROWS
 # attendances (default 5,000,000) over the month up to 2026-11-20, seed 1. Medians of RUNS
-# runs (default 3) with min and max for wc and the sweep; the SQL peers run once each at this
-# size (they take minutes). VARIANTS=0 skips the one-thread, 3-day-history and shuffled runs.
+# runs (default 5) with min and max for wc and the sweep; medians of PEER_RUNS runs (default
+# 3) for the SQL peers, which take minutes at this size. VARIANTS=0 skips the one-thread,
+# 3-day-history and shuffled runs; PEERS=0 skips the SQL peers.
 # Build the binary in Release first. Prints figures, exits 0.
 set -euo pipefail
 liaison=$(realpath "$1")
 rows=${2:-5000000}
-runs=${3:-3}
+runs=${3:-5}
 work=${4:-/tmp/liaison-sweep-bench}
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 mkdir -p "$work"
@@ -70,24 +71,38 @@ wc_s=$(cut -d' ' -f1 "$work/wc.txt" | mid)
 sweep_cpu=$(cut -d' ' -f3 "$work/sweep.txt" | mid)
 echo "sweep records/s: $(echo "$rows / $sweep_s" | bc) wall, $(echo "$rows / $sweep_cpu" | bc) per CPU-second (CPU $sweep_cpu s); sweep / wc -l: $(echo "scale=1; $sweep_s / $wc_s" | bc)x"
 
-# SQLite peer.
+[[ ${PEERS:-1} == 0 ]] && exit 0
+# The SQL peers, PEER_RUNS times each (default 3): medians of load and of query.
+peer_runs=${PEER_RUNS:-3}
+for _ in $(seq "$peer_runs"); do
+  rm -f "$work/peer.sqlite"
+  load=$(measure sqlite3 "$work/peer.sqlite" ".import --csv $csv attendances")
+  query=$(measure sqlite3 "$work/peer.sqlite" ".read $here/sql/sweep_rules.sqlite.sql")
+  echo "$(cut -d' ' -f1 <<<"$load") $(cut -d' ' -f1 <<<"$query") $(sqlite3 "$work/peer.sqlite" 'SELECT count(*) FROM worklist')"
+done >"$work/sqlite.txt"
 rm -f "$work/peer.sqlite"
-sqlite_load=$(measure sqlite3 "$work/peer.sqlite" ".import --csv $csv attendances")
-sqlite_query=$(measure sqlite3 "$work/peer.sqlite" ".read $here/sql/sweep_rules.sqlite.sql")
-echo "SQLite: load $(cut -d' ' -f1 <<<"$sqlite_load") s (CPU $(cut -d' ' -f3 <<<"$sqlite_load") s), query $(cut -d' ' -f1 <<<"$sqlite_query") s (CPU $(cut -d' ' -f3 <<<"$sqlite_query") s) ($(sqlite3 "$work/peer.sqlite" 'SELECT count(*) FROM worklist') worklist rows)"
-rm -f "$work/peer.sqlite"
+echo "SQLite ($peer_runs runs): load $(cut -d' ' -f1 "$work/sqlite.txt" | median), query $(cut -d' ' -f2 "$work/sqlite.txt" | median); $(cut -d' ' -f3 "$work/sqlite.txt" | head -1) worklist rows"
 
-# PostgreSQL peer, in a throwaway server.
+# PostgreSQL peer, in a throwaway server; a fresh table each run.
 "$here/../scripts/with-postgres.sh" bash -c '
   set -euo pipefail
-  csv=$1; sql=$2; work=$3
+  csv=$1; sql=$2; runs=$3
+  export PGOPTIONS="-c client_min_messages=warning"
   columns=$(head -n 1 "$csv" | sed "s/,/ text, /g; s/$/ text/")
-  psql "$LIAISON_TEST_PG_URL" -qc "CREATE TABLE attendances ($columns)"
-  start=$(date +%s.%N)
-  psql "$LIAISON_TEST_PG_URL" -qc "\\copy attendances FROM '"'"'$csv'"'"' WITH (FORMAT csv, HEADER true, NULL '"'"'\\N'"'"')"
-  psql "$LIAISON_TEST_PG_URL" -qc "ANALYZE attendances"
-  loaded=$(date +%s.%N)
-  psql "$LIAISON_TEST_PG_URL" -q -f "$sql" >/dev/null
-  done=$(date +%s.%N)
-  echo "PostgreSQL 15: load $(echo "$loaded - $start" | bc) s, query $(echo "$done - $loaded" | bc) s ($(psql "$LIAISON_TEST_PG_URL" -tAc "SELECT count(*) FROM worklist") worklist rows)"
-' _ "$csv" "$here/sql/sweep_rules.postgres.sql" "$work"
+  for _ in $(seq "$runs"); do
+    psql "$LIAISON_TEST_PG_URL" -qc "DROP TABLE IF EXISTS attendances; DROP TABLE IF EXISTS worklist; CREATE TABLE attendances ($columns)"
+    start=$(date +%s.%N)
+    psql "$LIAISON_TEST_PG_URL" -qc "\\copy attendances FROM '"'"'$csv'"'"' WITH (FORMAT csv, HEADER true, NULL '"'"'\\N'"'"')"
+    psql "$LIAISON_TEST_PG_URL" -qc "ANALYZE attendances"
+    loaded=$(date +%s.%N)
+    psql "$LIAISON_TEST_PG_URL" -q -f "$sql" >/dev/null
+    done=$(date +%s.%N)
+    echo "$(echo "$loaded - $start" | bc) $(echo "$done - $loaded" | bc) $(psql "$LIAISON_TEST_PG_URL" -tAc "SELECT count(*) FROM worklist")"
+  done
+' _ "$csv" "$here/sql/sweep_rules.postgres.sql" "$peer_runs" >"$work/postgres.txt"
+echo "PostgreSQL 15 ($peer_runs runs): load $(cut -d' ' -f1 "$work/postgres.txt" | median), query $(cut -d' ' -f2 "$work/postgres.txt" | median); $(cut -d' ' -f3 "$work/postgres.txt" | head -1) worklist rows"
+
+sqlite_query=$(cut -d' ' -f2 "$work/sqlite.txt" | mid)
+postgres_query=$(cut -d' ' -f2 "$work/postgres.txt" | mid)
+faster=$(echo "if ($sqlite_query < $postgres_query) $sqlite_query else $postgres_query" | bc)
+echo "faster SQL query / sweep: $(echo "scale=1; $faster / $sweep_s" | bc)x (query alone, load not counted)"
