@@ -88,7 +88,7 @@ constexpr std::int64_t kSeventeen = 6300;
 constexpr std::int64_t kAdult = 12000;
 
 TEST(EngineTest, LoadsTheShippedCatalogueAndConcepts) {
-  EXPECT_EQ(DefaultEngine().concepts_version(), "liaison-concepts-v1");
+  EXPECT_EQ(DefaultEngine().concepts_version(), "liaison-concepts-v2");
   EXPECT_GE(RuleCatalogue().size(), 40u);
 }
 
@@ -170,6 +170,42 @@ TEST(EngineTest, PatternedBruiseIsSuspectEvenWithAnExplanation) {
   Assessment plain = Assess(
       Attendance(kSchool, R"(,"injuries":[{"type":"bruise","site":"arm","pattern":"round"}])"));
   EXPECT_EQ(LevelOf(plain, "CG89-BR-PATTERN"), std::nullopt);
+}
+
+TEST(EngineTest, PatternedBruiseInCg89sOwnWordsFromFreeText) {
+  for (std::string_view notes : {"Bruising in the shape of a hand on the back.",
+                                 "Linear bruises in the shape of a belt across the buttocks.",
+                                 "Hand-shaped bruise to left cheek.",
+                                 "Bruising in the shape of teeth marks on the forearm."}) {
+    Assessment a = Assess(Attendance(kSchool, R"(,"notes":")" + std::string(notes) + "\""));
+    EXPECT_EQ(LevelOf(a, "CG89-BR-PATTERN"), FindingLevel::kSuspect) << notes;
+  }
+  // Negated, or a shape that is not a mark's.
+  for (std::string_view notes :
+       {"No bruising in the shape of a hand.", "Rash in the shape of a ring on the arm."}) {
+    Assessment a = Assess(Attendance(kSchool, R"(,"notes":")" + std::string(notes) + "\""));
+    EXPECT_EQ(LevelOf(a, "CG89-BR-PATTERN"), std::nullopt) << notes;
+  }
+}
+
+TEST(EngineTest, ContusionCodesAreBruising) {
+  // ICD-10 S30.0, contusion of lower back and pelvis, in a non-mobile infant.
+  Assessment a = Assess(Attendance(
+      kInfant,
+      R"(,"mobility":"not_independently_mobile","diagnoses":[{"system":"ICD-10","code":"S30.0"}])"));
+  const Finding* finding = Find(a, "CG89-BR-NIM");
+  ASSERT_NE(finding, nullptr);
+  EXPECT_THAT(finding->evidence, Contains("diagnoses[0].code=S30.0"));
+  // The display text names the site: contusion of the thorax is a TEN-4-FACES region.
+  Assessment thorax = Assess(Attendance(
+      kToddler,
+      R"(,"mobility":"independently_mobile","diagnoses":[{"system":"ICD-10","code":"S20.2","display":"Contusion of thorax"}])"));
+  EXPECT_EQ(LevelOf(thorax, "TEN4FACESP"), FindingLevel::kConsider);
+  // S00.4 is a superficial injury of the ear (an abrasion as often as a bruise): not bruising.
+  Assessment ear = Assess(Attendance(
+      kInfant,
+      R"(,"mobility":"not_independently_mobile","diagnoses":[{"system":"ICD-10","code":"S00.4"}])"));
+  EXPECT_EQ(LevelOf(ear, "CG89-BR-NIM"), std::nullopt);
 }
 
 TEST(EngineTest, Ten4FacesRegionDowngradesWithoutARecordedExplanation) {
@@ -396,6 +432,28 @@ TEST(EngineTest, OralInjury) {
       LevelOf(Assess(Attendance(kSchool, R"(,"explanation":"suitable","notes":"torn frenulum")")),
               "CG89-ORAL"),
       std::nullopt);
+}
+
+TEST(EngineTest, OralInjuryInOtherWordsAndFromCodes) {
+  for (std::string_view notes :
+       {"Torn upper frenulum.", "Upper lip frenulum torn.", "Frenulum tears noted",
+        "Bruised gums and torn lingual frenulum.", "Palatal laceration on examination."}) {
+    Assessment a = Assess(Attendance(kToddler, R"(,"notes":")" + std::string(notes) + "\""));
+    EXPECT_EQ(LevelOf(a, "CG89-ORAL"), FindingLevel::kConsider) << notes;
+  }
+  for (std::string_view code : {"S00.5", "S01.5", "S02.5", "S03.2"}) {
+    Assessment a = Assess(Attendance(
+        kToddler, R"(,"diagnoses":[{"system":"ICD-10","code":")" + std::string(code) + "\"}]"));
+    const Finding* finding = Find(a, "CG89-ORAL");
+    ASSERT_NE(finding, nullptr) << code;
+    EXPECT_EQ(finding->category, "oral_injury");
+  }
+  // Negated, or the frenulum examined and intact.
+  for (std::string_view notes : {"No frenulum tear seen.", "Frenulum intact.", "Frenulum not torn.",
+                                 "Mouth: no torn frenulum, gums normal"}) {
+    Assessment a = Assess(Attendance(kToddler, R"(,"notes":")" + std::string(notes) + "\""));
+    EXPECT_EQ(LevelOf(a, "CG89-ORAL"), std::nullopt) << notes;
+  }
 }
 
 // --- poisoning --------------------------------------------------------------------------
@@ -838,10 +896,10 @@ TEST(EngineTest, LoadsAReplacementDirectoryAndRejectsABrokenOne) {
   const char* source = std::getenv("LIAISON_SOURCE_DIR");
   ASSERT_NE(source, nullptr);
   std::filesystem::path shipped =
-      std::filesystem::path(source) / "data" / "recognition" / "concepts-v1";
+      std::filesystem::path(source) / "data" / "recognition" / "concepts-v2";
   Result<std::unique_ptr<Engine>> loaded = Engine::Load(shipped);
   ASSERT_TRUE(loaded.ok()) << loaded.status().ToString();
-  EXPECT_EQ((*loaded)->concepts_version(), "liaison-concepts-v1");
+  EXPECT_EQ((*loaded)->concepts_version(), "liaison-concepts-v2");
 
   std::filesystem::path copy = std::filesystem::temp_directory_path() / "liaison-concepts-test";
   std::filesystem::remove_all(copy);
