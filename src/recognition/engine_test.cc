@@ -384,6 +384,107 @@ TEST(EngineTest, IntracranialInjuryUnderThreeNeverDowngrades) {
   EXPECT_EQ(LevelOf(crash, "CG89-ICI"), std::nullopt);
 }
 
+// An infant `age_days` old with `extra` members, for PIBIS.
+std::string PibisInfant(std::int64_t age_days, std::string_view extra) {
+  return Attendance(age_days, R"(,"mobility":"not_independently_mobile")" + std::string(extra));
+}
+
+TEST(EngineTest, PibisOfTwoOrMoreIsConsiderAndNamesWhatWasNotRecorded) {
+  Assessment a = Assess(PibisInfant(
+      150,
+      R"(,"presenting_complaint":"Vomiting","observations":{"temperature_c":37.1,"head_circumference_centile":90})"));
+  const Finding* finding = Find(a, "PIBIS");
+  ASSERT_NE(finding, nullptr);
+  EXPECT_EQ(finding->level, FindingLevel::kConsider);
+  EXPECT_EQ(finding->category, "head_injury");
+  // Age 3 months or more and a head circumference above the 85th centile; the skin and the
+  // haemoglobin are unknown, so the score is a floor.
+  EXPECT_THAT(finding->reason, HasSubstr("Score at least 2 of 5"));
+  EXPECT_THAT(finding->reason, HasSubstr("recommends neuroimaging"));
+  EXPECT_THAT(finding->reason, HasSubstr("Not recorded: the skin examination"));
+  EXPECT_THAT(finding->reason, HasSubstr("the haemoglobin"));
+  EXPECT_THAT(finding->evidence, Contains("presenting_complaint:\"Vomiting\""));
+  EXPECT_THAT(finding->evidence, Contains("observations.head_circumference_centile=90"));
+  EXPECT_THAT(finding->evidence, Contains("age_days=150"));
+
+  // Every item recorded: an irritable infant with a bruise and a low haemoglobin scores 4.
+  Assessment full = Assess(PibisInfant(
+      200,
+      R"(,"notes":"Irritable. Small bruise to shin.","observations":{"temperature_c":36.9,"head_circumference_centile":50,"haemoglobin_g_dl":10.4})"));
+  const Finding* scored = Find(full, "PIBIS");
+  ASSERT_NE(scored, nullptr);
+  EXPECT_THAT(scored->reason, HasSubstr("Score 4 of 5"));
+  EXPECT_THAT(scored->reason, ::testing::Not(HasSubstr("Not recorded")));
+  EXPECT_THAT(scored->evidence, Contains("observations.haemoglobin_g_dl=10.4"));
+}
+
+TEST(EngineTest, PibisBelowTwoWithItemsMissingIsAnAuditNeverALowRiskResult) {
+  Assessment a = Assess(PibisInfant(200, R"(,"presenting_complaint":"Seizure")"));
+  const Finding* finding = Find(a, "PIBIS");
+  ASSERT_NE(finding, nullptr);
+  EXPECT_EQ(finding->level, FindingLevel::kAudit);
+  EXPECT_EQ(finding->category, "documentation");
+  EXPECT_THAT(finding->reason, HasSubstr("not a low-risk result"));
+  EXPECT_THAT(finding->reason, HasSubstr("temperature was not recorded"));
+  // Normal measurements still leave the skin examination unknown: still not low risk.
+  Assessment measured = Assess(PibisInfant(
+      200,
+      R"(,"presenting_complaint":"Seizure","observations":{"temperature_c":37,"head_circumference_centile":50,"haemoglobin_g_dl":12.5})"));
+  EXPECT_EQ(LevelOf(measured, "PIBIS"), FindingLevel::kAudit);
+  EXPECT_EQ(measured.level, OverallLevel::kNone);
+}
+
+TEST(EngineTest, PibisOnlyForAfebrileInfantsWithoutTraumaAndWithAnEntrySymptom) {
+  std::string observations = R"(,"observations":{"head_circumference_centile":95})";
+  EXPECT_TRUE(LevelOf(Assess(PibisInfant(150, R"(,"notes":"Drowsy.")" + observations)), "PIBIS")
+                  .has_value());
+  // Febrile; a history of trauma; older than 364 days or younger than 30; no entry symptom;
+  // vomiting with diarrhoea; a negated symptom; a brain injury already found.
+  for (
+      std::string extra : {
+          std::string(
+              R"(,"notes":"Drowsy.","observations":{"temperature_c":38.6,"head_circumference_centile":95})"),
+          R"(,"notes":"Drowsy.","injury":{"mechanism":"Rolled off the bed"})" + observations,
+          R"(,"notes":"Drowsy.","explanation":"suitable")" + observations,
+          R"(,"notes":"Cough and wheeze.")" + observations,
+          R"(,"notes":"Vomiting and diarrhoea since yesterday.")" + observations,
+          R"(,"notes":"No vomiting, no seizures.")" + observations,
+          R"(,"notes":"Drowsy. CT: subdural haemorrhage.")" + observations,
+      }) {
+    EXPECT_EQ(LevelOf(Assess(PibisInfant(150, extra)), "PIBIS"), std::nullopt) << extra;
+  }
+  EXPECT_EQ(LevelOf(Assess(PibisInfant(400, R"(,"notes":"Drowsy.")" + observations)), "PIBIS"),
+            std::nullopt);
+  EXPECT_EQ(LevelOf(Assess(PibisInfant(20, R"(,"notes":"Drowsy.")" + observations)), "PIBIS"),
+            std::nullopt);
+}
+
+TEST(EngineTest, ApparentLifeThreateningEvent) {
+  Assessment a = Assess(Attendance(60, R"(,"presenting_complaint":"BRUE at home, now well")"));
+  const Finding* finding = Find(a, "CG89-ALTE");
+  ASSERT_NE(finding, nullptr);
+  EXPECT_EQ(finding->level, FindingLevel::kConsider);
+  EXPECT_EQ(finding->category, "fabricated_illness");
+  EXPECT_THAT(finding->evidence, Contains("age_days=60"));
+  // With bleeding from the nose or mouth: suspect.
+  Assessment bleeding =
+      Assess(Attendance(60, R"(,"notes":"Apparent life-threatening event. Blood from the nose.")"));
+  EXPECT_EQ(LevelOf(bleeding, "CG89-ALTE"), FindingLevel::kSuspect);
+  Assessment coded = Assess(Attendance(
+      60,
+      R"(,"diagnoses":[{"system":"ICD-10","code":"R68.13"},{"system":"ICD-10","code":"R04.0"}])"));
+  EXPECT_EQ(LevelOf(coded, "CG89-ALTE"), FindingLevel::kSuspect);
+  // Negated bleeding keeps it at consider; a negated event, or a word that only starts with
+  // the letters, gives nothing.
+  Assessment dry = Assess(Attendance(60, R"(,"notes":"ALTE. No blood from nose or mouth.")"));
+  EXPECT_EQ(LevelOf(dry, "CG89-ALTE"), FindingLevel::kConsider);
+  EXPECT_EQ(
+      LevelOf(Assess(Attendance(60, R"(,"notes":"Not an ALTE: choked on a feed.")")), "CG89-ALTE"),
+      std::nullopt);
+  EXPECT_EQ(LevelOf(Assess(Attendance(60, R"(,"notes":"Alternative feed advised.")")), "CG89-ALTE"),
+            std::nullopt);
+}
+
 TEST(EngineTest, RetinalHaemorrhageAndEyeInjury) {
   EXPECT_EQ(LevelOf(Assess(Attendance(kSchool, R"(,"injuries":[{"type":"retinal_haemorrhage"}])")),
                     "CG89-EYE"),
