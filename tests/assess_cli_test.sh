@@ -57,7 +57,7 @@ printf '%s' '{"attendance_id":"A","site":"S","arrival":"2026-01-01T00:00:00Z","p
 check "no name in the error" 0 "$(grep -c Testname "$work/bad.err")"
 
 # A replacement concept directory, and a missing one.
-cp -r "$src/data/recognition/concepts-v1" "$work/trust"
+cp -r "$src/data/recognition/concepts-v2" "$work/trust"
 printf 'trust-2027\n' >"$work/trust/VERSION"
 printf 'term\tblue mark\n' >>"$work/trust/bruise.tsv"
 body='{"attendance_id":"A","site":"S","arrival":"2026-06-01T10:00:00Z","patient":{"birth_date":"2026-04-01"},"notes":"blue mark on thigh"}'
@@ -68,8 +68,8 @@ check "missing rules data exits 1" 1 $?
 check "missing rules data one line" 1 "$(wc -l <"$work/bad.err")"
 
 # rules list
-check "rules list header" "rules liaison-rules-1, concepts liaison-concepts-v1" "$("$bin" rules list | head -1)"
-check "rules list json version" 1 "$("$bin" rules list --format json | grep -c '^{"version":"liaison-rules-1","concepts_version":"liaison-concepts-v1","rules":\[')"
+check "rules list header" "rules liaison-rules-2, concepts liaison-concepts-v2" "$("$bin" rules list | head -1)"
+check "rules list json version" 1 "$("$bin" rules list --format json | grep -c '^{"version":"liaison-rules-2","concepts_version":"liaison-concepts-v2","rules":\[')"
 check "rules list trust version" 1 "$("$bin" rules list --format json --rules-data "$work/trust" | grep -c '"concepts_version":"trust-2027"')"
 "$bin" rules list --format xml >/dev/null 2>&1
 check "rules list bad format exits 2" 2 $?

@@ -64,11 +64,11 @@ TEST(AssessJsonTest, EncodesTheContractShape) {
 }
 
 TEST(AssessJsonTest, CatalogueCarriesVersionsAndVerification) {
-  std::string json = EncodeCatalogue("liaison-concepts-v1");
+  std::string json = EncodeCatalogue("liaison-concepts-v2");
   EXPECT_THAT(
       json,
       ::testing::StartsWith(
-          R"({"version":"liaison-rules-1","concepts_version":"liaison-concepts-v1","rules":[)"));
+          R"({"version":"liaison-rules-2","concepts_version":"liaison-concepts-v2","rules":[)"));
   EXPECT_THAT(json, ::testing::HasSubstr(R"("id":"CG89-BR-NIM")"));
   EXPECT_THAT(json, ::testing::HasSubstr(R"("verification":"K","verified":false)"));
 }

@@ -68,8 +68,13 @@ enum class Concept {
   kSafeguardingSuspected,
   kSocialCareKnown,
   kExplanationConcern,
+  kAlteBrue,
+  kOronasalBleeding,
+  kVomiting,
+  kDiarrhoea,
+  kBrainInjurySymptom,
 };
-inline constexpr std::size_t kConceptCount = 43;
+inline constexpr std::size_t kConceptCount = 48;
 inline constexpr std::array<std::string_view, kConceptCount> kConceptSlugs = {
     "bruise",
     "fracture",
@@ -113,7 +118,12 @@ inline constexpr std::array<std::string_view, kConceptCount> kConceptSlugs = {
     "multiple_injuries",
     "safeguarding_suspected",
     "social_care_known",
-    "explanation_concern"};
+    "explanation_concern",
+    "alte_brue",
+    "oronasal_bleeding",
+    "vomiting",
+    "diarrhoea",
+    "brain_injury_symptom"};
 
 std::string_view ConceptSlug(Concept concept_id);
 
@@ -147,7 +157,7 @@ struct ConceptSet {
 // The files of one concept-set release, by file name ("bruise.tsv", "sites.tsv", "VERSION").
 using ConceptFiles = std::map<std::string, std::string, std::less<>>;
 
-// The release compiled into the binary (data/recognition/concepts-v1).
+// The release compiled into the binary (data/recognition/concepts-v2).
 const ConceptFiles& DefaultConceptFiles();
 // Reads every file of a release directory. Fails when it cannot be read.
 Result<ConceptFiles> ReadConceptDirectory(const std::filesystem::path& directory);

@@ -86,7 +86,7 @@ struct RuleInfo {
 
 // The version of the rule catalogue; it changes whenever a rule is added, removed or changes
 // what it does.
-inline constexpr std::string_view kCatalogueVersion = "liaison-rules-1";
+inline constexpr std::string_view kCatalogueVersion = "liaison-rules-2";
 
 // Every rule, in catalogue order.
 std::span<const RuleInfo> RuleCatalogue();
@@ -138,12 +138,12 @@ struct SummarisedAssessInput {
 class Engine {
  public:
   // Loads the rule catalogue and the concept sets from `data_dir`, a concept-set release
-  // directory such as data/recognition/concepts-v1 (VERSION, sites.tsv, patterns.tsv and one
+  // directory such as data/recognition/concepts-v2 (VERSION, sites.tsv, patterns.tsv and one
   // <concept>.tsv per concept).
   static Result<std::unique_ptr<Engine>> Load(const std::filesystem::path& data_dir);
   static Result<std::unique_ptr<Engine>> Load(const std::filesystem::path& data_dir,
                                               const EngineOptions& options);
-  // The concept sets compiled into the binary (data/recognition/concepts-v1), so that the
+  // The concept sets compiled into the binary (data/recognition/concepts-v2), so that the
   // binary works from any directory.
   static Result<std::unique_ptr<Engine>> LoadDefault(const EngineOptions& options = {});
 
@@ -153,7 +153,7 @@ class Engine {
   // summary, for the person's later attendances.
   virtual Assessment Assess(const SummarisedAssessInput& input, PastAttendance& summary) const = 0;
   virtual PastAttendance Summarise(const domain::Attendance& attendance) const = 0;
-  // The version of the loaded concept sets, e.g. "liaison-concepts-v1".
+  // The version of the loaded concept sets, e.g. "liaison-concepts-v2".
   virtual const std::string& concepts_version() const = 0;
 };
 

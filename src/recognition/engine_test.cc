@@ -88,7 +88,7 @@ constexpr std::int64_t kSeventeen = 6300;
 constexpr std::int64_t kAdult = 12000;
 
 TEST(EngineTest, LoadsTheShippedCatalogueAndConcepts) {
-  EXPECT_EQ(DefaultEngine().concepts_version(), "liaison-concepts-v1");
+  EXPECT_EQ(DefaultEngine().concepts_version(), "liaison-concepts-v2");
   EXPECT_GE(RuleCatalogue().size(), 40u);
 }
 
@@ -170,6 +170,42 @@ TEST(EngineTest, PatternedBruiseIsSuspectEvenWithAnExplanation) {
   Assessment plain = Assess(
       Attendance(kSchool, R"(,"injuries":[{"type":"bruise","site":"arm","pattern":"round"}])"));
   EXPECT_EQ(LevelOf(plain, "CG89-BR-PATTERN"), std::nullopt);
+}
+
+TEST(EngineTest, PatternedBruiseInCg89sOwnWordsFromFreeText) {
+  for (std::string_view notes : {"Bruising in the shape of a hand on the back.",
+                                 "Linear bruises in the shape of a belt across the buttocks.",
+                                 "Hand-shaped bruise to left cheek.",
+                                 "Bruising in the shape of teeth marks on the forearm."}) {
+    Assessment a = Assess(Attendance(kSchool, R"(,"notes":")" + std::string(notes) + "\""));
+    EXPECT_EQ(LevelOf(a, "CG89-BR-PATTERN"), FindingLevel::kSuspect) << notes;
+  }
+  // Negated, or a shape that is not a mark's.
+  for (std::string_view notes :
+       {"No bruising in the shape of a hand.", "Rash in the shape of a ring on the arm."}) {
+    Assessment a = Assess(Attendance(kSchool, R"(,"notes":")" + std::string(notes) + "\""));
+    EXPECT_EQ(LevelOf(a, "CG89-BR-PATTERN"), std::nullopt) << notes;
+  }
+}
+
+TEST(EngineTest, ContusionCodesAreBruising) {
+  // ICD-10 S30.0, contusion of lower back and pelvis, in a non-mobile infant.
+  Assessment a = Assess(Attendance(
+      kInfant,
+      R"(,"mobility":"not_independently_mobile","diagnoses":[{"system":"ICD-10","code":"S30.0"}])"));
+  const Finding* finding = Find(a, "CG89-BR-NIM");
+  ASSERT_NE(finding, nullptr);
+  EXPECT_THAT(finding->evidence, Contains("diagnoses[0].code=S30.0"));
+  // The display text names the site: contusion of the thorax is a TEN-4-FACES region.
+  Assessment thorax = Assess(Attendance(
+      kToddler,
+      R"(,"mobility":"independently_mobile","diagnoses":[{"system":"ICD-10","code":"S20.2","display":"Contusion of thorax"}])"));
+  EXPECT_EQ(LevelOf(thorax, "TEN4FACESP"), FindingLevel::kConsider);
+  // S00.4 is a superficial injury of the ear (an abrasion as often as a bruise): not bruising.
+  Assessment ear = Assess(Attendance(
+      kInfant,
+      R"(,"mobility":"not_independently_mobile","diagnoses":[{"system":"ICD-10","code":"S00.4"}])"));
+  EXPECT_EQ(LevelOf(ear, "CG89-BR-NIM"), std::nullopt);
 }
 
 TEST(EngineTest, Ten4FacesRegionDowngradesWithoutARecordedExplanation) {
@@ -348,6 +384,107 @@ TEST(EngineTest, IntracranialInjuryUnderThreeNeverDowngrades) {
   EXPECT_EQ(LevelOf(crash, "CG89-ICI"), std::nullopt);
 }
 
+// An infant `age_days` old with `extra` members, for PIBIS.
+std::string PibisInfant(std::int64_t age_days, std::string_view extra) {
+  return Attendance(age_days, R"(,"mobility":"not_independently_mobile")" + std::string(extra));
+}
+
+TEST(EngineTest, PibisOfTwoOrMoreIsConsiderAndNamesWhatWasNotRecorded) {
+  Assessment a = Assess(PibisInfant(
+      150,
+      R"(,"presenting_complaint":"Vomiting","observations":{"temperature_c":37.1,"head_circumference_centile":90})"));
+  const Finding* finding = Find(a, "PIBIS");
+  ASSERT_NE(finding, nullptr);
+  EXPECT_EQ(finding->level, FindingLevel::kConsider);
+  EXPECT_EQ(finding->category, "head_injury");
+  // Age 3 months or more and a head circumference above the 85th centile; the skin and the
+  // haemoglobin are unknown, so the score is a floor.
+  EXPECT_THAT(finding->reason, HasSubstr("Score at least 2 of 5"));
+  EXPECT_THAT(finding->reason, HasSubstr("recommends neuroimaging"));
+  EXPECT_THAT(finding->reason, HasSubstr("Not recorded: the skin examination"));
+  EXPECT_THAT(finding->reason, HasSubstr("the haemoglobin"));
+  EXPECT_THAT(finding->evidence, Contains("presenting_complaint:\"Vomiting\""));
+  EXPECT_THAT(finding->evidence, Contains("observations.head_circumference_centile=90"));
+  EXPECT_THAT(finding->evidence, Contains("age_days=150"));
+
+  // Every item recorded: an irritable infant with a bruise and a low haemoglobin scores 4.
+  Assessment full = Assess(PibisInfant(
+      200,
+      R"(,"notes":"Irritable. Small bruise to shin.","observations":{"temperature_c":36.9,"head_circumference_centile":50,"haemoglobin_g_dl":10.4})"));
+  const Finding* scored = Find(full, "PIBIS");
+  ASSERT_NE(scored, nullptr);
+  EXPECT_THAT(scored->reason, HasSubstr("Score 4 of 5"));
+  EXPECT_THAT(scored->reason, ::testing::Not(HasSubstr("Not recorded")));
+  EXPECT_THAT(scored->evidence, Contains("observations.haemoglobin_g_dl=10.4"));
+}
+
+TEST(EngineTest, PibisBelowTwoWithItemsMissingIsAnAuditNeverALowRiskResult) {
+  Assessment a = Assess(PibisInfant(200, R"(,"presenting_complaint":"Seizure")"));
+  const Finding* finding = Find(a, "PIBIS");
+  ASSERT_NE(finding, nullptr);
+  EXPECT_EQ(finding->level, FindingLevel::kAudit);
+  EXPECT_EQ(finding->category, "documentation");
+  EXPECT_THAT(finding->reason, HasSubstr("not a low-risk result"));
+  EXPECT_THAT(finding->reason, HasSubstr("temperature was not recorded"));
+  // Normal measurements still leave the skin examination unknown: still not low risk.
+  Assessment measured = Assess(PibisInfant(
+      200,
+      R"(,"presenting_complaint":"Seizure","observations":{"temperature_c":37,"head_circumference_centile":50,"haemoglobin_g_dl":12.5})"));
+  EXPECT_EQ(LevelOf(measured, "PIBIS"), FindingLevel::kAudit);
+  EXPECT_EQ(measured.level, OverallLevel::kNone);
+}
+
+TEST(EngineTest, PibisOnlyForAfebrileInfantsWithoutTraumaAndWithAnEntrySymptom) {
+  std::string observations = R"(,"observations":{"head_circumference_centile":95})";
+  EXPECT_TRUE(LevelOf(Assess(PibisInfant(150, R"(,"notes":"Drowsy.")" + observations)), "PIBIS")
+                  .has_value());
+  // Febrile; a history of trauma; older than 364 days or younger than 30; no entry symptom;
+  // vomiting with diarrhoea; a negated symptom; a brain injury already found.
+  for (
+      std::string extra : {
+          std::string(
+              R"(,"notes":"Drowsy.","observations":{"temperature_c":38.6,"head_circumference_centile":95})"),
+          R"(,"notes":"Drowsy.","injury":{"mechanism":"Rolled off the bed"})" + observations,
+          R"(,"notes":"Drowsy.","explanation":"suitable")" + observations,
+          R"(,"notes":"Cough and wheeze.")" + observations,
+          R"(,"notes":"Vomiting and diarrhoea since yesterday.")" + observations,
+          R"(,"notes":"No vomiting, no seizures.")" + observations,
+          R"(,"notes":"Drowsy. CT: subdural haemorrhage.")" + observations,
+      }) {
+    EXPECT_EQ(LevelOf(Assess(PibisInfant(150, extra)), "PIBIS"), std::nullopt) << extra;
+  }
+  EXPECT_EQ(LevelOf(Assess(PibisInfant(400, R"(,"notes":"Drowsy.")" + observations)), "PIBIS"),
+            std::nullopt);
+  EXPECT_EQ(LevelOf(Assess(PibisInfant(20, R"(,"notes":"Drowsy.")" + observations)), "PIBIS"),
+            std::nullopt);
+}
+
+TEST(EngineTest, ApparentLifeThreateningEvent) {
+  Assessment a = Assess(Attendance(60, R"(,"presenting_complaint":"BRUE at home, now well")"));
+  const Finding* finding = Find(a, "CG89-ALTE");
+  ASSERT_NE(finding, nullptr);
+  EXPECT_EQ(finding->level, FindingLevel::kConsider);
+  EXPECT_EQ(finding->category, "fabricated_illness");
+  EXPECT_THAT(finding->evidence, Contains("age_days=60"));
+  // With bleeding from the nose or mouth: suspect.
+  Assessment bleeding =
+      Assess(Attendance(60, R"(,"notes":"Apparent life-threatening event. Blood from the nose.")"));
+  EXPECT_EQ(LevelOf(bleeding, "CG89-ALTE"), FindingLevel::kSuspect);
+  Assessment coded = Assess(Attendance(
+      60,
+      R"(,"diagnoses":[{"system":"ICD-10","code":"R68.13"},{"system":"ICD-10","code":"R04.0"}])"));
+  EXPECT_EQ(LevelOf(coded, "CG89-ALTE"), FindingLevel::kSuspect);
+  // Negated bleeding keeps it at consider; a negated event, or a word that only starts with
+  // the letters, gives nothing.
+  Assessment dry = Assess(Attendance(60, R"(,"notes":"ALTE. No blood from nose or mouth.")"));
+  EXPECT_EQ(LevelOf(dry, "CG89-ALTE"), FindingLevel::kConsider);
+  EXPECT_EQ(
+      LevelOf(Assess(Attendance(60, R"(,"notes":"Not an ALTE: choked on a feed.")")), "CG89-ALTE"),
+      std::nullopt);
+  EXPECT_EQ(LevelOf(Assess(Attendance(60, R"(,"notes":"Alternative feed advised.")")), "CG89-ALTE"),
+            std::nullopt);
+}
+
 TEST(EngineTest, RetinalHaemorrhageAndEyeInjury) {
   EXPECT_EQ(LevelOf(Assess(Attendance(kSchool, R"(,"injuries":[{"type":"retinal_haemorrhage"}])")),
                     "CG89-EYE"),
@@ -396,6 +533,28 @@ TEST(EngineTest, OralInjury) {
       LevelOf(Assess(Attendance(kSchool, R"(,"explanation":"suitable","notes":"torn frenulum")")),
               "CG89-ORAL"),
       std::nullopt);
+}
+
+TEST(EngineTest, OralInjuryInOtherWordsAndFromCodes) {
+  for (std::string_view notes :
+       {"Torn upper frenulum.", "Upper lip frenulum torn.", "Frenulum tears noted",
+        "Bruised gums and torn lingual frenulum.", "Palatal laceration on examination."}) {
+    Assessment a = Assess(Attendance(kToddler, R"(,"notes":")" + std::string(notes) + "\""));
+    EXPECT_EQ(LevelOf(a, "CG89-ORAL"), FindingLevel::kConsider) << notes;
+  }
+  for (std::string_view code : {"S00.5", "S01.5", "S02.5", "S03.2"}) {
+    Assessment a = Assess(Attendance(
+        kToddler, R"(,"diagnoses":[{"system":"ICD-10","code":")" + std::string(code) + "\"}]"));
+    const Finding* finding = Find(a, "CG89-ORAL");
+    ASSERT_NE(finding, nullptr) << code;
+    EXPECT_EQ(finding->category, "oral_injury");
+  }
+  // Negated, or the frenulum examined and intact.
+  for (std::string_view notes : {"No frenulum tear seen.", "Frenulum intact.", "Frenulum not torn.",
+                                 "Mouth: no torn frenulum, gums normal"}) {
+    Assessment a = Assess(Attendance(kToddler, R"(,"notes":")" + std::string(notes) + "\""));
+    EXPECT_EQ(LevelOf(a, "CG89-ORAL"), std::nullopt) << notes;
+  }
 }
 
 // --- poisoning --------------------------------------------------------------------------
@@ -838,10 +997,10 @@ TEST(EngineTest, LoadsAReplacementDirectoryAndRejectsABrokenOne) {
   const char* source = std::getenv("LIAISON_SOURCE_DIR");
   ASSERT_NE(source, nullptr);
   std::filesystem::path shipped =
-      std::filesystem::path(source) / "data" / "recognition" / "concepts-v1";
+      std::filesystem::path(source) / "data" / "recognition" / "concepts-v2";
   Result<std::unique_ptr<Engine>> loaded = Engine::Load(shipped);
   ASSERT_TRUE(loaded.ok()) << loaded.status().ToString();
-  EXPECT_EQ((*loaded)->concepts_version(), "liaison-concepts-v1");
+  EXPECT_EQ((*loaded)->concepts_version(), "liaison-concepts-v2");
 
   std::filesystem::path copy = std::filesystem::temp_directory_path() / "liaison-concepts-test";
   std::filesystem::remove_all(copy);

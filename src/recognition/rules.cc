@@ -2,8 +2,10 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdio>
 #include <string>
 
+#include "common/check.h"
 #include "common/time_format.h"
 #include "domain/working_day_calendar.h"
 
@@ -23,6 +25,17 @@ constexpr std::int64_t kOneYearDays = 365;
 constexpr std::int64_t kTen4InfantDays = 152;  // TEN-4-FACESp "4": 4.99 months and younger
 constexpr std::int64_t kDelayHours = 24;       // arrival more than a day after the injury
 constexpr std::size_t kMaxEvidence = 12;
+
+// The Pittsburgh Infant Brain Injury Score (Berger et al. Pediatrics 2016;138(1):e20153756; the
+// reference's section 2.4): well-appearing infants of 30 to 364 days, below 38.3 C, with no
+// history of trauma and a symptom associated with a brain abnormality.
+constexpr std::int64_t kPibisFirstDay = 30;
+constexpr std::int64_t kPibisPastLastDay = 365;
+constexpr std::int64_t kPibisThreeMonthsDays = 91;  // "age >= 3.0 months", as the reference's list
+constexpr double kPibisFeverCelsius = 38.3;
+constexpr double kPibisHeadCentile = 85;       // more than the 85th centile scores
+constexpr double kPibisHaemoglobinGdl = 11.2;  // less than 11.2 g/dL scores
+constexpr int kPibisThreshold = 2;             // 2 or more recommends neuroimaging
 
 // --- helpers ------------------------------------------------------------------------------
 
@@ -51,6 +64,14 @@ void Emit(std::vector<Finding>& out, const RuleInfo& info, FindingLevel level, s
 }
 
 std::string AgeEvidence(const Facts& f) { return "age_days=" + std::to_string(*f.age_days); }
+
+// A recorded measurement as evidence: "observations.haemoglobin_g_dl=10.4". The contract keeps
+// two decimal places, which %g shows without trailing zeros.
+std::string MeasurementEvidence(std::string_view field, double value) {
+  char number[32];
+  std::snprintf(number, sizeof(number), "%g", value);
+  return "observations." + std::string(field) + "=" + number;
+}
 
 // The mobility behind a kNotMobile fact, as evidence, and a sentence when it was a proxy.
 std::string MobilityEvidence(const Facts& f) {
@@ -487,6 +508,134 @@ void OralInjury(const RuleContext& c, const RuleInfo& info, std::vector<Finding>
        "An oral injury without a suitable explanation recorded.", std::move(evidence));
 }
 
+// Whether the attendance records a traumatic event: an injury mechanism, time or intent, or an
+// explanation accepted as suitable (an accepted account of an injury). PIBIS is for infants
+// without one.
+bool HistoryOfTrauma(const domain::Attendance& a, std::vector<std::string>& evidence) {
+  if (a.injury.mechanism) evidence.push_back("injury.mechanism recorded");
+  if (a.injury.datetime) evidence.push_back("injury.datetime recorded");
+  if (a.injury.intent && *a.injury.intent != domain::InjuryIntent::kUnknown) {
+    evidence.push_back("injury.intent=" + std::string(domain::Slug(*a.injury.intent)));
+  }
+  if (a.explanation == Explanation::kSuitable) evidence.push_back("explanation=suitable");
+  return !evidence.empty();
+}
+
+// The symptoms that bring an infant into the PIBIS population, as evidence; empty when none.
+// Vomiting counts only without diarrhoea, as in the study.
+std::vector<std::string> PibisEntrySymptoms(const Facts& f) {
+  std::vector<std::string> evidence = f.Evidence(Concept::kBrainInjurySymptom);
+  Append(evidence, f.Evidence(Concept::kAlteBrue));
+  if (!f.Has(Concept::kDiarrhoea)) Append(evidence, f.Evidence(Concept::kVomiting));
+  return evidence;
+}
+
+std::string JoinedWithSemicolons(const std::vector<std::string>& items) {
+  std::string joined;
+  for (std::size_t i = 0; i < items.size(); ++i) joined += (i == 0 ? "" : "; ") + items[i];
+  return joined;
+}
+
+std::string JoinedWithAnd(const std::vector<std::string>& items) {
+  std::string joined;
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    if (i > 0) joined += i + 1 == items.size() ? " and " : ", ";
+    joined += items[i];
+  }
+  return joined;
+}
+
+// Scores PIBIS from what was recorded. A component that was not recorded is named as unknown
+// and never counted as normal: with the skin examination only an abnormal finding can be read
+// from the record, so a score below 2 is never a low-risk result (an audit finding says what to
+// record instead).
+void Pibis(const RuleContext& c, const RuleInfo& info, std::vector<Finding>& out) {
+  const Facts& f = c.facts;
+  if (!AgeIn(f, kPibisFirstDay, kPibisPastLastDay)) return;
+  // Imaging has already found the injury; CG89-ICI speaks for it.
+  if (f.Has(Concept::kIntracranialInjury)) return;
+  const domain::Attendance& a = *f.attendance;
+  const domain::Observations& observed = a.observations;
+  if (observed.temperature_c && *observed.temperature_c >= kPibisFeverCelsius) return;
+  std::vector<std::string> trauma;
+  if (HistoryOfTrauma(a, trauma)) return;
+  std::vector<std::string> evidence = PibisEntrySymptoms(f);
+  if (evidence.empty()) return;
+
+  int score = 0;
+  std::vector<std::string> scored;
+  std::vector<std::string> unknown;
+  bool skin = false;
+  for (Concept concept_id : {Concept::kBruise, Concept::kWound, Concept::kBurn}) {
+    if (!f.Has(concept_id)) continue;
+    skin = true;
+    Append(evidence, f.Evidence(concept_id));
+  }
+  if (skin) {
+    score += 2;
+    scored.push_back("an abnormal skin examination, 2 points");
+  } else {
+    unknown.push_back("the skin examination (no abnormality recorded; 2 points if there is one)");
+  }
+  if (*f.age_days >= kPibisThreeMonthsDays) {
+    score += 1;
+    scored.push_back("age 3 months or more, 1 point");
+  }
+  Append(evidence, {AgeEvidence(f)});
+  if (observed.head_circumference_centile) {
+    Append(evidence, {MeasurementEvidence("head_circumference_centile",
+                                          *observed.head_circumference_centile)});
+    if (*observed.head_circumference_centile > kPibisHeadCentile) {
+      score += 1;
+      scored.push_back("head circumference above the 85th centile, 1 point");
+    }
+  } else {
+    unknown.push_back("the head circumference centile");
+  }
+  if (observed.haemoglobin_g_dl) {
+    Append(evidence, {MeasurementEvidence("haemoglobin_g_dl", *observed.haemoglobin_g_dl)});
+    if (*observed.haemoglobin_g_dl < kPibisHaemoglobinGdl) {
+      score += 1;
+      scored.push_back("haemoglobin below 11.2 g/dL, 1 point");
+    }
+  } else {
+    unknown.push_back("the haemoglobin");
+  }
+  std::string caveats;
+  if (!unknown.empty()) caveats += " Not recorded: " + JoinedWithAnd(unknown) + ".";
+  if (observed.temperature_c) {
+    Append(evidence, {MeasurementEvidence("temperature_c", *observed.temperature_c)});
+  } else {
+    caveats += " The temperature was not recorded: PIBIS applies below 38.3 C.";
+  }
+  caveats += " PIBIS was validated in well-appearing infants.";
+
+  if (score >= kPibisThreshold) {
+    Emit(out, info, FindingLevel::kConsider,
+         std::string("Pittsburgh Infant Brain Injury Score ") +
+             (unknown.empty() ? "" : "at least ") + std::to_string(score) + " of 5 (" +
+             JoinedWithSemicolons(scored) +
+             ") in an infant with no history of trauma: a score of 2 or more recommends "
+             "neuroimaging to look for a brain injury, including abusive head trauma." +
+             caveats,
+         std::move(evidence));
+    return;
+  }
+  // Below 2 only while the skin examination is unknown (an abnormal one scores 2 by itself), so
+  // there is always an item left to record.
+  LIAISON_DCHECK(!unknown.empty());
+  Emit(out, info, FindingLevel::kAudit,
+       "This infant fits the Pittsburgh Infant Brain Injury Score population (a symptom "
+       "associated with a brain abnormality and no history of trauma), but the score could not "
+       "be completed: " +
+           std::to_string(score) +
+           " of 5 from what was recorded, and the missing items could "
+           "bring it to 2 or more, which recommends neuroimaging. This is not a low-risk "
+           "result: record them and complete the score." +
+           caveats,
+       std::move(evidence), "documentation");
+}
+
 // --- clinical presentations ----------------------------------------------------------------
 
 void Poisoning(const RuleContext& c, const RuleInfo& info, std::vector<Finding>& out) {
@@ -521,6 +670,29 @@ void RepeatPoisoning(const RuleContext& c, const RuleInfo& info, std::vector<Fin
   Emit(out, info, FindingLevel::kConsider,
        "Repeated ingestion or poisoning: " + std::to_string(earlier + 1) +
            " episodes within a year. Consider neglect or a lack of supervision.",
+       std::move(evidence));
+}
+
+void ApparentLifeThreateningEvent(const RuleContext& c, const RuleInfo& info,
+                                  std::vector<Finding>& out) {
+  const Facts& f = c.facts;
+  if (!ChildOrUnknown(f) || !f.Has(Concept::kAlteBrue)) return;
+  std::vector<std::string> evidence = f.Evidence(Concept::kAlteBrue);
+  if (f.age_days) Append(evidence, {AgeEvidence(f)});
+  if (f.Has(Concept::kOronasalBleeding)) {
+    Append(evidence, f.Evidence(Concept::kOronasalBleeding));
+    Emit(out, info, FindingLevel::kSuspect,
+         "An apparent life-threatening event (ALTE or BRUE) with bleeding from the nose or "
+         "mouth: suspect imposed upper-airway obstruction (smothering) or another inflicted "
+         "injury, unless a medical cause is confirmed.",
+         std::move(evidence));
+    return;
+  }
+  Emit(out, info, FindingLevel::kConsider,
+       "An apparent life-threatening event (ALTE or BRUE). Consider maltreatment, including "
+       "abusive head trauma and imposed upper-airway obstruction: look for bleeding from the "
+       "nose or mouth, and ask who saw the event (an event seen by only one carer raises the "
+       "concern).",
        std::move(evidence));
 }
 
@@ -1002,6 +1174,16 @@ const std::array kRules = std::to_array<Rule>({
       kSuspect, "age, injuries[], diagnoses, injury.mechanism, notes, explanation",
       "NICE CG89 (intracranial injuries)", "V", true, false},
      Intracranial},
+    {{"PIBIS",
+      "Pittsburgh Infant Brain Injury Score 2 or more in a well infant without a history of trauma",
+      "head_injury",
+      "consider when the score is 2 or more; audit (documentation) when it is below 2 and items "
+      "were not recorded",
+      kConsider,
+      "age, observations, injury, explanation, injuries[], diagnoses, notes, presenting_complaint",
+      "Berger et al. Pediatrics 2016;138(1):e20153756 (PIBIS 2 or more: sens 93.3%, spec 53%)", "V",
+      true, false},
+     Pibis},
     {{"CG89-EYE", "Retinal haemorrhage or injury to the eye", "eye_injury",
       "suspect for retinal haemorrhage; "
       "suspect or consider on the explanation for other eye "
@@ -1033,6 +1215,13 @@ const std::array kRules = std::to_array<Rule>({
     {{"CG89-POISON-REPEAT", "Repeated ingestion or poisoning", "poisoning", "consider", kConsider,
       "history", "NICE CG89 (poisoning)", "K", false, false},
      RepeatPoisoning},
+    {{"CG89-ALTE", "Apparent life-threatening event (ALTE or BRUE)", "fabricated_illness",
+      "consider; suspect with bleeding from the nose or mouth", kSuspect,
+      "age, diagnoses, notes, presenting_complaint",
+      "NICE CG89 (clinical presentations: apparent life-threatening events); Tieder et al. "
+      "Pediatrics 2016;137(5):e20160590 (BRUE)",
+      "K", false, false},
+     ApparentLifeThreateningEvent},
     {{"CG89-STI-U13", "Sexually transmitted infection under 13", "sexual_abuse", "suspect",
       kSuspect, "age, diagnoses, notes", "NICE CG89 (sexually transmitted infections)", "V", true,
       false},

@@ -185,6 +185,28 @@ std::string NegationTail(Context& c) {
                                   "Otherwise well.", "No other bruising seen."}));
 }
 
+// The WHO ICD-10 contusion code for a bruise at one of the patterned-bruise scenario's sites.
+struct Contusion {
+  std::string_view code, display;
+};
+Contusion ContusionCode(std::string_view site) {
+  if (site == "upper arm") return {"S40.0", "Contusion of shoulder and upper arm"};
+  if (site == "neck") return {"S10.0", "Contusion of throat"};
+  if (site == "thigh") return {"S70.1", "Contusion of thigh"};
+  // The back and the buttock: S30.0 includes the buttock.
+  return {"S30.0", "Contusion of lower back and pelvis"};
+}
+
+// A patterned bruise as a clinician would write it (NICE CG89 rec 1.1.1 names the shapes).
+std::string PatternedBruiseNote(std::string_view pattern, std::string_view site) {
+  std::string on = " on the " + std::string(site) + ".";
+  if (pattern == "hand") return "Bruising in the shape of a hand" + on;
+  if (pattern == "ligature") return "Ligature mark" + on;
+  if (pattern == "implement") return "Linear parallel bruises, tramline pattern," + on;
+  if (pattern == "grip") return "Fingertip bruising consistent with a grip" + on;
+  return "Bruising in the shape of teeth marks" + on;
+}
+
 const ChildScenario kChildScenarios[] = {
     {"bruise_non_mobile_infant", 14, 180, 12,
      [](Context& c) {
@@ -224,13 +246,13 @@ const ChildScenario kChildScenarios[] = {
        std::string_view site = Pick(c.rng, {"back", "buttock", "upper arm", "neck", "thigh"});
        if (c.structured()) c.Injury(InjuryType::kBruise, site, pattern, 2 + c.rng.Below(3));
        if (c.codes()) {
+         // The bruise itself, then what the coder made of it.
+         Contusion contusion = ContusionCode(site);
+         c.Icd(contusion.code, contusion.display);
          c.Icd("T74.1", "Physical abuse");
          c.Code("700255001");
        }
-       if (!c.codes()) {
-         c.Note("Linear bruises in the shape of a " + std::string(pattern) + " on the " +
-                std::string(site) + ".");
-       }
+       if (!c.codes()) c.Note(PatternedBruiseNote(pattern, site));
        c.Note(ExplanationPhrase(c.explanation, c.rng));
        return std::string("suspect");
      }},
@@ -315,7 +337,11 @@ const ChildScenario kChildScenarios[] = {
     {"oral_injury", 90, 3 * kYear, 4,
      [](Context& c) {
        if (c.structured()) c.Injury(InjuryType::kOral, "frenulum");
-       if (c.codes()) c.Code("700255001");
+       if (c.codes()) {
+         // A torn frenulum is an open wound of the oral cavity in ICD-10.
+         c.Icd("S01.5", "Open wound of lip and oral cavity");
+         c.Code("700255001");
+       }
        if (!c.codes()) c.Note("Torn upper frenulum.");
        c.Note(ExplanationPhrase(c.explanation, c.rng));
        return std::string("consider");
