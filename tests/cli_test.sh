@@ -43,7 +43,7 @@ check "unknown subcommand is a usage error" 2 $?
 "$bin" migrate --db "mysql://nope" >/dev/null 2>&1
 check "unknown database URL fails" 1 $?
 
-"$bin" serve --db "$db" "${anchor[@]}" --listen 127.0.0.1:0 --web-root "$(dirname "$0")/../web" \
+"$bin" serve --db "$db" "${anchor[@]}" --listen 127.0.0.1:0 --outbox-dir "$work/outbox" --web-root "$(dirname "$0")/../web" \
   >"$work/serve.out" 2>"$work/serve.err" &
 server_pid=$!
 for _ in $(seq 1 100); do [[ -s "$work/serve.out" ]] && break; sleep 0.1; done
@@ -64,7 +64,7 @@ if grep -qE '999[0-9]{7}' "$work/serve.err"; then check "no NHS number in the lo
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 -subj /CN=localhost \
   -keyout "$work/tls.key" -out "$work/tls.crt" >/dev/null 2>&1
 check "test certificate made" 0 $?
-serve_tls=("$bin" serve --db "$db" "${anchor[@]}" --listen 127.0.0.1:0 --web-root "$(dirname "$0")/../web")
+serve_tls=("$bin" serve --db "$db" "${anchor[@]}" --listen 127.0.0.1:0 --outbox-dir "$work/outbox" --web-root "$(dirname "$0")/../web")
 "${serve_tls[@]}" --tls-cert "$work/tls.crt" >/dev/null 2>"$work/err"
 check "--tls-cert without --tls-key is a usage error" 2 $?
 check "the TLS usage error is one line" 1 "$(wc -l <"$work/err")"
@@ -100,7 +100,7 @@ server_pid=""
 
 # Behind a TLS-terminating proxy the cookie must still be Secure.
 : >"$work/serve.out"
-"$bin" serve --db "$db" "${anchor[@]}" --listen 127.0.0.1:0 --web-root "$(dirname "$0")/../web" \
+"$bin" serve --db "$db" "${anchor[@]}" --listen 127.0.0.1:0 --outbox-dir "$work/outbox" --web-root "$(dirname "$0")/../web" \
   --behind-tls-proxy >"$work/serve.out" 2>"$work/serve.err" &
 server_pid=$!
 for _ in $(seq 1 100); do [[ -s "$work/serve.out" ]] && break; sleep 0.1; done

@@ -23,7 +23,7 @@ check "demo loads" 0 $?
 # Starts `serve` in the background; sets `port` and appends the pid to `pids`.
 start() {  # start NAME
   : >"$work/$1.out"
-  "$bin" serve --db "$db" "${anchor[@]}" --listen 127.0.0.1:0 --web-root "$web" \
+  "$bin" serve --db "$db" "${anchor[@]}" --listen 127.0.0.1:0 --outbox-dir "$work/outbox" --web-root "$web" \
     >"$work/$1.out" 2>"$work/$1.err" &
   pids+=($!)
   for _ in $(seq 1 100); do [[ -s "$work/$1.out" ]] && break; sleep 0.1; done
@@ -35,11 +35,11 @@ sign_in() {  # sign_in PORT PASSWORD: prints the HTTP status
     -d "{\"username\":\"demo.auditor\",\"password\":\"$2\"}" "http://127.0.0.1:$1/api/session"
 }
 
-"$bin" serve --db "$db" "${anchor[@]}" --listen 127.0.0.1:0 --break-glass-minutes 0 \
+"$bin" serve --db "$db" "${anchor[@]}" --listen 127.0.0.1:0 --outbox-dir "$work/outbox" --break-glass-minutes 0 \
   >/dev/null 2>"$work/err"
 check "--break-glass-minutes out of range is a usage error" 2 $?
 check "one error line" 1 "$(wc -l <"$work/err")"
-"$bin" serve --db "$db" "${anchor[@]}" --listen 127.0.0.1:0 --purge-interval 0 \
+"$bin" serve --db "$db" "${anchor[@]}" --listen 127.0.0.1:0 --outbox-dir "$work/outbox" --purge-interval 0 \
   >/dev/null 2>/dev/null
 check "--purge-interval out of range is a usage error" 2 $?
 
