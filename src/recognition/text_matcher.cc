@@ -26,25 +26,29 @@ bool IsHardBoundary(char c) {
   return c == '.' || c == ';' || c == '!' || c == '?' || c == '\n' || c == '\r';
 }
 
+// A word of the lower-cased text (AsciiLowered), with its offsets, which are the same in the
+// original text.
 struct Word {
-  std::string text;  // lower case
+  std::string_view text;
   std::size_t begin;
   std::size_t end;
 };
 
-// Lower-case words of text[from, to), with their offsets.
-std::vector<Word> WordsIn(std::string_view text, std::size_t from, std::size_t to) {
+std::string AsciiLowered(std::string_view text) {
+  std::string lowered(text);
+  for (char& c : lowered) c = AsciiLower(c);
+  return lowered;
+}
+
+// Words of lowered[from, to), with their offsets.
+std::vector<Word> WordsIn(std::string_view lowered, std::size_t from, std::size_t to) {
   std::vector<Word> words;
   std::size_t i = from;
   while (i < to) {
-    while (i < to && !IsWordChar(text[i])) ++i;
+    while (i < to && !IsWordChar(lowered[i])) ++i;
     std::size_t start = i;
-    std::string word;
-    while (i < to && IsWordChar(text[i])) {
-      word.push_back(AsciiLower(text[i]));
-      ++i;
-    }
-    if (!word.empty()) words.push_back({std::move(word), start, i});
+    while (i < to && IsWordChar(lowered[i])) ++i;
+    if (i > start) words.push_back({lowered.substr(start, i - start), start, i});
   }
   return words;
 }
@@ -95,7 +99,7 @@ bool IsPseudoNegation(const std::vector<Word>& words, std::size_t cue) {
 bool StartsClause(const std::vector<Word>& words, std::size_t i) {
   if (IsClauseWord(words[i].text)) return true;
   if (i + 1 < words.size()) {
-    const std::string& next = words[i + 1].text;
+    std::string_view next = words[i + 1].text;
     if ((words[i].text == "apart" || words[i].text == "aside") && next == "from") return true;
     if (words[i].text == "other" && next == "than") return true;
   }
@@ -169,7 +173,7 @@ bool NegatedAfter(std::string_view text, std::size_t end, std::size_t clause_end
                                words[i - 1].text.ends_with("n't"));
     if (IsPostCue(words[i].text)) return !after_not;  // "not excluded" keeps it open
     if (words[i].text == "not" && i + 1 < words.size()) {
-      const std::string& next = words[i + 1].text;
+      std::string_view next = words[i + 1].text;
       if (next == "seen" || next == "found" || next == "present" || next == "identified" ||
           next == "shown" || next == "evident") {
         return true;
@@ -209,8 +213,9 @@ std::string_view Prefix(std::string_view text, std::size_t limit) {
   return text.substr(0, limit);
 }
 
-std::string Snippet(std::string_view text, std::size_t begin, std::size_t clause_end) {
-  std::vector<Word> words = WordsIn(text, begin, clause_end);
+std::string Snippet(std::string_view text, std::string_view lowered, std::size_t begin,
+                    std::size_t clause_end) {
+  std::vector<Word> words = WordsIn(lowered, begin, clause_end);
   std::size_t stop = begin;
   for (std::size_t i = 0; i < words.size() && i < kSnippetWords; ++i) {
     if (i > 0 && StartsClause(words, i)) break;
@@ -259,10 +264,19 @@ std::string TermPattern(std::string_view term) {
   return pattern;
 }
 
+namespace {
+
+// IsNegated over text already lower-cased by AsciiLowered.
+bool IsNegatedLowered(std::string_view lowered, std::size_t begin, std::size_t end) {
+  auto [clause_start, clause_end] = ClauseAround(lowered, begin, end);
+  return NegatedBefore(lowered, clause_start, begin, end, clause_end) ||
+         NegatedAfter(lowered, end, clause_end) || IsUnresultedTest(lowered, end, clause_end);
+}
+
+}  // namespace
+
 bool IsNegated(std::string_view text, std::size_t begin, std::size_t end) {
-  auto [clause_start, clause_end] = ClauseAround(text, begin, end);
-  return NegatedBefore(text, clause_start, begin, end, clause_end) ||
-         NegatedAfter(text, end, clause_end) || IsUnresultedTest(text, end, clause_end);
+  return IsNegatedLowered(AsciiLowered(text), begin, end);
 }
 
 Result<std::unique_ptr<TextMatcher>> TextMatcher::Build(const Concepts& concepts) {
@@ -310,6 +324,8 @@ std::vector<TextHit> TextMatcher::Find(std::string_view text) const {
     return hits;
   }
   std::sort(matched.begin(), matched.end());
+  // Negation and snippets compare words in lower case; one copy serves every hit.
+  std::string lowered = AsciiLowered(text);
   for (int index : matched) {
     const Term& term = terms_[static_cast<std::size_t>(index)];
     re2::StringPiece input(text.data(), text.size());
@@ -323,13 +339,13 @@ std::vector<TextHit> TextMatcher::Find(std::string_view text) const {
       bool overlaps = std::any_of(hits.begin(), hits.end(), [&](const TextHit& hit) {
         return hit.concept_id == term.concept_id && hit.begin < end && begin < hit.end;
       });
-      if (overlaps || IsNegated(text, begin, end)) continue;
+      if (overlaps || IsNegatedLowered(lowered, begin, end)) continue;
       auto [clause_start, clause_end] = ClauseAround(text, begin, end);
       std::string_view clause = text.substr(clause_start, clause_end - clause_start);
       TextHit hit{term.concept_id,
                   begin,
                   end,
-                  Snippet(text, begin, clause_end),
+                  Snippet(text, lowered, begin, clause_end),
                   concepts_.sites().FindAll(clause),
                   concepts_.patterns().FindAll(clause),
                   Quoted(Prefix(clause, 80))};
