@@ -62,7 +62,7 @@ Result<std::optional<std::chrono::year_month_day>> DateValue(std::string_view fi
   return std::optional<std::chrono::year_month_day>(*date);
 }
 
-Result<domain::Sex> SexValue(std::string_view value) {
+Result<domain::Sex> SexValueOf(std::string_view value) {
   std::string lower;
   for (char c : value)
     lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
@@ -126,7 +126,7 @@ Result<RegisterRow> DecodeRegisterRow(std::span<const RegisterFieldValue> fields
   ASSIGN_OR_RETURN(row.entry.given_name, TextValue("given_name", value("given_name")));
   ASSIGN_OR_RETURN(row.entry.family_name, TextValue("family_name", value("family_name")));
   ASSIGN_OR_RETURN(row.entry.birth_date, DateValue("birth_date", value("birth_date")));
-  ASSIGN_OR_RETURN(row.entry.sex, SexValue(value("sex")));
+  ASSIGN_OR_RETURN(row.entry.sex, SexValueOf(value("sex")));
   ASSIGN_OR_RETURN(row.entry.postcode, TextValue("postcode", value("postcode")));
   ASSIGN_OR_RETURN(row.entry.plan_category, TextValue("plan_category", value("plan_category")));
   ASSIGN_OR_RETURN(row.entry.start_date, DateValue("start_date", value("start_date")));
@@ -237,5 +237,7 @@ std::string RegisterCsvHeader() {
   }
   return header + "\n";
 }
+
+Result<domain::Sex> RegisterSexValue(std::string_view value) { return SexValueOf(value); }
 
 }  // namespace liaison::ingest

@@ -70,6 +70,10 @@ struct RegisterFieldValue {
 };
 Result<RegisterRow> DecodeRegisterRow(std::span<const RegisterFieldValue> fields);
 
+// The register's `sex` column: female, male, other or unknown (F and M accepted), any case;
+// empty is unknown. Fails "invalid_sex" on the column "sex".
+Result<domain::Sex> RegisterSexValue(std::string_view value);
+
 // The header the generator writes and docs/register.md lists, without `action`.
 std::string RegisterCsvHeader();
 

@@ -2,8 +2,11 @@
 
 #include <vector>
 
+#include "common/time_format.h"
 #include "domain/nhs_number.h"
 #include "ingest/csv_reader.h"
+#include "ingest/register_csv.h"
+#include "linkage/model.h"
 
 namespace liaison::review {
 namespace {
@@ -35,6 +38,14 @@ std::optional<recognition::SocialCareStatus> RegisterIndex::Find(
   return found->second;
 }
 
+std::optional<recognition::SocialCareStatus> RegisterIndex::FindByDemographics(
+    const linkage::PersonRecord& person) const {
+  if (!linker_) return std::nullopt;
+  linkage::LinkResult result = linker_->Link(person, 1);
+  if (result.band != linkage::Band::kMatch || result.candidates.empty()) return std::nullopt;
+  return linked_statuses_[result.candidates[0].entry];
+}
+
 Result<RegisterIndex> ReadRegisterCsv(std::istream& in) {
   ingest::CsvReader records(in, kMaxRecordBytes);
   if (records.Next() != ingest::CsvReader::Outcome::kRecord) {
@@ -50,7 +61,14 @@ Result<RegisterIndex> ReadRegisterCsv(std::istream& in) {
   std::optional<std::size_t> end_date = Column(header, "end_date");
   std::optional<std::size_t> org = Column(header, "responsible_org");
   std::optional<std::size_t> mother = Column(header, "mother_nhs_number");
+  std::optional<std::size_t> id = Column(header, "id");
+  std::optional<std::size_t> given = Column(header, "given_name");
+  std::optional<std::size_t> family = Column(header, "family_name");
+  std::optional<std::size_t> birth = Column(header, "birth_date");
+  std::optional<std::size_t> sex = Column(header, "sex");
+  std::optional<std::size_t> postcode = Column(header, "postcode");
   RegisterIndex index;
+  std::vector<linkage::PersonRecord> linkable;
   std::unordered_map<std::string, recognition::SocialCareStatus> unborn;
   for (;;) {
     ingest::CsvReader::Outcome outcome = records.Next();
@@ -76,17 +94,38 @@ Result<RegisterIndex> ReadRegisterCsv(std::istream& in) {
       }
       entry.status = "previous_cp_plan";
     }
-    std::string_view number =
-        entry.status == "unborn_cp_plan" ? Field(fields, mother) : Field(fields, nhs);
+    bool is_unborn = entry.status == "unborn_cp_plan";
+    if (!is_unborn) {
+      // A born child can also be found on demographics, with or without a valid number.
+      linkage::PersonRecord person;
+      person.id = Field(fields, id);
+      person.nhs_number = Field(fields, nhs);
+      person.given_name = Field(fields, given);
+      person.family_name = Field(fields, family);
+      if (Result<std::chrono::year_month_day> date = ParseDate(Field(fields, birth)); date.ok()) {
+        person.birth_date = *date;
+      }
+      if (Result<domain::Sex> parsed_sex = ingest::RegisterSexValue(Field(fields, sex));
+          parsed_sex.ok()) {
+        person.sex = *parsed_sex;
+      }
+      person.postcode = Field(fields, postcode);
+      linkable.push_back(std::move(person));
+      index.linked_statuses_.push_back(entry);
+    }
+    std::string_view number = is_unborn ? Field(fields, mother) : Field(fields, nhs);
     Result<domain::NhsNumber> parsed = domain::NhsNumber::Parse(number);
     if (!parsed.ok()) {
-      ++index.skipped_;
+      if (is_unborn) ++index.skipped_;  // a born child is still linked on demographics
       continue;
     }
-    auto& target = entry.status == "unborn_cp_plan" ? unborn : index.by_nhs_;
+    auto& target = is_unborn ? unborn : index.by_nhs_;
     target.emplace(parsed->digits(), std::move(entry));
   }
   for (auto& [digits, entry] : unborn) index.by_nhs_.emplace(digits, std::move(entry));
+  if (!linkable.empty()) {
+    index.linker_ = linkage::RegisterIndex::Build(std::move(linkable), linkage::Model::Default());
+  }
   return index;
 }
 

@@ -29,6 +29,7 @@ constexpr std::size_t kQueueBatches = 8;
 // A person's history is capped (the oldest go first) so one hostile key cannot grow it.
 constexpr std::size_t kMaxHistoryPerPerson = 256;
 constexpr std::string_view kOutOfOrder = "out_of_order";
+constexpr std::int64_t kAdultDays = 6570;  // 18 years, as the engine counts them
 // Rows between progress reports.
 constexpr std::int64_t kProgressEvery = 1 << 18;
 
@@ -119,6 +120,18 @@ class WorklistCollector {
   std::unique_ptr<ExternalSorter> sorter_;
 };
 
+linkage::PersonRecord PersonRecordOf(const domain::AttendancePatient& patient) {
+  linkage::PersonRecord person;
+  person.id = "attendance";
+  if (patient.nhs_number) person.nhs_number = patient.nhs_number->text;  // unverified here
+  person.given_name = patient.given_name.value_or("");
+  person.family_name = patient.family_name.value_or("");
+  person.birth_date = patient.birth_date;
+  person.sex = patient.sex.value_or(domain::Sex::kUnknown);
+  person.postcode = patient.postcode.value_or("");
+  return person;
+}
+
 bool InRange(const SweepOptions& options, Timestamp arrival) {
   if (!options.from && !options.to) return true;
   std::chrono::year_month_day date = domain::LondonDate(arrival);
@@ -197,7 +210,7 @@ class Worker {
         history = *past;
       }
       recognition::Assessment assessment =
-          engine_.Assess({attendance, history, SocialCareOf(key)}, summary);
+          engine_.Assess({attendance, history, SocialCareOf(attendance, key)}, summary);
       assessed_.fetch_add(1, std::memory_order_relaxed);
       if (assessment.level >= recognition::OverallLevel::kReview) {
         std::string person_key =
@@ -212,12 +225,20 @@ class Worker {
     return Status::Ok();
   }
 
-  std::optional<recognition::SocialCareStatus> SocialCareOf(const std::optional<std::string>& key) {
+  // As at the point of care: a verified NHS number exactly, else the child's demographics
+  // through the linker. The register holds children, so an adult without a number is not
+  // looked for (and linking every attendance would cost more than assessing it).
+  std::optional<recognition::SocialCareStatus> SocialCareOf(
+      const Attendance& attendance, const std::optional<std::string>& key) const {
     constexpr std::string_view kNhsPrefix = "nhs:";
-    if (options_.social_care_register == nullptr || !key || !key->starts_with(kNhsPrefix)) {
-      return std::nullopt;
+    const RegisterIndex* social_care = options_.social_care_register;
+    if (social_care == nullptr) return std::nullopt;
+    if (key && key->starts_with(kNhsPrefix)) {
+      return social_care->Find(std::string_view(*key).substr(kNhsPrefix.size()));
     }
-    return options_.social_care_register->Find(std::string_view(*key).substr(kNhsPrefix.size()));
+    std::optional<std::int64_t> age_days = domain::AgeInDaysAtArrival(attendance);
+    if (age_days && *age_days >= kAdultDays) return std::nullopt;
+    return social_care->FindByDemographics(PersonRecordOf(attendance.patient));
   }
 
   void Remember(PersonTable::Index person, std::vector<recognition::PastAttendance>& past,
