@@ -15,39 +15,12 @@ namespace {
 namespace json = boost::json;
 using domain::Attendance;
 
-// Appends a member name to a JSON pointer, escaping as RFC 6901 asks. Unknown member names
-// come from the input, so they are cut to a bound before they reach an error line.
-std::string Pointer(const std::string& prefix, std::string_view key) {
-  constexpr std::size_t kMaxKeyBytes = 64;
-  if (key.size() > kMaxKeyBytes) {
-    std::size_t cut = kMaxKeyBytes;
-    // Back up to a UTF-8 boundary so the pointer stays valid text.
-    while (cut > 0 && (static_cast<unsigned char>(key[cut]) & 0xC0) == 0x80) --cut;
-    key = key.substr(0, cut);
-  }
-  std::string pointer = prefix;
-  pointer.push_back('/');
-  for (char c : key) {
-    if (c == '~') {
-      pointer += "~0";
-    } else if (c == '/') {
-      pointer += "~1";
-    } else if (static_cast<unsigned char>(c) < 0x20) {
-      pointer.push_back('?');  // control characters never belong in an error line
-    } else {
-      pointer.push_back(c);
-    }
-  }
-  return pointer;
-}
+// The JSON pointer of the whole row, parent of the top-level members.
+const FieldPath kRow;
 
-std::string Index(const std::string& prefix, std::size_t index) {
-  return prefix + "/" + std::to_string(index);
-}
-
-Status WrongType(const std::string& field, std::string_view expected) {
+Status WrongType(const FieldPath& field, std::string_view expected) {
   return InvalidArgument(std::string(reason::kInvalidType), "expected " + std::string(expected),
-                         field);
+                         field.ToString());
 }
 
 // Walks a parsed document into an Attendance. Holds references only; lives for one Decode.
@@ -67,7 +40,7 @@ class Walker {
     return value;
   }
 
-  void WarnUnknown(const json::object& object, const std::string& prefix,
+  void WarnUnknown(const json::object& object, const FieldPath& parent,
                    std::initializer_list<std::string_view> known) {
     for (const json::key_value_pair& member : object) {
       bool found = false;
@@ -77,15 +50,16 @@ class Walker {
           break;
         }
       }
-      if (!found) warnings_.Add(Pointer(prefix, member.key()), reason::kUnknownField);
+      if (!found)
+        warnings_.Add(FieldPath::Member(parent, member.key()).ToString(), reason::kUnknownField);
     }
   }
 
-  Status Text(const json::object& object, std::string_view key, const std::string& prefix,
+  Status Text(const json::object& object, std::string_view key, const FieldPath& parent,
               TextKind kind, std::optional<std::string>& out) {
     const json::value* value = Provided(object, key);
     if (value == nullptr) return Status::Ok();
-    std::string field = Pointer(prefix, key);
+    const FieldPath field = FieldPath::Member(parent, key);
     if (!value->is_string()) return WrongType(field, "a string");
     const json::string& text = value->get_string();
     ASSIGN_OR_RETURN(out,
@@ -96,10 +70,10 @@ class Walker {
   Status RequiredText(const json::object& object, std::string_view key, TextKind kind,
                       std::string& out) {
     std::optional<std::string> text;
-    RETURN_IF_ERROR(Text(object, key, "", kind, text));
+    RETURN_IF_ERROR(Text(object, key, kRow, kind, text));
     if (!text) {
       return InvalidArgument(std::string(reason::kMissingField), "this field is required",
-                             Pointer("", key));
+                             FieldPath::Member(kRow, key).ToString());
     }
     out = std::move(*text);
     return Status::Ok();
@@ -107,11 +81,11 @@ class Walker {
 
   // A string member whose text is then parsed by `parse(text, field)`.
   template <typename T, typename Parse>
-  Status Parsed(const json::object& object, std::string_view key, const std::string& prefix,
+  Status Parsed(const json::object& object, std::string_view key, const FieldPath& parent,
                 std::optional<T>& out, Parse parse) {
     const json::value* value = Provided(object, key);
     if (value == nullptr) return Status::Ok();
-    std::string field = Pointer(prefix, key);
+    const FieldPath field = FieldPath::Member(parent, key);
     if (!value->is_string()) return WrongType(field, "a string");
     const json::string& text = value->get_string();
     ASSIGN_OR_RETURN(T parsed, parse(std::string_view(text.data(), text.size()), field));
@@ -120,59 +94,59 @@ class Walker {
   }
 
   template <typename Enum>
-  Status EnumMember(const json::object& object, std::string_view key, const std::string& prefix,
+  Status EnumMember(const json::object& object, std::string_view key, const FieldPath& parent,
                     std::optional<Enum>& out) {
-    return Parsed(object, key, prefix, out, [](std::string_view text, const std::string& field) {
+    return Parsed(object, key, parent, out, [](std::string_view text, const FieldPath& field) {
       return EnumValue<Enum>(text, field);
     });
   }
 
-  Status TimestampMember(const json::object& object, std::string_view key,
-                         const std::string& prefix, std::optional<Timestamp>& out) {
-    return Parsed(object, key, prefix, out, TimestampValue);
+  Status TimestampMember(const json::object& object, std::string_view key, const FieldPath& parent,
+                         std::optional<Timestamp>& out) {
+    return Parsed(object, key, parent, out, TimestampValue);
   }
 
-  Status DateMember(const json::object& object, std::string_view key, const std::string& prefix,
+  Status DateMember(const json::object& object, std::string_view key, const FieldPath& parent,
                     std::optional<std::chrono::year_month_day>& out) {
-    return Parsed(object, key, prefix, out, DateValue);
+    return Parsed(object, key, parent, out, DateValue);
   }
 
-  Status NhsMember(const json::object& object, std::string_view key, const std::string& prefix,
+  Status NhsMember(const json::object& object, std::string_view key, const FieldPath& parent,
                    std::optional<domain::RecordedNhsNumber>& out) {
-    return Parsed(
-        object, key, prefix, out, [this](std::string_view text, const std::string& field) {
-          if (text.size() > limits_.max_identifier_bytes) {
-            return Result<domain::RecordedNhsNumber>(InvalidArgument(
-                std::string(reason::kTooLong), "the value is too long for an NHS number", field));
-          }
-          return Result<domain::RecordedNhsNumber>(NhsNumberValue(text, field, warnings_));
-        });
+    return Parsed(object, key, parent, out, [this](std::string_view text, const FieldPath& field) {
+      if (text.size() > limits_.max_identifier_bytes) {
+        return Result<domain::RecordedNhsNumber>(
+            InvalidArgument(std::string(reason::kTooLong),
+                            "the value is too long for an NHS number", field.ToString()));
+      }
+      return Result<domain::RecordedNhsNumber>(NhsNumberValue(text, field, warnings_));
+    });
   }
 
-  Status Bool(const json::object& object, std::string_view key, const std::string& prefix,
+  Status Bool(const json::object& object, std::string_view key, const FieldPath& parent,
               std::optional<bool>& out) {
     const json::value* value = Provided(object, key);
     if (value == nullptr) return Status::Ok();
-    if (!value->is_bool()) return WrongType(Pointer(prefix, key), "true or false");
+    if (!value->is_bool()) return WrongType(FieldPath::Member(parent, key), "true or false");
     out = value->get_bool();
     return Status::Ok();
   }
 
-  Status Number(const json::object& object, std::string_view key, const std::string& prefix,
+  Status Number(const json::object& object, std::string_view key, const FieldPath& parent,
                 double low, double high, std::optional<double>& out) {
     const json::value* value = Provided(object, key);
     if (value == nullptr) return Status::Ok();
-    std::string field = Pointer(prefix, key);
+    const FieldPath field = FieldPath::Member(parent, key);
     if (!value->is_number()) return WrongType(field, "a number");
     ASSIGN_OR_RETURN(out, ObservationValue(value->to_number<double>(), low, high, field));
     return Status::Ok();
   }
 
-  Status Count(const json::object& object, std::string_view key, const std::string& prefix,
+  Status Count(const json::object& object, std::string_view key, const FieldPath& parent,
                std::optional<int>& out) {
     const json::value* value = Provided(object, key);
     if (value == nullptr) return Status::Ok();
-    std::string field = Pointer(prefix, key);
+    const FieldPath field = FieldPath::Member(parent, key);
     constexpr std::int64_t kMaxCount = 10000;
     std::int64_t count = 0;
     if (value->is_int64()) {
@@ -184,7 +158,7 @@ class Walker {
     }
     if (count < 1 || count > kMaxCount) {
       return InvalidArgument(std::string(reason::kOutOfRange), "expected a count from 1 to 10000",
-                             field);
+                             field.ToString());
     }
     out = static_cast<int>(count);
     return Status::Ok();
@@ -192,23 +166,24 @@ class Walker {
 
   // The member as an object, or nullptr when not provided.
   Result<const json::object*> Object(const json::object& object, std::string_view key,
-                                     const std::string& prefix) {
+                                     const FieldPath& parent) {
     const json::value* value = Provided(object, key);
     if (value == nullptr) return static_cast<const json::object*>(nullptr);
-    if (!value->is_object()) return WrongType(Pointer(prefix, key), "an object");
+    if (!value->is_object()) return WrongType(FieldPath::Member(parent, key), "an object");
     return &value->get_object();
   }
 
   // The member as an array (bounded), or nullptr when not provided.
   Result<const json::array*> Array(const json::object& object, std::string_view key,
-                                   const std::string& prefix) {
+                                   const FieldPath& parent) {
     const json::value* value = Provided(object, key);
     if (value == nullptr) return static_cast<const json::array*>(nullptr);
-    std::string field = Pointer(prefix, key);
+    const FieldPath field = FieldPath::Member(parent, key);
     if (!value->is_array()) return WrongType(field, "an array");
     if (value->get_array().size() > limits_.max_items) {
       return InvalidArgument(std::string(reason::kTooManyItems),
-                             "more than " + std::to_string(limits_.max_items) + " items", field);
+                             "more than " + std::to_string(limits_.max_items) + " items",
+                             field.ToString());
     }
     return &value->get_array();
   }
@@ -217,13 +192,13 @@ class Walker {
   template <typename Item, typename ReadItem>
   Status ObjectArray(const json::object& object, std::string_view key, std::vector<Item>& out,
                      ReadItem read) {
-    ASSIGN_OR_RETURN(const json::array* items, Array(object, key, ""));
+    ASSIGN_OR_RETURN(const json::array* items, Array(object, key, kRow));
     if (items == nullptr) return Status::Ok();
-    std::string prefix = Pointer("", key);
+    const FieldPath array = FieldPath::Member(kRow, key);
     for (std::size_t i = 0; i < items->size(); ++i) {
       const json::value& value = (*items)[i];
       if (value.is_null()) continue;
-      std::string pointer = Index(prefix, i);
+      const FieldPath pointer = FieldPath::Item(array, i);
       if (!value.is_object()) return WrongType(pointer, "an object");
       Item item;
       RETURN_IF_ERROR(read(value.get_object(), pointer, item));
@@ -236,13 +211,13 @@ class Walker {
   template <typename Item, typename Parse>
   Status StringArray(const json::object& object, std::string_view key, std::vector<Item>& out,
                      Parse parse) {
-    ASSIGN_OR_RETURN(const json::array* items, Array(object, key, ""));
+    ASSIGN_OR_RETURN(const json::array* items, Array(object, key, kRow));
     if (items == nullptr) return Status::Ok();
-    std::string prefix = Pointer("", key);
+    const FieldPath array = FieldPath::Member(kRow, key);
     for (std::size_t i = 0; i < items->size(); ++i) {
       const json::value& value = (*items)[i];
       if (value.is_null() || (value.is_string() && value.get_string().empty())) continue;
-      std::string pointer = Index(prefix, i);
+      const FieldPath pointer = FieldPath::Item(array, i);
       if (!value.is_string()) return WrongType(pointer, "a string");
       const json::string& text = value.get_string();
       ASSIGN_OR_RETURN(Item item, parse(std::string_view(text.data(), text.size()), pointer));
@@ -252,7 +227,7 @@ class Walker {
   }
 
   Status ReadPatient(const json::object& object, domain::AttendancePatient& patient);
-  Status ReadInjury(const json::object& object, const std::string& prefix, domain::Injury& injury);
+  Status ReadInjury(const json::object& object, const FieldPath& parent, domain::Injury& injury);
   Status ReadHousehold(const json::object& object, domain::Household& household);
 
   const AttendanceLimits& limits_;
@@ -260,42 +235,43 @@ class Walker {
 };
 
 Status Walker::ReadPatient(const json::object& object, domain::AttendancePatient& patient) {
-  const std::string prefix = "/patient";
-  WarnUnknown(object, prefix,
+  const FieldPath parent = FieldPath::Member(kRow, "patient");
+  WarnUnknown(object, parent,
               {"local_id", "nhs_number", "given_name", "family_name", "birth_date", "sex",
                "postcode", "pregnant"});
-  RETURN_IF_ERROR(Text(object, "local_id", prefix, TextKind::kIdentifier, patient.local_id));
-  RETURN_IF_ERROR(NhsMember(object, "nhs_number", prefix, patient.nhs_number));
-  RETURN_IF_ERROR(Text(object, "given_name", prefix, TextKind::kName, patient.given_name));
-  RETURN_IF_ERROR(Text(object, "family_name", prefix, TextKind::kName, patient.family_name));
-  RETURN_IF_ERROR(DateMember(object, "birth_date", prefix, patient.birth_date));
-  RETURN_IF_ERROR(Parsed(object, "sex", prefix, patient.sex, SexValue));
-  RETURN_IF_ERROR(Text(object, "postcode", prefix, TextKind::kIdentifier, patient.postcode));
-  RETURN_IF_ERROR(Bool(object, "pregnant", prefix, patient.pregnant));
+  RETURN_IF_ERROR(Text(object, "local_id", parent, TextKind::kIdentifier, patient.local_id));
+  RETURN_IF_ERROR(NhsMember(object, "nhs_number", parent, patient.nhs_number));
+  RETURN_IF_ERROR(Text(object, "given_name", parent, TextKind::kName, patient.given_name));
+  RETURN_IF_ERROR(Text(object, "family_name", parent, TextKind::kName, patient.family_name));
+  RETURN_IF_ERROR(DateMember(object, "birth_date", parent, patient.birth_date));
+  RETURN_IF_ERROR(Parsed(object, "sex", parent, patient.sex, SexValue));
+  RETURN_IF_ERROR(Text(object, "postcode", parent, TextKind::kIdentifier, patient.postcode));
+  RETURN_IF_ERROR(Bool(object, "pregnant", parent, patient.pregnant));
   return Status::Ok();
 }
 
-Status Walker::ReadInjury(const json::object& object, const std::string& prefix,
+Status Walker::ReadInjury(const json::object& object, const FieldPath& parent,
                           domain::Injury& injury) {
-  WarnUnknown(object, prefix, {"type", "site", "pattern", "count"});
-  RETURN_IF_ERROR(EnumMember(object, "type", prefix, injury.type));
-  RETURN_IF_ERROR(Text(object, "site", prefix, TextKind::kName, injury.site));
-  RETURN_IF_ERROR(Text(object, "pattern", prefix, TextKind::kName, injury.pattern));
-  RETURN_IF_ERROR(Count(object, "count", prefix, injury.count));
+  WarnUnknown(object, parent, {"type", "site", "pattern", "count"});
+  RETURN_IF_ERROR(EnumMember(object, "type", parent, injury.type));
+  RETURN_IF_ERROR(Text(object, "site", parent, TextKind::kName, injury.site));
+  RETURN_IF_ERROR(Text(object, "pattern", parent, TextKind::kName, injury.pattern));
+  RETURN_IF_ERROR(Count(object, "count", parent, injury.count));
   return Status::Ok();
 }
 
 Status Walker::ReadHousehold(const json::object& object, domain::Household& household) {
-  const std::string prefix = "/household";
-  WarnUnknown(object, prefix, {"recorded", "children", "unborn"});
-  RETURN_IF_ERROR(Bool(object, "recorded", prefix, household.recorded));
-  RETURN_IF_ERROR(Bool(object, "unborn", prefix, household.unborn));
-  ASSIGN_OR_RETURN(const json::array* children, Array(object, "children", prefix));
+  const FieldPath parent = FieldPath::Member(kRow, "household");
+  WarnUnknown(object, parent, {"recorded", "children", "unborn"});
+  RETURN_IF_ERROR(Bool(object, "recorded", parent, household.recorded));
+  RETURN_IF_ERROR(Bool(object, "unborn", parent, household.unborn));
+  ASSIGN_OR_RETURN(const json::array* children, Array(object, "children", parent));
   if (children == nullptr) return Status::Ok();
+  const FieldPath children_path = FieldPath::Member(parent, "children");
   for (std::size_t i = 0; i < children->size(); ++i) {
     const json::value& value = (*children)[i];
     if (value.is_null()) continue;
-    std::string pointer = Index(prefix + "/children", i);
+    const FieldPath pointer = FieldPath::Item(children_path, i);
     if (!value.is_object()) return WrongType(pointer, "an object");
     const json::object& child_object = value.get_object();
     WarnUnknown(child_object, pointer, {"given_name", "family_name", "birth_date", "nhs_number"});
@@ -310,7 +286,7 @@ Status Walker::ReadHousehold(const json::object& object, domain::Household& hous
 }
 
 Status Walker::Read(const json::object& root, Attendance& out) {
-  WarnUnknown(root, "",
+  WarnUnknown(root, kRow,
               {"attendance_id", "site", "arrival", "patient", "department", "mobility",
                "presenting_complaint", "injury", "injuries", "diagnoses", "explanation",
                "substances", "concerns", "notes", "safeguarding_concern_codes", "household",
@@ -318,41 +294,41 @@ Status Walker::Read(const json::object& root, Attendance& out) {
   RETURN_IF_ERROR(RequiredText(root, "attendance_id", TextKind::kIdentifier, out.attendance_id));
   RETURN_IF_ERROR(RequiredText(root, "site", TextKind::kIdentifier, out.site));
   std::optional<Timestamp> arrival;
-  RETURN_IF_ERROR(TimestampMember(root, "arrival", "", arrival));
+  RETURN_IF_ERROR(TimestampMember(root, "arrival", kRow, arrival));
   if (!arrival) {
     return InvalidArgument(std::string(reason::kMissingField), "this field is required",
                            "/arrival");
   }
   out.arrival = *arrival;
-  ASSIGN_OR_RETURN(const json::object* patient, Object(root, "patient", ""));
+  ASSIGN_OR_RETURN(const json::object* patient, Object(root, "patient", kRow));
   if (patient == nullptr) {
     return InvalidArgument(std::string(reason::kMissingField), "this field is required",
                            "/patient");
   }
   RETURN_IF_ERROR(ReadPatient(*patient, out.patient));
 
-  RETURN_IF_ERROR(EnumMember(root, "department", "", out.department));
-  RETURN_IF_ERROR(EnumMember(root, "mobility", "", out.mobility));
+  RETURN_IF_ERROR(EnumMember(root, "department", kRow, out.department));
+  RETURN_IF_ERROR(EnumMember(root, "mobility", kRow, out.mobility));
   RETURN_IF_ERROR(
-      Text(root, "presenting_complaint", "", TextKind::kFreeText, out.presenting_complaint));
+      Text(root, "presenting_complaint", kRow, TextKind::kFreeText, out.presenting_complaint));
 
-  ASSIGN_OR_RETURN(const json::object* injury, Object(root, "injury", ""));
+  ASSIGN_OR_RETURN(const json::object* injury, Object(root, "injury", kRow));
   if (injury != nullptr) {
-    const std::string prefix = "/injury";
-    WarnUnknown(*injury, prefix, {"datetime", "intent", "mechanism", "place"});
-    RETURN_IF_ERROR(TimestampMember(*injury, "datetime", prefix, out.injury.datetime));
-    RETURN_IF_ERROR(EnumMember(*injury, "intent", prefix, out.injury.intent));
-    RETURN_IF_ERROR(Text(*injury, "mechanism", prefix, TextKind::kFreeText, out.injury.mechanism));
-    RETURN_IF_ERROR(EnumMember(*injury, "place", prefix, out.injury.place));
+    const FieldPath parent = FieldPath::Member(kRow, "injury");
+    WarnUnknown(*injury, parent, {"datetime", "intent", "mechanism", "place"});
+    RETURN_IF_ERROR(TimestampMember(*injury, "datetime", parent, out.injury.datetime));
+    RETURN_IF_ERROR(EnumMember(*injury, "intent", parent, out.injury.intent));
+    RETURN_IF_ERROR(Text(*injury, "mechanism", parent, TextKind::kFreeText, out.injury.mechanism));
+    RETURN_IF_ERROR(EnumMember(*injury, "place", parent, out.injury.place));
   }
 
   RETURN_IF_ERROR(
       ObjectArray(root, "injuries", out.injuries,
-                  [this](const json::object& object, const std::string& pointer,
+                  [this](const json::object& object, const FieldPath& pointer,
                          domain::Injury& item) { return ReadInjury(object, pointer, item); }));
   RETURN_IF_ERROR(ObjectArray(
       root, "diagnoses", out.diagnoses,
-      [this](const json::object& object, const std::string& pointer, domain::Diagnosis& item) {
+      [this](const json::object& object, const FieldPath& pointer, domain::Diagnosis& item) {
         WarnUnknown(object, pointer, {"system", "code", "display"});
         RETURN_IF_ERROR(EnumMember(object, "system", pointer, item.system));
         RETURN_IF_ERROR(Text(object, "code", pointer, TextKind::kIdentifier, item.code));
@@ -361,59 +337,59 @@ Status Walker::Read(const json::object& root, Attendance& out) {
       }));
 
   std::optional<domain::Explanation> explanation;
-  RETURN_IF_ERROR(EnumMember(root, "explanation", "", explanation));
+  RETURN_IF_ERROR(EnumMember(root, "explanation", kRow, explanation));
   out.explanation = explanation.value_or(domain::Explanation::kNotRecorded);
 
   RETURN_IF_ERROR(StringArray(root, "substances", out.substances, EnumValue<domain::Substance>));
   RETURN_IF_ERROR(StringArray(root, "concerns", out.concerns, EnumValue<domain::Concern>));
-  RETURN_IF_ERROR(Text(root, "notes", "", TextKind::kFreeText, out.notes));
+  RETURN_IF_ERROR(Text(root, "notes", kRow, TextKind::kFreeText, out.notes));
   RETURN_IF_ERROR(
       StringArray(root, "safeguarding_concern_codes", out.safeguarding_concern_codes,
-                  [this](std::string_view text, const std::string& pointer) -> Result<std::string> {
+                  [this](std::string_view text, const FieldPath& pointer) -> Result<std::string> {
                     // Empty items were skipped, so the value is present.
                     ASSIGN_OR_RETURN(std::optional<std::string> code,
                                      TextValue(text, TextKind::kIdentifier, limits_, pointer));
                     return std::move(code).value_or(std::string());
                   }));
 
-  ASSIGN_OR_RETURN(const json::object* household, Object(root, "household", ""));
+  ASSIGN_OR_RETURN(const json::object* household, Object(root, "household", kRow));
   if (household != nullptr) RETURN_IF_ERROR(ReadHousehold(*household, out.household));
 
-  ASSIGN_OR_RETURN(const json::object* discharge, Object(root, "discharge", ""));
+  ASSIGN_OR_RETURN(const json::object* discharge, Object(root, "discharge", kRow));
   if (discharge != nullptr) {
-    const std::string prefix = "/discharge";
-    WarnUnknown(*discharge, prefix, {"datetime", "status"});
-    RETURN_IF_ERROR(TimestampMember(*discharge, "datetime", prefix, out.discharge.datetime));
-    RETURN_IF_ERROR(EnumMember(*discharge, "status", prefix, out.discharge.status));
+    const FieldPath parent = FieldPath::Member(kRow, "discharge");
+    WarnUnknown(*discharge, parent, {"datetime", "status"});
+    RETURN_IF_ERROR(TimestampMember(*discharge, "datetime", parent, out.discharge.datetime));
+    RETURN_IF_ERROR(EnumMember(*discharge, "status", parent, out.discharge.status));
   }
 
-  ASSIGN_OR_RETURN(const json::object* screening, Object(root, "screening", ""));
+  ASSIGN_OR_RETURN(const json::object* screening, Object(root, "screening", kRow));
   if (screening != nullptr) {
-    const std::string prefix = "/screening";
+    const FieldPath parent = FieldPath::Member(kRow, "screening");
     domain::Screening& s = out.screening;
     WarnUnknown(
-        *screening, prefix,
+        *screening, parent,
         {"history_consistent", "delay_in_seeking_help", "injury_fits_development",
          "interaction_appropriate", "examination_consistent", "other_concerns", "not_done_reason"});
-    RETURN_IF_ERROR(Bool(*screening, "history_consistent", prefix, s.history_consistent));
-    RETURN_IF_ERROR(Bool(*screening, "delay_in_seeking_help", prefix, s.delay_in_seeking_help));
-    RETURN_IF_ERROR(Bool(*screening, "injury_fits_development", prefix, s.injury_fits_development));
-    RETURN_IF_ERROR(Bool(*screening, "interaction_appropriate", prefix, s.interaction_appropriate));
-    RETURN_IF_ERROR(Bool(*screening, "examination_consistent", prefix, s.examination_consistent));
-    RETURN_IF_ERROR(Bool(*screening, "other_concerns", prefix, s.other_concerns));
+    RETURN_IF_ERROR(Bool(*screening, "history_consistent", parent, s.history_consistent));
+    RETURN_IF_ERROR(Bool(*screening, "delay_in_seeking_help", parent, s.delay_in_seeking_help));
+    RETURN_IF_ERROR(Bool(*screening, "injury_fits_development", parent, s.injury_fits_development));
+    RETURN_IF_ERROR(Bool(*screening, "interaction_appropriate", parent, s.interaction_appropriate));
+    RETURN_IF_ERROR(Bool(*screening, "examination_consistent", parent, s.examination_consistent));
+    RETURN_IF_ERROR(Bool(*screening, "other_concerns", parent, s.other_concerns));
     RETURN_IF_ERROR(
-        Text(*screening, "not_done_reason", prefix, TextKind::kFreeText, s.not_done_reason));
+        Text(*screening, "not_done_reason", parent, TextKind::kFreeText, s.not_done_reason));
   }
 
-  ASSIGN_OR_RETURN(const json::object* observations, Object(root, "observations", ""));
+  ASSIGN_OR_RETURN(const json::object* observations, Object(root, "observations", kRow));
   if (observations != nullptr) {
-    const std::string prefix = "/observations";
+    const FieldPath parent = FieldPath::Member(kRow, "observations");
     domain::Observations& o = out.observations;
-    WarnUnknown(*observations, prefix,
+    WarnUnknown(*observations, parent,
                 {"temperature_c", "haemoglobin_g_dl", "head_circumference_centile"});
-    RETURN_IF_ERROR(Number(*observations, "temperature_c", prefix, 10, 50, o.temperature_c));
-    RETURN_IF_ERROR(Number(*observations, "haemoglobin_g_dl", prefix, 0, 30, o.haemoglobin_g_dl));
-    RETURN_IF_ERROR(Number(*observations, "head_circumference_centile", prefix, 0, 100,
+    RETURN_IF_ERROR(Number(*observations, "temperature_c", parent, 10, 50, o.temperature_c));
+    RETURN_IF_ERROR(Number(*observations, "haemoglobin_g_dl", parent, 0, 30, o.haemoglobin_g_dl));
+    RETURN_IF_ERROR(Number(*observations, "head_circumference_centile", parent, 0, 100,
                            o.head_circumference_centile));
   }
   return Status::Ok();
@@ -552,7 +528,7 @@ Result<DecodedAttendance> AttendanceJsonDecoder::Decode(std::string_view json_te
       return InvalidArgument(std::string(reason::kInvalidJson), "the row is not valid JSON", "");
     }
     json::value root = parser.release();
-    if (!root.is_object()) return WrongType("", "a JSON object");
+    if (!root.is_object()) return WrongType(kRow, "a JSON object");
     RowWarnings warnings(impl_->limits.max_warnings_per_row);
     DecodedAttendance decoded;
     Walker walker(impl_->limits, warnings);
