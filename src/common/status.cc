@@ -45,9 +45,16 @@ std::string_view StatusCodeName(StatusCode code) {
 Status::Status(StatusCode code, std::string reason, std::string message, std::string field)
     : code_(code) {
   if (!reason.empty() || !message.empty() || !field.empty()) {
-    details_ =
-        std::make_unique<Details>(Details{std::move(reason), std::move(message), std::move(field)});
+    details_ = MakeDetails({std::move(reason), std::move(message), std::move(field)});
   }
+}
+
+void Status::DeleteDetails::operator()(Details* details) const {
+  std::default_delete<Details>()(details);
+}
+
+Status::DetailsPtr Status::MakeDetails(Details details) {
+  return DetailsPtr(std::make_unique<Details>(std::move(details)).release());
 }
 
 const std::string& Status::EmptyString() {

@@ -40,13 +40,13 @@ class [[nodiscard]] Status {
  public:
   Status() = default;
   Status(StatusCode code, std::string reason, std::string message, std::string field = {});
-  Status(const Status& other)
-      : code_(other.code_),
-        details_(other.details_ ? std::make_unique<Details>(*other.details_) : nullptr) {}
+  Status(const Status& other) : code_(other.code_) {
+    if (other.details_) details_ = MakeDetails(*other.details_);
+  }
   Status& operator=(const Status& other) {
     if (this != &other) {
       code_ = other.code_;
-      details_ = other.details_ ? std::make_unique<Details>(*other.details_) : nullptr;
+      details_ = other.details_ ? MakeDetails(*other.details_) : nullptr;
     }
     return *this;
   }
@@ -80,10 +80,16 @@ class [[nodiscard]] Status {
     std::string message;
     std::string field;
   };
+  // Out of line, so that destroying an OK status inlines to a null check.
+  struct DeleteDetails {
+    void operator()(Details* details) const;
+  };
+  using DetailsPtr = std::unique_ptr<Details, DeleteDetails>;
+  static DetailsPtr MakeDetails(Details details);
   static const std::string& EmptyString();
 
   StatusCode code_ = StatusCode::kOk;
-  std::unique_ptr<Details> details_;
+  DetailsPtr details_;
 };
 
 // Short constructors, one per canonical code.
