@@ -658,6 +658,13 @@ AttendanceJsonDecoder::AttendanceJsonDecoder(AttendanceLimits limits)
 AttendanceJsonDecoder::~AttendanceJsonDecoder() = default;
 
 Result<DecodedAttendance> AttendanceJsonDecoder::Decode(std::string_view json_text) {
+  // Filled in place: an attendance full of strings costs more to move than an empty one.
+  Result<DecodedAttendance> decoded = DecodedAttendance();
+  RETURN_IF_ERROR(DecodeInto(json_text, *decoded));
+  return decoded;
+}
+
+Status AttendanceJsonDecoder::DecodeInto(std::string_view json_text, DecodedAttendance& out) {
   if (json_text.size() > impl_->limits.max_row_bytes) {
     return InvalidArgument(std::string(reason::kTooLong), "the row is longer than the limit", "");
   }
@@ -682,13 +689,12 @@ Result<DecodedAttendance> AttendanceJsonDecoder::Decode(std::string_view json_te
     json::value root = parser.release();
     if (!root.is_object()) return WrongType(kRow, "a JSON object");
     RowWarnings warnings(impl_->limits.max_warnings_per_row);
-    // Filled in place: an attendance full of strings costs more to move than an empty one.
-    Result<DecodedAttendance> decoded = DecodedAttendance();
+    out.attendance = Attendance();
     Walker walker(impl_->limits, warnings);
-    RETURN_IF_ERROR(walker.Read(root.get_object(), decoded->attendance));
-    CheckAttendance(decoded->attendance, warnings);
-    decoded->warnings = warnings.Take();
-    return decoded;
+    RETURN_IF_ERROR(walker.Read(root.get_object(), out.attendance));
+    CheckAttendance(out.attendance, warnings);
+    out.warnings = warnings.Take();
+    return Status::Ok();
   } catch (const std::bad_alloc&) {
     return InvalidArgument(std::string(reason::kTooLong), "the row needs too much memory", "");
   } catch (const std::exception&) {
