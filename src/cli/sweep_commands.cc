@@ -91,6 +91,7 @@ Result<review::SweepOptions> SweepOptionsFrom(const SweepCommandOptions& options
   unsigned cores = std::max(1u, std::thread::hardware_concurrency());
   sweep.workers = options.threads > 0 ? options.threads : static_cast<int>(cores);
   if (options.threads < 0) sweep.workers = 0;  // refused by validation below
+  sweep.decode_threads = sweep.workers;
   sweep.sort_budget_bytes = options.sort_memory_mb << 20;
   if (!options.temp_dir.empty()) sweep.temp_dir = options.temp_dir;
   RETURN_IF_ERROR(review::ValidateSweepOptions(sweep));

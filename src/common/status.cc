@@ -42,28 +42,44 @@ std::string_view StatusCodeName(StatusCode code) {
   return "unknown";
 }
 
+Status::Status(StatusCode code, std::string reason, std::string message, std::string field)
+    : code_(code) {
+  if (!reason.empty() || !message.empty() || !field.empty()) {
+    details_ = MakeDetails({std::move(reason), std::move(message), std::move(field)});
+  }
+}
+
+void Status::DeleteDetails::operator()(Details* details) const {
+  std::default_delete<Details>()(details);
+}
+
+Status::DetailsPtr Status::MakeDetails(Details details) {
+  return DetailsPtr(std::make_unique<Details>(std::move(details)).release());
+}
+
+const std::string& Status::EmptyString() {
+  static const std::string kEmpty;
+  return kEmpty;
+}
+
 Status Status::WithFieldPrefix(std::string_view prefix) const {
-  Status copy = *this;
-  copy.field_ = std::string(prefix) + field_;
-  return copy;
+  return Status(code_, reason(), message(), std::string(prefix) + field());
 }
 
 Status Status::WithField(std::string field) const {
-  Status copy = *this;
-  copy.field_ = std::move(field);
-  return copy;
+  return Status(code_, reason(), message(), std::move(field));
 }
 
 std::string Status::ToString() const {
   if (ok()) return "ok";
   std::string out(StatusCodeName(code_));
   out += ": ";
-  out += reason_;
+  out += reason();
   out += ": ";
-  out += message_;
-  if (!field_.empty()) {
+  out += message();
+  if (!field().empty()) {
     out += " (";
-    out += field_;
+    out += field();
     out += ")";
   }
   return out;

@@ -9,6 +9,7 @@
 // later move is mechanical. Value types; not thread-safe to mutate concurrently.
 #pragma once
 
+#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -38,21 +39,30 @@ std::string_view StatusCodeName(StatusCode code);
 class [[nodiscard]] Status {
  public:
   Status() = default;
-  Status(StatusCode code, std::string reason, std::string message, std::string field = {})
-      : code_(code),
-        reason_(std::move(reason)),
-        message_(std::move(message)),
-        field_(std::move(field)) {}
+  Status(StatusCode code, std::string reason, std::string message, std::string field = {});
+  Status(const Status& other) : code_(other.code_) {
+    if (other.details_) details_ = MakeDetails(*other.details_);
+  }
+  Status& operator=(const Status& other) {
+    if (this != &other) {
+      code_ = other.code_;
+      details_ = other.details_ ? MakeDetails(*other.details_) : nullptr;
+    }
+    return *this;
+  }
+  Status(Status&&) noexcept = default;
+  Status& operator=(Status&&) noexcept = default;
+  ~Status() = default;
 
   static Status Ok() { return Status(); }
 
   bool ok() const { return code_ == StatusCode::kOk; }
   StatusCode code() const { return code_; }
   // Stable machine code, e.g. "invalid_nhs_number". Empty when ok().
-  const std::string& reason() const { return reason_; }
-  const std::string& message() const { return message_; }
+  const std::string& reason() const { return details_ ? details_->reason : EmptyString(); }
+  const std::string& message() const { return details_ ? details_->message : EmptyString(); }
   // JSON pointer to the offending input ("/patient/nhs_number"), or empty.
-  const std::string& field() const { return field_; }
+  const std::string& field() const { return details_ ? details_->field : EmptyString(); }
 
   // Returns a copy whose field is `prefix` + field(), for errors found in nested values.
   Status WithFieldPrefix(std::string_view prefix) const;
@@ -62,10 +72,24 @@ class [[nodiscard]] Status {
   std::string ToString() const;
 
  private:
+  // The texts live behind a pointer, null when all three are empty (every OK status), so
+  // that the OK status every successful call returns is created, copied and destroyed
+  // without touching the heap (as LevelDB's and Abseil's Status do).
+  struct Details {
+    std::string reason;
+    std::string message;
+    std::string field;
+  };
+  // Out of line, so that destroying an OK status inlines to a null check.
+  struct DeleteDetails {
+    void operator()(Details* details) const;
+  };
+  using DetailsPtr = std::unique_ptr<Details, DeleteDetails>;
+  static DetailsPtr MakeDetails(Details details);
+  static const std::string& EmptyString();
+
   StatusCode code_ = StatusCode::kOk;
-  std::string reason_;
-  std::string message_;
-  std::string field_;
+  DetailsPtr details_;
 };
 
 // Short constructors, one per canonical code.

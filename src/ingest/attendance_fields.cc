@@ -2,10 +2,56 @@
 
 #include <charconv>
 #include <cmath>
+#include <cstdint>
+#include <cstring>
 
 #include "common/time_format.h"
 
 namespace liaison::ingest {
+
+std::string FieldPath::ToString() const {
+  std::string text;
+  AppendTo(text);
+  return text;
+}
+
+void FieldPath::AppendTo(std::string& out) const {
+  switch (kind_) {
+    case Kind::kRoot:
+      return;
+    case Kind::kName:
+      out.append(text_);
+      return;
+    case Kind::kItem:
+      parent_->AppendTo(out);
+      out.push_back('/');
+      out += std::to_string(index_);
+      return;
+    case Kind::kMember:
+      break;
+  }
+  parent_->AppendTo(out);
+  constexpr std::size_t kMaxKeyBytes = 64;
+  std::string_view key = text_;
+  if (key.size() > kMaxKeyBytes) {
+    std::size_t cut = kMaxKeyBytes;
+    // Back up to a UTF-8 boundary so the pointer stays valid text.
+    while (cut > 0 && (static_cast<unsigned char>(key[cut]) & 0xC0) == 0x80) --cut;
+    key = key.substr(0, cut);
+  }
+  out.push_back('/');
+  for (char c : key) {
+    if (c == '~') {
+      out += "~0";
+    } else if (c == '/') {
+      out += "~1";
+    } else if (static_cast<unsigned char>(c) < 0x20) {
+      out.push_back('?');  // control characters never belong in an error line
+    } else {
+      out.push_back(c);
+    }
+  }
+}
 
 void RowWarnings::Add(std::string field, std::string_view why) {
   if (warnings_.size() >= max_) return;
@@ -16,6 +62,14 @@ bool IsValidUtf8(std::string_view text) {
   const auto* bytes = reinterpret_cast<const unsigned char*>(text.data());
   std::size_t size = text.size();
   std::size_t i = 0;
+  // Nearly all text is ASCII: skip it eight bytes at a time.
+  constexpr std::uint64_t kHighBits = 0x8080808080808080;
+  while (i + 8 <= size) {
+    std::uint64_t word;
+    std::memcpy(&word, bytes + i, sizeof(word));
+    if ((word & kHighBits) != 0) break;
+    i += 8;
+  }
   while (i < size) {
     unsigned char lead = bytes[i];
     if (lead < 0x80) {
@@ -49,58 +103,61 @@ bool IsValidUtf8(std::string_view text) {
 
 Result<std::optional<std::string>> TextValue(std::string_view text, TextKind kind,
                                              const AttendanceLimits& limits,
-                                             const std::string& field) {
+                                             const FieldPath& field) {
   if (text.empty()) return std::optional<std::string>();
   std::size_t bound = kind == TextKind::kIdentifier ? limits.max_identifier_bytes
                       : kind == TextKind::kName     ? limits.max_name_bytes
                                                     : limits.max_text_bytes;
   if (text.size() > bound) {
     return InvalidArgument(std::string(reason::kTooLong),
-                           "the value is longer than " + std::to_string(bound) + " bytes", field);
+                           "the value is longer than " + std::to_string(bound) + " bytes",
+                           field.ToString());
   }
   if (!IsValidUtf8(text)) {
     return InvalidArgument(std::string(reason::kInvalidUtf8), "the value is not valid UTF-8",
-                           field);
+                           field.ToString());
   }
   return std::optional<std::string>(std::string(text));
 }
 
-Result<domain::Sex> SexValue(std::string_view text, const std::string& field) {
+Result<domain::Sex> SexValue(std::string_view text, const FieldPath& field) {
   std::optional<domain::Sex> sex = domain::SexFromText(text);
   if (!sex) {
     return InvalidArgument(std::string(reason::kInvalidEnum),
-                           "expected one of: female, male, other, unknown", field);
+                           "expected one of: female, male, other, unknown", field.ToString());
   }
   return *sex;
 }
 
-Result<Timestamp> TimestampValue(std::string_view text, const std::string& field) {
+Result<Timestamp> TimestampValue(std::string_view text, const FieldPath& field) {
   Result<Timestamp> at = ParseTimestamp(text);
-  if (!at.ok()) return at.status().WithField(field);
+  if (!at.ok()) return at.status().WithField(field.ToString());
   return at;
 }
 
-Result<std::chrono::year_month_day> DateValue(std::string_view text, const std::string& field) {
+Result<std::chrono::year_month_day> DateValue(std::string_view text, const FieldPath& field) {
   Result<std::chrono::year_month_day> date = ParseDate(text);
-  if (!date.ok()) return date.status().WithField(field);
+  if (!date.ok()) return date.status().WithField(field.ToString());
   if (date->year() < std::chrono::year(1880) || date->year() > std::chrono::year(2200)) {
-    return InvalidArgument(std::string(reason::kOutOfRange), "the year is not plausible", field);
+    return InvalidArgument(std::string(reason::kOutOfRange), "the year is not plausible",
+                           field.ToString());
   }
   return date;
 }
 
-domain::RecordedNhsNumber NhsNumberValue(std::string_view text, const std::string& field,
+domain::RecordedNhsNumber NhsNumberValue(std::string_view text, const FieldPath& field,
                                          RowWarnings& warnings) {
   domain::RecordedNhsNumber number = domain::RecordedNhsNumber::From(text);
-  if (!number.verified) warnings.Add(field, reason::kUnverifiedNhsNumber);
+  if (!number.verified) warnings.Add(field.ToString(), reason::kUnverifiedNhsNumber);
   return number;
 }
 
-Result<double> ObservationValue(double value, double low, double high, const std::string& field) {
+Result<double> ObservationValue(double value, double low, double high, const FieldPath& field) {
   if (!std::isfinite(value) || value < low || value > high) {
     return InvalidArgument(
         std::string(reason::kOutOfRange),
-        "expected a number from " + std::to_string(low) + " to " + std::to_string(high), field);
+        "expected a number from " + std::to_string(low) + " to " + std::to_string(high),
+        field.ToString());
   }
   return std::round(value * 100.0) / 100.0;
 }

@@ -57,6 +57,45 @@ inline constexpr std::string_view kUnverifiedNhsNumber = "unverified_nhs_number"
 inline constexpr std::string_view kBirthDateAfterArrival = "birth_date_after_arrival";
 }  // namespace reason
 
+// Where a value sits in its row: a CSV column name, or a JSON pointer built as a chain of
+// member names and array indexes. Naming a field costs nothing; the text is built by
+// ToString() only when an error or warning reports it, because almost every field is valid.
+// Refers to its parent and to the strings it was made from without owning them: keep those
+// alive (named variables, the parsed document) while the path is in use. A plain value type.
+class FieldPath {
+ public:
+  // The whole row: the empty JSON pointer.
+  FieldPath() = default;
+  // A complete name, used as it is (a CSV column).
+  FieldPath(const std::string& name)  // NOLINT(google-explicit-constructor): names pass as-is
+      : kind_(Kind::kName), text_(name) {}
+
+  // The member `key` of `parent` ("/patient" + "sex" gives "/patient/sex").
+  static FieldPath Member(const FieldPath& parent, std::string_view key) {
+    return FieldPath(Kind::kMember, &parent, key, 0);
+  }
+  // The item at `index` of the array `parent` ("/injuries" + 3 gives "/injuries/3").
+  static FieldPath Item(const FieldPath& parent, std::size_t index) {
+    return FieldPath(Kind::kItem, &parent, {}, index);
+  }
+
+  // The name or JSON pointer. Member names are escaped as RFC 6901 asks, control characters
+  // become '?', and names longer than 64 bytes are cut (at a UTF-8 boundary), because unknown
+  // member names come from the input and end up in error lines.
+  std::string ToString() const;
+
+ private:
+  enum class Kind { kRoot, kName, kMember, kItem };
+  FieldPath(Kind kind, const FieldPath* parent, std::string_view text, std::size_t index)
+      : kind_(kind), parent_(parent), text_(text), index_(index) {}
+  void AppendTo(std::string& out) const;
+
+  Kind kind_ = Kind::kRoot;
+  const FieldPath* parent_ = nullptr;
+  std::string_view text_;
+  std::size_t index_ = 0;
+};
+
 // Collects the warnings of one row, up to a bound.
 class RowWarnings {
  public:
@@ -78,11 +117,11 @@ enum class TextKind { kIdentifier, kName, kFreeText };
 // for `kind`.
 Result<std::optional<std::string>> TextValue(std::string_view text, TextKind kind,
                                              const AttendanceLimits& limits,
-                                             const std::string& field);
+                                             const FieldPath& field);
 
 // An enumeration value by exact slug; fails with "invalid_enum" naming `field`.
 template <typename Enum>
-Result<Enum> EnumValue(std::string_view text, const std::string& field) {
+Result<Enum> EnumValue(std::string_view text, const FieldPath& field) {
   std::optional<Enum> value = domain::FromSlug<Enum>(text);
   if (!value) {
     std::string expected;
@@ -91,24 +130,24 @@ Result<Enum> EnumValue(std::string_view text, const std::string& field) {
       expected += slug;
     }
     return InvalidArgument(std::string(reason::kInvalidEnum), "expected one of: " + expected,
-                           field);
+                           field.ToString());
   }
   return *value;
 }
 
 // Sex also takes the link aliases ("F", "M", any case), because ED systems send them.
-Result<domain::Sex> SexValue(std::string_view text, const std::string& field);
+Result<domain::Sex> SexValue(std::string_view text, const FieldPath& field);
 
-Result<Timestamp> TimestampValue(std::string_view text, const std::string& field);
-Result<std::chrono::year_month_day> DateValue(std::string_view text, const std::string& field);
+Result<Timestamp> TimestampValue(std::string_view text, const FieldPath& field);
+Result<std::chrono::year_month_day> DateValue(std::string_view text, const FieldPath& field);
 
 // A recorded NHS number: an invalid one is kept unverified, with a warning.
-domain::RecordedNhsNumber NhsNumberValue(std::string_view text, const std::string& field,
+domain::RecordedNhsNumber NhsNumberValue(std::string_view text, const FieldPath& field,
                                          RowWarnings& warnings);
 
 // Observations are kept to two decimal places, so that a value survives any text round trip
 // (and clinically, more precision means nothing). Fails "out_of_range" outside [low, high].
-Result<double> ObservationValue(double value, double low, double high, const std::string& field);
+Result<double> ObservationValue(double value, double low, double high, const FieldPath& field);
 
 // Checks that hold across fields once a row is decoded (birth date against arrival).
 void CheckAttendance(const domain::Attendance& attendance, RowWarnings& warnings);

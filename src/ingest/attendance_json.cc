@@ -3,7 +3,6 @@
 #include <array>
 #include <cstdint>
 #include <exception>
-#include <initializer_list>
 
 #include <boost/json.hpp>
 
@@ -15,42 +14,187 @@ namespace {
 namespace json = boost::json;
 using domain::Attendance;
 
-// Appends a member name to a JSON pointer, escaping as RFC 6901 asks. Unknown member names
-// come from the input, so they are cut to a bound before they reach an error line.
-std::string Pointer(const std::string& prefix, std::string_view key) {
-  constexpr std::size_t kMaxKeyBytes = 64;
-  if (key.size() > kMaxKeyBytes) {
-    std::size_t cut = kMaxKeyBytes;
-    // Back up to a UTF-8 boundary so the pointer stays valid text.
-    while (cut > 0 && (static_cast<unsigned char>(key[cut]) & 0xC0) == 0x80) --cut;
-    key = key.substr(0, cut);
+// The JSON pointer of the whole row, parent of the top-level members.
+const FieldPath kRow;
+
+Status WrongType(const FieldPath& field, std::string_view expected) {
+  return InvalidArgument(std::string(reason::kInvalidType), "expected " + std::string(expected),
+                         field.ToString());
+}
+
+// The members the contract knows, one enum and one name table per kind of object. Each table
+// lists the names in the enum's order, which is also the contract's (and the encoder's) order.
+enum class RowMember {
+  kAttendanceId,
+  kSite,
+  kArrival,
+  kPatient,
+  kDepartment,
+  kMobility,
+  kPresentingComplaint,
+  kInjury,
+  kInjuries,
+  kDiagnoses,
+  kExplanation,
+  kSubstances,
+  kConcerns,
+  kNotes,
+  kSafeguardingConcernCodes,
+  kHousehold,
+  kDischarge,
+  kScreening,
+  kObservations,
+  kCount
+};
+constexpr std::array<std::string_view, 19> kRowMemberNames = {"attendance_id",
+                                                              "site",
+                                                              "arrival",
+                                                              "patient",
+                                                              "department",
+                                                              "mobility",
+                                                              "presenting_complaint",
+                                                              "injury",
+                                                              "injuries",
+                                                              "diagnoses",
+                                                              "explanation",
+                                                              "substances",
+                                                              "concerns",
+                                                              "notes",
+                                                              "safeguarding_concern_codes",
+                                                              "household",
+                                                              "discharge",
+                                                              "screening",
+                                                              "observations"};
+
+enum class PatientMember {
+  kLocalId,
+  kNhsNumber,
+  kGivenName,
+  kFamilyName,
+  kBirthDate,
+  kSex,
+  kPostcode,
+  kPregnant,
+  kCount
+};
+constexpr std::array<std::string_view, 8> kPatientMemberNames = {
+    "local_id",   "nhs_number", "given_name", "family_name",
+    "birth_date", "sex",        "postcode",   "pregnant"};
+
+enum class InjuryEventMember { kDatetime, kIntent, kMechanism, kPlace, kCount };
+constexpr std::array<std::string_view, 4> kInjuryEventMemberNames = {"datetime", "intent",
+                                                                     "mechanism", "place"};
+
+enum class InjuryMember { kType, kSite, kPattern, kCount, kEnd };
+constexpr std::array<std::string_view, 4> kInjuryMemberNames = {"type", "site", "pattern", "count"};
+
+enum class DiagnosisMember { kSystem, kCode, kDisplay, kCount };
+constexpr std::array<std::string_view, 3> kDiagnosisMemberNames = {"system", "code", "display"};
+
+enum class HouseholdMember { kRecorded, kChildren, kUnborn, kCount };
+constexpr std::array<std::string_view, 3> kHouseholdMemberNames = {"recorded", "children",
+                                                                   "unborn"};
+
+enum class ChildMember { kGivenName, kFamilyName, kBirthDate, kNhsNumber, kCount };
+constexpr std::array<std::string_view, 4> kChildMemberNames = {"given_name", "family_name",
+                                                               "birth_date", "nhs_number"};
+
+enum class DischargeMember { kDatetime, kStatus, kCount };
+constexpr std::array<std::string_view, 2> kDischargeMemberNames = {"datetime", "status"};
+
+enum class ScreeningMember {
+  kHistoryConsistent,
+  kDelayInSeekingHelp,
+  kInjuryFitsDevelopment,
+  kInteractionAppropriate,
+  kExaminationConsistent,
+  kOtherConcerns,
+  kNotDoneReason,
+  kCount
+};
+constexpr std::array<std::string_view, 7> kScreeningMemberNames = {
+    "history_consistent",      "delay_in_seeking_help",  "injury_fits_development",
+    "interaction_appropriate", "examination_consistent", "other_concerns",
+    "not_done_reason"};
+
+enum class ObservationMember { kTemperatureC, kHaemoglobinGDl, kHeadCircumferenceCentile, kCount };
+constexpr std::array<std::string_view, 3> kObservationMemberNames = {
+    "temperature_c", "haemoglobin_g_dl", "head_circumference_centile"};
+
+// The number of members of `Name`: its last enumerator, which is not a member. (InjuryMember
+// has a member called count, so it ends with kEnd.)
+template <typename Name>
+constexpr std::size_t MemberCount() {
+  if constexpr (requires { Name::kEnd; }) {
+    return static_cast<std::size_t>(Name::kEnd);
+  } else {
+    return static_cast<std::size_t>(Name::kCount);
   }
-  std::string pointer = prefix;
-  pointer.push_back('/');
-  for (char c : key) {
-    if (c == '~') {
-      pointer += "~0";
-    } else if (c == '/') {
-      pointer += "~1";
-    } else if (static_cast<unsigned char>(c) < 0x20) {
-      pointer.push_back('?');  // control characters never belong in an error line
-    } else {
-      pointer.push_back(c);
+}
+
+// One member as the walker reads it: its value, or nullptr when it is missing, null or ""
+// (all "not provided"), and its path for error lines.
+struct Member {
+  const json::value* value;
+  FieldPath path;
+};
+
+// The known members of one object, found in a single pass over it. Unknown members are
+// reported as the pass meets them, in document order and before any known member is read:
+// the order in which a row's warnings have always been reported. Borrows the object, the
+// names and the path; lives while its object is read.
+template <typename Name>
+class KnownMembers {
+ public:
+  static constexpr std::size_t kSize = MemberCount<Name>();
+
+  KnownMembers(const json::object& object, const std::array<std::string_view, kSize>& names,
+               const FieldPath& path, RowWarnings& warnings)
+      : names_(names), path_(path) {
+    std::size_t expected = 0;
+    for (const json::key_value_pair& member : object) {
+      std::string_view key = member.key();
+      std::size_t index = Find(key, expected);
+      if (index == kSize) {
+        warnings.Add(FieldPath::Member(path, key).ToString(), reason::kUnknownField);
+        continue;
+      }
+      // The parser keeps one member per key (the last one given), so no slot is set twice.
+      values_[index] = &member.value();
+      expected = index + 1;
     }
   }
-  return pointer;
-}
 
-std::string Index(const std::string& prefix, std::size_t index) {
-  return prefix + "/" + std::to_string(index);
-}
+  Member operator[](Name name) const {
+    auto index = static_cast<std::size_t>(name);
+    const json::value* value = values_[index];
+    if (value != nullptr &&
+        (value->is_null() || (value->is_string() && value->get_string().empty()))) {
+      value = nullptr;
+    }
+    return {value, FieldPath::Member(path_, names_[index])};
+  }
 
-Status WrongType(const std::string& field, std::string_view expected) {
-  return InvalidArgument(std::string(reason::kInvalidType), "expected " + std::string(expected),
-                         field);
-}
+ private:
+  // The index of `key` in names_, or kSize. Feeds usually send members in the contract's
+  // order, so the search starts at the name after the previous match.
+  std::size_t Find(std::string_view key, std::size_t start) const {
+    for (std::size_t i = start; i < kSize; ++i) {
+      if (names_[i] == key) return i;
+    }
+    for (std::size_t i = 0; i < start && i < kSize; ++i) {
+      if (names_[i] == key) return i;
+    }
+    return kSize;
+  }
+
+  const std::array<std::string_view, kSize>& names_;
+  const FieldPath& path_;
+  std::array<const json::value*, kSize> values_{};
+};
 
 // Walks a parsed document into an Attendance. Holds references only; lives for one Decode.
+// A row's first error, in the contract's member order, is the one reported.
 class Walker {
  public:
   Walker(const AttendanceLimits& limits, RowWarnings& warnings)
@@ -59,362 +203,338 @@ class Walker {
   Status Read(const json::object& root, Attendance& out);
 
  private:
-  // The member's value, or nullptr when it is missing, null or "" (all "not provided").
-  static const json::value* Provided(const json::object& object, std::string_view key) {
-    const json::value* value = object.if_contains(key);
-    if (value == nullptr || value->is_null()) return nullptr;
-    if (value->is_string() && value->get_string().empty()) return nullptr;
-    return value;
-  }
+  static std::string_view View(const json::string& text) { return {text.data(), text.size()}; }
 
-  void WarnUnknown(const json::object& object, const std::string& prefix,
-                   std::initializer_list<std::string_view> known) {
-    for (const json::key_value_pair& member : object) {
-      bool found = false;
-      for (std::string_view name : known) {
-        if (member.key() == name) {
-          found = true;
-          break;
-        }
-      }
-      if (!found) warnings_.Add(Pointer(prefix, member.key()), reason::kUnknownField);
-    }
-  }
-
-  Status Text(const json::object& object, std::string_view key, const std::string& prefix,
-              TextKind kind, std::optional<std::string>& out) {
-    const json::value* value = Provided(object, key);
-    if (value == nullptr) return Status::Ok();
-    std::string field = Pointer(prefix, key);
-    if (!value->is_string()) return WrongType(field, "a string");
-    const json::string& text = value->get_string();
-    ASSIGN_OR_RETURN(out,
-                     TextValue(std::string_view(text.data(), text.size()), kind, limits_, field));
+  Status Text(const Member& member, TextKind kind, std::optional<std::string>& out) {
+    if (member.value == nullptr) return Status::Ok();
+    if (!member.value->is_string()) return WrongType(member.path, "a string");
+    ASSIGN_OR_RETURN(out, TextValue(View(member.value->get_string()), kind, limits_, member.path));
     return Status::Ok();
   }
 
-  Status RequiredText(const json::object& object, std::string_view key, TextKind kind,
-                      std::string& out) {
+  Status RequiredText(const Member& member, TextKind kind, std::string& out) {
     std::optional<std::string> text;
-    RETURN_IF_ERROR(Text(object, key, "", kind, text));
+    RETURN_IF_ERROR(Text(member, kind, text));
     if (!text) {
       return InvalidArgument(std::string(reason::kMissingField), "this field is required",
-                             Pointer("", key));
+                             member.path.ToString());
     }
     out = std::move(*text);
     return Status::Ok();
   }
 
-  // A string member whose text is then parsed by `parse(text, field)`.
+  // A string member whose text is then parsed by `parse(text, path)`.
   template <typename T, typename Parse>
-  Status Parsed(const json::object& object, std::string_view key, const std::string& prefix,
-                std::optional<T>& out, Parse parse) {
-    const json::value* value = Provided(object, key);
-    if (value == nullptr) return Status::Ok();
-    std::string field = Pointer(prefix, key);
-    if (!value->is_string()) return WrongType(field, "a string");
-    const json::string& text = value->get_string();
-    ASSIGN_OR_RETURN(T parsed, parse(std::string_view(text.data(), text.size()), field));
+  Status Parsed(const Member& member, std::optional<T>& out, Parse parse) {
+    if (member.value == nullptr) return Status::Ok();
+    if (!member.value->is_string()) return WrongType(member.path, "a string");
+    ASSIGN_OR_RETURN(T parsed, parse(View(member.value->get_string()), member.path));
     out = std::move(parsed);
     return Status::Ok();
   }
 
   template <typename Enum>
-  Status EnumMember(const json::object& object, std::string_view key, const std::string& prefix,
-                    std::optional<Enum>& out) {
-    return Parsed(object, key, prefix, out, [](std::string_view text, const std::string& field) {
-      return EnumValue<Enum>(text, field);
+  Status EnumMember(const Member& member, std::optional<Enum>& out) {
+    return Parsed(member, out, EnumValue<Enum>);
+  }
+
+  Status NhsMember(const Member& member, std::optional<domain::RecordedNhsNumber>& out) {
+    return Parsed(member, out, [this](std::string_view text, const FieldPath& field) {
+      if (text.size() > limits_.max_identifier_bytes) {
+        return Result<domain::RecordedNhsNumber>(
+            InvalidArgument(std::string(reason::kTooLong),
+                            "the value is too long for an NHS number", field.ToString()));
+      }
+      return Result<domain::RecordedNhsNumber>(NhsNumberValue(text, field, warnings_));
     });
   }
 
-  Status TimestampMember(const json::object& object, std::string_view key,
-                         const std::string& prefix, std::optional<Timestamp>& out) {
-    return Parsed(object, key, prefix, out, TimestampValue);
-  }
-
-  Status DateMember(const json::object& object, std::string_view key, const std::string& prefix,
-                    std::optional<std::chrono::year_month_day>& out) {
-    return Parsed(object, key, prefix, out, DateValue);
-  }
-
-  Status NhsMember(const json::object& object, std::string_view key, const std::string& prefix,
-                   std::optional<domain::RecordedNhsNumber>& out) {
-    return Parsed(
-        object, key, prefix, out, [this](std::string_view text, const std::string& field) {
-          if (text.size() > limits_.max_identifier_bytes) {
-            return Result<domain::RecordedNhsNumber>(InvalidArgument(
-                std::string(reason::kTooLong), "the value is too long for an NHS number", field));
-          }
-          return Result<domain::RecordedNhsNumber>(NhsNumberValue(text, field, warnings_));
-        });
-  }
-
-  Status Bool(const json::object& object, std::string_view key, const std::string& prefix,
-              std::optional<bool>& out) {
-    const json::value* value = Provided(object, key);
-    if (value == nullptr) return Status::Ok();
-    if (!value->is_bool()) return WrongType(Pointer(prefix, key), "true or false");
-    out = value->get_bool();
+  static Status Bool(const Member& member, std::optional<bool>& out) {
+    if (member.value == nullptr) return Status::Ok();
+    if (!member.value->is_bool()) return WrongType(member.path, "true or false");
+    out = member.value->get_bool();
     return Status::Ok();
   }
 
-  Status Number(const json::object& object, std::string_view key, const std::string& prefix,
-                double low, double high, std::optional<double>& out) {
-    const json::value* value = Provided(object, key);
-    if (value == nullptr) return Status::Ok();
-    std::string field = Pointer(prefix, key);
-    if (!value->is_number()) return WrongType(field, "a number");
-    ASSIGN_OR_RETURN(out, ObservationValue(value->to_number<double>(), low, high, field));
+  static Status Number(const Member& member, double low, double high, std::optional<double>& out) {
+    if (member.value == nullptr) return Status::Ok();
+    if (!member.value->is_number()) return WrongType(member.path, "a number");
+    ASSIGN_OR_RETURN(out,
+                     ObservationValue(member.value->to_number<double>(), low, high, member.path));
     return Status::Ok();
   }
 
-  Status Count(const json::object& object, std::string_view key, const std::string& prefix,
-               std::optional<int>& out) {
-    const json::value* value = Provided(object, key);
-    if (value == nullptr) return Status::Ok();
-    std::string field = Pointer(prefix, key);
+  static Status Count(const Member& member, std::optional<int>& out) {
+    if (member.value == nullptr) return Status::Ok();
     constexpr std::int64_t kMaxCount = 10000;
     std::int64_t count = 0;
-    if (value->is_int64()) {
-      count = value->get_int64();
-    } else if (value->is_uint64()) {
+    if (member.value->is_int64()) {
+      count = member.value->get_int64();
+    } else if (member.value->is_uint64()) {
       count = kMaxCount + 1;  // only values beyond int64 land here
     } else {
-      return WrongType(field, "a whole number");
+      return WrongType(member.path, "a whole number");
     }
     if (count < 1 || count > kMaxCount) {
       return InvalidArgument(std::string(reason::kOutOfRange), "expected a count from 1 to 10000",
-                             field);
+                             member.path.ToString());
     }
     out = static_cast<int>(count);
     return Status::Ok();
   }
 
   // The member as an object, or nullptr when not provided.
-  Result<const json::object*> Object(const json::object& object, std::string_view key,
-                                     const std::string& prefix) {
-    const json::value* value = Provided(object, key);
-    if (value == nullptr) return static_cast<const json::object*>(nullptr);
-    if (!value->is_object()) return WrongType(Pointer(prefix, key), "an object");
-    return &value->get_object();
+  static Result<const json::object*> Object(const Member& member) {
+    if (member.value == nullptr) return static_cast<const json::object*>(nullptr);
+    if (!member.value->is_object()) return WrongType(member.path, "an object");
+    return &member.value->get_object();
   }
 
   // The member as an array (bounded), or nullptr when not provided.
-  Result<const json::array*> Array(const json::object& object, std::string_view key,
-                                   const std::string& prefix) {
-    const json::value* value = Provided(object, key);
-    if (value == nullptr) return static_cast<const json::array*>(nullptr);
-    std::string field = Pointer(prefix, key);
-    if (!value->is_array()) return WrongType(field, "an array");
-    if (value->get_array().size() > limits_.max_items) {
+  Result<const json::array*> Array(const Member& member) const {
+    if (member.value == nullptr) return static_cast<const json::array*>(nullptr);
+    if (!member.value->is_array()) return WrongType(member.path, "an array");
+    if (member.value->get_array().size() > limits_.max_items) {
       return InvalidArgument(std::string(reason::kTooManyItems),
-                             "more than " + std::to_string(limits_.max_items) + " items", field);
+                             "more than " + std::to_string(limits_.max_items) + " items",
+                             member.path.ToString());
     }
-    return &value->get_array();
+    return &member.value->get_array();
   }
 
-  // Arrays of objects: `read(object, pointer, item)` fills one item; null items are skipped.
+  // Arrays of objects: `read(object, path, item)` fills one item; null items are skipped.
   template <typename Item, typename ReadItem>
-  Status ObjectArray(const json::object& object, std::string_view key, std::vector<Item>& out,
-                     ReadItem read) {
-    ASSIGN_OR_RETURN(const json::array* items, Array(object, key, ""));
+  Status ObjectArray(const Member& member, std::vector<Item>& out, ReadItem read) {
+    ASSIGN_OR_RETURN(const json::array* items, Array(member));
     if (items == nullptr) return Status::Ok();
-    std::string prefix = Pointer("", key);
     for (std::size_t i = 0; i < items->size(); ++i) {
       const json::value& value = (*items)[i];
       if (value.is_null()) continue;
-      std::string pointer = Index(prefix, i);
-      if (!value.is_object()) return WrongType(pointer, "an object");
+      const FieldPath path = FieldPath::Item(member.path, i);
+      if (!value.is_object()) return WrongType(path, "an object");
       Item item;
-      RETURN_IF_ERROR(read(value.get_object(), pointer, item));
+      RETURN_IF_ERROR(read(value.get_object(), path, item));
       out.push_back(std::move(item));
     }
     return Status::Ok();
   }
 
-  // Arrays of strings, each parsed by `parse(text, pointer)`; null and "" items are skipped.
+  // Arrays of strings, each parsed by `parse(text, path)`; null and "" items are skipped.
   template <typename Item, typename Parse>
-  Status StringArray(const json::object& object, std::string_view key, std::vector<Item>& out,
-                     Parse parse) {
-    ASSIGN_OR_RETURN(const json::array* items, Array(object, key, ""));
+  Status StringArray(const Member& member, std::vector<Item>& out, Parse parse) {
+    ASSIGN_OR_RETURN(const json::array* items, Array(member));
     if (items == nullptr) return Status::Ok();
-    std::string prefix = Pointer("", key);
     for (std::size_t i = 0; i < items->size(); ++i) {
       const json::value& value = (*items)[i];
       if (value.is_null() || (value.is_string() && value.get_string().empty())) continue;
-      std::string pointer = Index(prefix, i);
-      if (!value.is_string()) return WrongType(pointer, "a string");
-      const json::string& text = value.get_string();
-      ASSIGN_OR_RETURN(Item item, parse(std::string_view(text.data(), text.size()), pointer));
+      const FieldPath path = FieldPath::Item(member.path, i);
+      if (!value.is_string()) return WrongType(path, "a string");
+      ASSIGN_OR_RETURN(Item item, parse(View(value.get_string()), path));
       out.push_back(std::move(item));
     }
     return Status::Ok();
   }
 
-  Status ReadPatient(const json::object& object, domain::AttendancePatient& patient);
-  Status ReadInjury(const json::object& object, const std::string& prefix, domain::Injury& injury);
-  Status ReadHousehold(const json::object& object, domain::Household& household);
+  Status ReadPatient(const json::object& object, const FieldPath& path,
+                     domain::AttendancePatient& patient);
+  Status ReadInjuryEvent(const json::object& object, const FieldPath& path,
+                         domain::InjuryEvent& injury);
+  Status ReadInjury(const json::object& object, const FieldPath& path, domain::Injury& injury);
+  Status ReadDiagnosis(const json::object& object, const FieldPath& path,
+                       domain::Diagnosis& diagnosis);
+  Status ReadHousehold(const json::object& object, const FieldPath& path,
+                       domain::Household& household);
+  Status ReadChild(const json::object& object, const FieldPath& path,
+                   domain::HouseholdChild& child);
+  Status ReadDischarge(const json::object& object, const FieldPath& path,
+                       domain::Discharge& discharge);
+  Status ReadScreening(const json::object& object, const FieldPath& path,
+                       domain::Screening& screening);
+  Status ReadObservations(const json::object& object, const FieldPath& path,
+                          domain::Observations& observations);
 
   const AttendanceLimits& limits_;
   RowWarnings& warnings_;
 };
 
-Status Walker::ReadPatient(const json::object& object, domain::AttendancePatient& patient) {
-  const std::string prefix = "/patient";
-  WarnUnknown(object, prefix,
-              {"local_id", "nhs_number", "given_name", "family_name", "birth_date", "sex",
-               "postcode", "pregnant"});
-  RETURN_IF_ERROR(Text(object, "local_id", prefix, TextKind::kIdentifier, patient.local_id));
-  RETURN_IF_ERROR(NhsMember(object, "nhs_number", prefix, patient.nhs_number));
-  RETURN_IF_ERROR(Text(object, "given_name", prefix, TextKind::kName, patient.given_name));
-  RETURN_IF_ERROR(Text(object, "family_name", prefix, TextKind::kName, patient.family_name));
-  RETURN_IF_ERROR(DateMember(object, "birth_date", prefix, patient.birth_date));
-  RETURN_IF_ERROR(Parsed(object, "sex", prefix, patient.sex, SexValue));
-  RETURN_IF_ERROR(Text(object, "postcode", prefix, TextKind::kIdentifier, patient.postcode));
-  RETURN_IF_ERROR(Bool(object, "pregnant", prefix, patient.pregnant));
+Status Walker::ReadPatient(const json::object& object, const FieldPath& path,
+                           domain::AttendancePatient& patient) {
+  using enum PatientMember;
+  KnownMembers<PatientMember> members(object, kPatientMemberNames, path, warnings_);
+  RETURN_IF_ERROR(Text(members[kLocalId], TextKind::kIdentifier, patient.local_id));
+  RETURN_IF_ERROR(NhsMember(members[kNhsNumber], patient.nhs_number));
+  RETURN_IF_ERROR(Text(members[kGivenName], TextKind::kName, patient.given_name));
+  RETURN_IF_ERROR(Text(members[kFamilyName], TextKind::kName, patient.family_name));
+  RETURN_IF_ERROR(Parsed(members[kBirthDate], patient.birth_date, DateValue));
+  RETURN_IF_ERROR(Parsed(members[kSex], patient.sex, SexValue));
+  RETURN_IF_ERROR(Text(members[kPostcode], TextKind::kIdentifier, patient.postcode));
+  RETURN_IF_ERROR(Bool(members[kPregnant], patient.pregnant));
   return Status::Ok();
 }
 
-Status Walker::ReadInjury(const json::object& object, const std::string& prefix,
+Status Walker::ReadInjuryEvent(const json::object& object, const FieldPath& path,
+                               domain::InjuryEvent& injury) {
+  using enum InjuryEventMember;
+  KnownMembers<InjuryEventMember> members(object, kInjuryEventMemberNames, path, warnings_);
+  RETURN_IF_ERROR(Parsed(members[kDatetime], injury.datetime, TimestampValue));
+  RETURN_IF_ERROR(EnumMember(members[kIntent], injury.intent));
+  RETURN_IF_ERROR(Text(members[kMechanism], TextKind::kFreeText, injury.mechanism));
+  RETURN_IF_ERROR(EnumMember(members[kPlace], injury.place));
+  return Status::Ok();
+}
+
+Status Walker::ReadInjury(const json::object& object, const FieldPath& path,
                           domain::Injury& injury) {
-  WarnUnknown(object, prefix, {"type", "site", "pattern", "count"});
-  RETURN_IF_ERROR(EnumMember(object, "type", prefix, injury.type));
-  RETURN_IF_ERROR(Text(object, "site", prefix, TextKind::kName, injury.site));
-  RETURN_IF_ERROR(Text(object, "pattern", prefix, TextKind::kName, injury.pattern));
-  RETURN_IF_ERROR(Count(object, "count", prefix, injury.count));
+  KnownMembers<InjuryMember> members(object, kInjuryMemberNames, path, warnings_);
+  RETURN_IF_ERROR(EnumMember(members[InjuryMember::kType], injury.type));
+  RETURN_IF_ERROR(Text(members[InjuryMember::kSite], TextKind::kName, injury.site));
+  RETURN_IF_ERROR(Text(members[InjuryMember::kPattern], TextKind::kName, injury.pattern));
+  RETURN_IF_ERROR(Count(members[InjuryMember::kCount], injury.count));
   return Status::Ok();
 }
 
-Status Walker::ReadHousehold(const json::object& object, domain::Household& household) {
-  const std::string prefix = "/household";
-  WarnUnknown(object, prefix, {"recorded", "children", "unborn"});
-  RETURN_IF_ERROR(Bool(object, "recorded", prefix, household.recorded));
-  RETURN_IF_ERROR(Bool(object, "unborn", prefix, household.unborn));
-  ASSIGN_OR_RETURN(const json::array* children, Array(object, "children", prefix));
-  if (children == nullptr) return Status::Ok();
-  for (std::size_t i = 0; i < children->size(); ++i) {
-    const json::value& value = (*children)[i];
-    if (value.is_null()) continue;
-    std::string pointer = Index(prefix + "/children", i);
-    if (!value.is_object()) return WrongType(pointer, "an object");
-    const json::object& child_object = value.get_object();
-    WarnUnknown(child_object, pointer, {"given_name", "family_name", "birth_date", "nhs_number"});
-    domain::HouseholdChild child;
-    RETURN_IF_ERROR(Text(child_object, "given_name", pointer, TextKind::kName, child.given_name));
-    RETURN_IF_ERROR(Text(child_object, "family_name", pointer, TextKind::kName, child.family_name));
-    RETURN_IF_ERROR(DateMember(child_object, "birth_date", pointer, child.birth_date));
-    RETURN_IF_ERROR(NhsMember(child_object, "nhs_number", pointer, child.nhs_number));
-    household.children.push_back(std::move(child));
-  }
+Status Walker::ReadDiagnosis(const json::object& object, const FieldPath& path,
+                             domain::Diagnosis& diagnosis) {
+  using enum DiagnosisMember;
+  KnownMembers<DiagnosisMember> members(object, kDiagnosisMemberNames, path, warnings_);
+  RETURN_IF_ERROR(EnumMember(members[kSystem], diagnosis.system));
+  RETURN_IF_ERROR(Text(members[kCode], TextKind::kIdentifier, diagnosis.code));
+  RETURN_IF_ERROR(Text(members[kDisplay], TextKind::kName, diagnosis.display));
+  return Status::Ok();
+}
+
+Status Walker::ReadHousehold(const json::object& object, const FieldPath& path,
+                             domain::Household& household) {
+  using enum HouseholdMember;
+  KnownMembers<HouseholdMember> members(object, kHouseholdMemberNames, path, warnings_);
+  RETURN_IF_ERROR(Bool(members[kRecorded], household.recorded));
+  RETURN_IF_ERROR(Bool(members[kUnborn], household.unborn));
+  return ObjectArray(
+      members[kChildren], household.children,
+      [this](const json::object& child_object, const FieldPath& child_path,
+             domain::HouseholdChild& child) { return ReadChild(child_object, child_path, child); });
+}
+
+Status Walker::ReadChild(const json::object& object, const FieldPath& path,
+                         domain::HouseholdChild& child) {
+  using enum ChildMember;
+  KnownMembers<ChildMember> members(object, kChildMemberNames, path, warnings_);
+  RETURN_IF_ERROR(Text(members[kGivenName], TextKind::kName, child.given_name));
+  RETURN_IF_ERROR(Text(members[kFamilyName], TextKind::kName, child.family_name));
+  RETURN_IF_ERROR(Parsed(members[kBirthDate], child.birth_date, DateValue));
+  RETURN_IF_ERROR(NhsMember(members[kNhsNumber], child.nhs_number));
+  return Status::Ok();
+}
+
+Status Walker::ReadDischarge(const json::object& object, const FieldPath& path,
+                             domain::Discharge& discharge) {
+  using enum DischargeMember;
+  KnownMembers<DischargeMember> members(object, kDischargeMemberNames, path, warnings_);
+  RETURN_IF_ERROR(Parsed(members[kDatetime], discharge.datetime, TimestampValue));
+  RETURN_IF_ERROR(EnumMember(members[kStatus], discharge.status));
+  return Status::Ok();
+}
+
+Status Walker::ReadScreening(const json::object& object, const FieldPath& path,
+                             domain::Screening& screening) {
+  using enum ScreeningMember;
+  KnownMembers<ScreeningMember> members(object, kScreeningMemberNames, path, warnings_);
+  RETURN_IF_ERROR(Bool(members[kHistoryConsistent], screening.history_consistent));
+  RETURN_IF_ERROR(Bool(members[kDelayInSeekingHelp], screening.delay_in_seeking_help));
+  RETURN_IF_ERROR(Bool(members[kInjuryFitsDevelopment], screening.injury_fits_development));
+  RETURN_IF_ERROR(Bool(members[kInteractionAppropriate], screening.interaction_appropriate));
+  RETURN_IF_ERROR(Bool(members[kExaminationConsistent], screening.examination_consistent));
+  RETURN_IF_ERROR(Bool(members[kOtherConcerns], screening.other_concerns));
+  RETURN_IF_ERROR(Text(members[kNotDoneReason], TextKind::kFreeText, screening.not_done_reason));
+  return Status::Ok();
+}
+
+Status Walker::ReadObservations(const json::object& object, const FieldPath& path,
+                                domain::Observations& observations) {
+  using enum ObservationMember;
+  KnownMembers<ObservationMember> members(object, kObservationMemberNames, path, warnings_);
+  RETURN_IF_ERROR(Number(members[kTemperatureC], 10, 50, observations.temperature_c));
+  RETURN_IF_ERROR(Number(members[kHaemoglobinGDl], 0, 30, observations.haemoglobin_g_dl));
+  RETURN_IF_ERROR(
+      Number(members[kHeadCircumferenceCentile], 0, 100, observations.head_circumference_centile));
   return Status::Ok();
 }
 
 Status Walker::Read(const json::object& root, Attendance& out) {
-  WarnUnknown(root, "",
-              {"attendance_id", "site", "arrival", "patient", "department", "mobility",
-               "presenting_complaint", "injury", "injuries", "diagnoses", "explanation",
-               "substances", "concerns", "notes", "safeguarding_concern_codes", "household",
-               "discharge", "screening", "observations"});
-  RETURN_IF_ERROR(RequiredText(root, "attendance_id", TextKind::kIdentifier, out.attendance_id));
-  RETURN_IF_ERROR(RequiredText(root, "site", TextKind::kIdentifier, out.site));
+  using enum RowMember;
+  KnownMembers<RowMember> members(root, kRowMemberNames, kRow, warnings_);
+  RETURN_IF_ERROR(RequiredText(members[kAttendanceId], TextKind::kIdentifier, out.attendance_id));
+  RETURN_IF_ERROR(RequiredText(members[kSite], TextKind::kIdentifier, out.site));
   std::optional<Timestamp> arrival;
-  RETURN_IF_ERROR(TimestampMember(root, "arrival", "", arrival));
+  const Member arrival_member = members[kArrival];
+  RETURN_IF_ERROR(Parsed(arrival_member, arrival, TimestampValue));
   if (!arrival) {
     return InvalidArgument(std::string(reason::kMissingField), "this field is required",
-                           "/arrival");
+                           arrival_member.path.ToString());
   }
   out.arrival = *arrival;
-  ASSIGN_OR_RETURN(const json::object* patient, Object(root, "patient", ""));
+  const Member patient_member = members[kPatient];
+  ASSIGN_OR_RETURN(const json::object* patient, Object(patient_member));
   if (patient == nullptr) {
     return InvalidArgument(std::string(reason::kMissingField), "this field is required",
-                           "/patient");
+                           patient_member.path.ToString());
   }
-  RETURN_IF_ERROR(ReadPatient(*patient, out.patient));
+  RETURN_IF_ERROR(ReadPatient(*patient, patient_member.path, out.patient));
 
-  RETURN_IF_ERROR(EnumMember(root, "department", "", out.department));
-  RETURN_IF_ERROR(EnumMember(root, "mobility", "", out.mobility));
+  RETURN_IF_ERROR(EnumMember(members[kDepartment], out.department));
+  RETURN_IF_ERROR(EnumMember(members[kMobility], out.mobility));
   RETURN_IF_ERROR(
-      Text(root, "presenting_complaint", "", TextKind::kFreeText, out.presenting_complaint));
+      Text(members[kPresentingComplaint], TextKind::kFreeText, out.presenting_complaint));
 
-  ASSIGN_OR_RETURN(const json::object* injury, Object(root, "injury", ""));
-  if (injury != nullptr) {
-    const std::string prefix = "/injury";
-    WarnUnknown(*injury, prefix, {"datetime", "intent", "mechanism", "place"});
-    RETURN_IF_ERROR(TimestampMember(*injury, "datetime", prefix, out.injury.datetime));
-    RETURN_IF_ERROR(EnumMember(*injury, "intent", prefix, out.injury.intent));
-    RETURN_IF_ERROR(Text(*injury, "mechanism", prefix, TextKind::kFreeText, out.injury.mechanism));
-    RETURN_IF_ERROR(EnumMember(*injury, "place", prefix, out.injury.place));
-  }
+  const Member injury_member = members[kInjury];
+  ASSIGN_OR_RETURN(const json::object* injury, Object(injury_member));
+  if (injury != nullptr) RETURN_IF_ERROR(ReadInjuryEvent(*injury, injury_member.path, out.injury));
 
   RETURN_IF_ERROR(
-      ObjectArray(root, "injuries", out.injuries,
-                  [this](const json::object& object, const std::string& pointer,
-                         domain::Injury& item) { return ReadInjury(object, pointer, item); }));
-  RETURN_IF_ERROR(ObjectArray(
-      root, "diagnoses", out.diagnoses,
-      [this](const json::object& object, const std::string& pointer, domain::Diagnosis& item) {
-        WarnUnknown(object, pointer, {"system", "code", "display"});
-        RETURN_IF_ERROR(EnumMember(object, "system", pointer, item.system));
-        RETURN_IF_ERROR(Text(object, "code", pointer, TextKind::kIdentifier, item.code));
-        RETURN_IF_ERROR(Text(object, "display", pointer, TextKind::kName, item.display));
-        return Status::Ok();
-      }));
+      ObjectArray(members[kInjuries], out.injuries,
+                  [this](const json::object& object, const FieldPath& path, domain::Injury& item) {
+                    return ReadInjury(object, path, item);
+                  }));
+  RETURN_IF_ERROR(
+      ObjectArray(members[kDiagnoses], out.diagnoses,
+                  [this](const json::object& object, const FieldPath& path,
+                         domain::Diagnosis& item) { return ReadDiagnosis(object, path, item); }));
 
   std::optional<domain::Explanation> explanation;
-  RETURN_IF_ERROR(EnumMember(root, "explanation", "", explanation));
+  RETURN_IF_ERROR(EnumMember(members[kExplanation], explanation));
   out.explanation = explanation.value_or(domain::Explanation::kNotRecorded);
 
-  RETURN_IF_ERROR(StringArray(root, "substances", out.substances, EnumValue<domain::Substance>));
-  RETURN_IF_ERROR(StringArray(root, "concerns", out.concerns, EnumValue<domain::Concern>));
-  RETURN_IF_ERROR(Text(root, "notes", "", TextKind::kFreeText, out.notes));
+  RETURN_IF_ERROR(StringArray(members[kSubstances], out.substances, EnumValue<domain::Substance>));
+  RETURN_IF_ERROR(StringArray(members[kConcerns], out.concerns, EnumValue<domain::Concern>));
+  RETURN_IF_ERROR(Text(members[kNotes], TextKind::kFreeText, out.notes));
   RETURN_IF_ERROR(
-      StringArray(root, "safeguarding_concern_codes", out.safeguarding_concern_codes,
-                  [this](std::string_view text, const std::string& pointer) -> Result<std::string> {
+      StringArray(members[kSafeguardingConcernCodes], out.safeguarding_concern_codes,
+                  [this](std::string_view text, const FieldPath& path) -> Result<std::string> {
                     // Empty items were skipped, so the value is present.
                     ASSIGN_OR_RETURN(std::optional<std::string> code,
-                                     TextValue(text, TextKind::kIdentifier, limits_, pointer));
+                                     TextValue(text, TextKind::kIdentifier, limits_, path));
                     return std::move(code).value_or(std::string());
                   }));
 
-  ASSIGN_OR_RETURN(const json::object* household, Object(root, "household", ""));
-  if (household != nullptr) RETURN_IF_ERROR(ReadHousehold(*household, out.household));
-
-  ASSIGN_OR_RETURN(const json::object* discharge, Object(root, "discharge", ""));
+  const Member household_member = members[kHousehold];
+  ASSIGN_OR_RETURN(const json::object* household, Object(household_member));
+  if (household != nullptr) {
+    RETURN_IF_ERROR(ReadHousehold(*household, household_member.path, out.household));
+  }
+  const Member discharge_member = members[kDischarge];
+  ASSIGN_OR_RETURN(const json::object* discharge, Object(discharge_member));
   if (discharge != nullptr) {
-    const std::string prefix = "/discharge";
-    WarnUnknown(*discharge, prefix, {"datetime", "status"});
-    RETURN_IF_ERROR(TimestampMember(*discharge, "datetime", prefix, out.discharge.datetime));
-    RETURN_IF_ERROR(EnumMember(*discharge, "status", prefix, out.discharge.status));
+    RETURN_IF_ERROR(ReadDischarge(*discharge, discharge_member.path, out.discharge));
   }
-
-  ASSIGN_OR_RETURN(const json::object* screening, Object(root, "screening", ""));
+  const Member screening_member = members[kScreening];
+  ASSIGN_OR_RETURN(const json::object* screening, Object(screening_member));
   if (screening != nullptr) {
-    const std::string prefix = "/screening";
-    domain::Screening& s = out.screening;
-    WarnUnknown(
-        *screening, prefix,
-        {"history_consistent", "delay_in_seeking_help", "injury_fits_development",
-         "interaction_appropriate", "examination_consistent", "other_concerns", "not_done_reason"});
-    RETURN_IF_ERROR(Bool(*screening, "history_consistent", prefix, s.history_consistent));
-    RETURN_IF_ERROR(Bool(*screening, "delay_in_seeking_help", prefix, s.delay_in_seeking_help));
-    RETURN_IF_ERROR(Bool(*screening, "injury_fits_development", prefix, s.injury_fits_development));
-    RETURN_IF_ERROR(Bool(*screening, "interaction_appropriate", prefix, s.interaction_appropriate));
-    RETURN_IF_ERROR(Bool(*screening, "examination_consistent", prefix, s.examination_consistent));
-    RETURN_IF_ERROR(Bool(*screening, "other_concerns", prefix, s.other_concerns));
-    RETURN_IF_ERROR(
-        Text(*screening, "not_done_reason", prefix, TextKind::kFreeText, s.not_done_reason));
+    RETURN_IF_ERROR(ReadScreening(*screening, screening_member.path, out.screening));
   }
-
-  ASSIGN_OR_RETURN(const json::object* observations, Object(root, "observations", ""));
+  const Member observations_member = members[kObservations];
+  ASSIGN_OR_RETURN(const json::object* observations, Object(observations_member));
   if (observations != nullptr) {
-    const std::string prefix = "/observations";
-    domain::Observations& o = out.observations;
-    WarnUnknown(*observations, prefix,
-                {"temperature_c", "haemoglobin_g_dl", "head_circumference_centile"});
-    RETURN_IF_ERROR(Number(*observations, "temperature_c", prefix, 10, 50, o.temperature_c));
-    RETURN_IF_ERROR(Number(*observations, "haemoglobin_g_dl", prefix, 0, 30, o.haemoglobin_g_dl));
-    RETURN_IF_ERROR(Number(*observations, "head_circumference_centile", prefix, 0, 100,
-                           o.head_circumference_centile));
+    RETURN_IF_ERROR(ReadObservations(*observations, observations_member.path, out.observations));
   }
   return Status::Ok();
 }
@@ -510,7 +630,9 @@ void WriteEnumArray(Writer& writer, std::string_view key, const std::vector<Enum
 
 struct AttendanceJsonDecoder::Impl {
   explicit Impl(AttendanceLimits limits_in)
-      : limits(limits_in), parser(json::storage_ptr(), MakeOptions(limits_in)) {}
+      : limits(limits_in),
+        arena(arena_buffer.data(), arena_buffer.size()),
+        parser(json::storage_ptr(), MakeOptions(limits_in)) {}
 
   static json::parse_options MakeOptions(const AttendanceLimits& limits) {
     json::parse_options options;
@@ -519,7 +641,14 @@ struct AttendanceJsonDecoder::Impl {
     return options;
   }
 
+  // Enough for the document of a typical row, so that most rows allocate nothing.
+  static constexpr std::size_t kArenaBytes = 16 * 1024;
+
   AttendanceLimits limits;
+  // Holds one row's document; release() frees it as a whole (keeping arena_buffer for the
+  // next row) when the next row begins.
+  std::array<unsigned char, kArenaBytes> arena_buffer;
+  json::monotonic_resource arena;
   json::parser parser;
 };
 
@@ -529,16 +658,22 @@ AttendanceJsonDecoder::AttendanceJsonDecoder(AttendanceLimits limits)
 AttendanceJsonDecoder::~AttendanceJsonDecoder() = default;
 
 Result<DecodedAttendance> AttendanceJsonDecoder::Decode(std::string_view json_text) {
+  // Filled in place: an attendance full of strings costs more to move than an empty one.
+  Result<DecodedAttendance> decoded = DecodedAttendance();
+  RETURN_IF_ERROR(DecodeInto(json_text, *decoded));
+  return decoded;
+}
+
+Status AttendanceJsonDecoder::DecodeInto(std::string_view json_text, DecodedAttendance& out) {
   if (json_text.size() > impl_->limits.max_row_bytes) {
     return InvalidArgument(std::string(reason::kTooLong), "the row is longer than the limit", "");
   }
   // Boost.JSON reports allocation failure and a few internal limits by throwing: this is the
   // adapter, so nothing thrown gets past it.
   try {
-    // One arena per row: the document is freed as a whole when the row is done.
-    json::monotonic_resource arena;
+    impl_->arena.release();  // the previous row's document is long gone
     json::parser& parser = impl_->parser;
-    parser.reset(&arena);
+    parser.reset(&impl_->arena);
     boost::system::error_code error;
     // parser::write takes the whole document and fails on a truncated one.
     parser.write(json_text.data(), json_text.size(), error);
@@ -552,14 +687,14 @@ Result<DecodedAttendance> AttendanceJsonDecoder::Decode(std::string_view json_te
       return InvalidArgument(std::string(reason::kInvalidJson), "the row is not valid JSON", "");
     }
     json::value root = parser.release();
-    if (!root.is_object()) return WrongType("", "a JSON object");
+    if (!root.is_object()) return WrongType(kRow, "a JSON object");
     RowWarnings warnings(impl_->limits.max_warnings_per_row);
-    DecodedAttendance decoded;
+    out.attendance = Attendance();
     Walker walker(impl_->limits, warnings);
-    RETURN_IF_ERROR(walker.Read(root.get_object(), decoded.attendance));
-    CheckAttendance(decoded.attendance, warnings);
-    decoded.warnings = warnings.Take();
-    return decoded;
+    RETURN_IF_ERROR(walker.Read(root.get_object(), out.attendance));
+    CheckAttendance(out.attendance, warnings);
+    out.warnings = warnings.Take();
+    return Status::Ok();
   } catch (const std::bad_alloc&) {
     return InvalidArgument(std::string(reason::kTooLong), "the row needs too much memory", "");
   } catch (const std::exception&) {

@@ -41,6 +41,9 @@ class AttendanceJsonDecoder {
   // Decodes one JSON object. A failure names the field (JSON pointer) and a stable reason
   // (see attendance_fields.h); its message never contains a value from the input.
   Result<DecodedAttendance> Decode(std::string_view json_text);
+  // As Decode, into `out`, whose previous content is replaced; after a failure `out` holds
+  // nothing of use. Lets a caller that keeps decoded rows in place reuse them.
+  Status DecodeInto(std::string_view json_text, DecodedAttendance& out);
 
  private:
   struct Impl;

@@ -1,6 +1,10 @@
 #include "ingest/feed_reader.h"
 
+#include <condition_variable>
 #include <cstring>
+#include <mutex>
+#include <system_error>
+#include <thread>
 #include <unordered_set>
 #include <vector>
 
@@ -24,15 +28,20 @@ class LineReader {
 
   enum class Outcome { kLine, kTooLong, kEnd, kReadError };
 
-  Outcome Next() {
-    line_.clear();
+  // Appends the next line to `out`, without its newline or a '\r' before it. Appends nothing
+  // unless the outcome is kLine.
+  Outcome Next(std::string& out) {
+    const std::size_t start = out.size();
     bool too_long = false;
     bool any = false;
     line_number_ = next_line_number_;
     for (;;) {
       std::string_view chunk = input_.Available();
       if (chunk.empty()) {
-        if (input_.read_error()) return Outcome::kReadError;
+        if (input_.read_error()) {
+          out.resize(start);
+          return Outcome::kReadError;
+        }
         if (!any) return Outcome::kEnd;
         break;  // a last line without a newline is still a line
       }
@@ -42,29 +51,28 @@ class LineReader {
           newline ? static_cast<std::size_t>(static_cast<const char*>(newline) - chunk.data())
                   : chunk.size();
       if (!too_long) {
-        if (line_.size() + length > max_line_bytes_) {
+        if (out.size() - start + length > max_line_bytes_) {
           too_long = true;
-          line_.clear();
-          line_.shrink_to_fit();
+          out.resize(start);
         } else {
-          line_.append(chunk.data(), length);
+          out.append(chunk.data(), length);
         }
       }
       input_.Consume(newline ? length + 1 : length);
       if (newline) break;
     }
     ++next_line_number_;
-    if (!line_.empty() && line_.back() == '\r') line_.pop_back();
-    return too_long ? Outcome::kTooLong : Outcome::kLine;
+    if (too_long) return Outcome::kTooLong;
+    if (out.size() > start && out.back() == '\r') out.pop_back();
+    return Outcome::kLine;
   }
 
-  std::string_view line() const { return line_; }
+  // The number of the line Next() last returned.
   std::int64_t line_number() const { return line_number_; }
 
  private:
   ChunkedInput input_;
   std::size_t max_line_bytes_;
-  std::string line_;
   std::int64_t line_number_ = 0;
   std::int64_t next_line_number_ = 1;
 };
@@ -116,20 +124,34 @@ class Run {
     visitor_.OnIssue({line, warning.field, warning.reason, IssueKind::kWarning});
   }
 
+  // A decoded row: rejected with `error`, or else accepted as `decoded`, whose attendance
+  // goes to the visitor.
+  Status Row(std::int64_t line, const Status& error, DecodedAttendance& decoded) {
+    if (!error.ok()) {
+      Reject(line, error.field(), error.reason());
+      return Status::Ok();
+    }
+    return Accept(line, decoded);
+  }
+
   Status Row(std::int64_t line, Result<DecodedAttendance> decoded) {
     if (!decoded.ok()) {
       Reject(line, decoded.status().field(), decoded.status().reason());
       return Status::Ok();
     }
-    ++summary_.read;
-    ++summary_.accepted;
-    for (const FieldWarning& warning : decoded->warnings) Warn(line, warning);
-    return visitor_.OnAttendance(line, std::move(decoded->attendance));
+    return Accept(line, *decoded);
   }
 
   const FeedSummary& summary() const { return summary_; }
 
  private:
+  Status Accept(std::int64_t line, DecodedAttendance& decoded) {
+    ++summary_.read;
+    ++summary_.accepted;
+    for (const FieldWarning& warning : decoded.warnings) Warn(line, warning);
+    return visitor_.OnAttendance(line, std::move(decoded.attendance));
+  }
+
   FeedVisitor& visitor_;
   FeedSummary summary_;
   std::unordered_set<std::string> unknown_fields_;
@@ -137,22 +159,235 @@ class Run {
 
 Status ReadError() { return DataLoss("read_error", "the feed could not be read to its end"); }
 
+// NDJSON on the calling thread alone.
 Result<FeedSummary> ReadNdjson(std::istream& in, FeedVisitor& visitor,
                                const AttendanceLimits& limits) {
   Run run(visitor);
   LineReader lines(in, limits.max_row_bytes);
   AttendanceJsonDecoder decoder(limits);
+  std::string line;
+  DecodedAttendance decoded;
   for (;;) {
-    LineReader::Outcome outcome = lines.Next();
+    line.clear();
+    LineReader::Outcome outcome = lines.Next(line);
     if (outcome == LineReader::Outcome::kEnd) break;
     if (outcome == LineReader::Outcome::kReadError) return ReadError();
     if (outcome == LineReader::Outcome::kTooLong) {
       run.Reject(lines.line_number(), "", "line_too_long");
       continue;
     }
-    if (IsBlank(lines.line())) continue;
-    RETURN_IF_ERROR(run.Row(lines.line_number(), decoder.Decode(lines.line())));
+    if (IsBlank(line)) continue;
+    Status error = decoder.DecodeInto(line, decoded);
+    RETURN_IF_ERROR(run.Row(lines.line_number(), error, decoded));
   }
+  return run.summary();
+}
+
+// Consecutive lines of an NDJSON feed, read by the calling thread, then decoded by one of the
+// decoding threads, then handed on in file order by the calling thread. Its vectors keep
+// their capacity from one use to the next.
+struct LineBlock {
+  struct Line {
+    std::int64_t number = 0;
+    std::size_t offset = 0;  // into text
+    std::size_t size = 0;
+    bool too_long = false;  // no text: the line is rejected as line_too_long
+  };
+  struct Decoded {
+    Status error;  // the row is rejected when not ok
+    DecodedAttendance row;
+  };
+
+  void Clear() {
+    text.clear();
+    lines.clear();
+  }
+
+  std::string text;  // the lines, back to back
+  std::vector<Line> lines;
+  std::vector<Decoded> decoded;  // one per line once decoded
+};
+
+// A block is cut at whichever comes first. Blocks are big enough that handing them between
+// threads costs little next to decoding them, and small enough that all in flight stay a
+// few megabytes.
+constexpr std::size_t kBlockLines = 512;
+constexpr std::size_t kBlockBytes = 256 * 1024;
+
+// Decoding threads and the ring of blocks they share with the calling thread. Block number n
+// (counting from 0 in file order) lives in slot n % slots(). The calling thread fills a block
+// and submits it; a decoding thread takes submitted blocks in order and decodes them; the
+// calling thread waits for the oldest block in flight, hands its rows on, and only then
+// fills its slot again. The destructor stops the threads and waits for them.
+class BlockDecoders {
+ public:
+  BlockDecoders(const AttendanceLimits& limits, int threads)
+      : limits_(limits),
+        blocks_(2 * static_cast<std::size_t>(threads) + 2),
+        decoded_(blocks_.size(), false) {}
+
+  ~BlockDecoders() {
+    {
+      std::lock_guard lock(mutex_);
+      stopping_ = true;
+    }
+    work_ready_.notify_all();
+    for (std::thread& thread : threads_) thread.join();
+  }
+
+  BlockDecoders(const BlockDecoders&) = delete;
+  BlockDecoders& operator=(const BlockDecoders&) = delete;
+
+  // Starts `threads` threads. Fails when the system refuses one.
+  Status Start(int threads) {
+    try {
+      for (int i = 0; i < threads; ++i) threads_.emplace_back([this] { DecodeBlocks(); });
+    } catch (const std::system_error&) {
+      return Unavailable("threads_unavailable", "could not start the feed's decoding threads");
+    }
+    return Status::Ok();
+  }
+
+  std::size_t slots() const { return blocks_.size(); }
+
+  // REQUIRES: block `number` is the one being filled, or in flight.
+  LineBlock& Block(std::uint64_t number) { return blocks_[number % blocks_.size()]; }
+
+  // Hands block `number`, filled, to the decoding threads.
+  // REQUIRES: blocks are submitted once each, in order, fewer than slots() in flight.
+  void Submit(std::uint64_t number) {
+    {
+      std::lock_guard lock(mutex_);
+      decoded_[number % blocks_.size()] = false;
+      submitted_ = number + 1;
+    }
+    work_ready_.notify_one();
+  }
+
+  // REQUIRES: block `number` was submitted and its slot not filled again since.
+  bool IsDecoded(std::uint64_t number) {
+    std::lock_guard lock(mutex_);
+    return decoded_[number % blocks_.size()];
+  }
+  void WaitUntilDecoded(std::uint64_t number) {
+    std::unique_lock lock(mutex_);
+    block_done_.wait(lock, [&] { return decoded_[number % blocks_.size()]; });
+  }
+
+ private:
+  void DecodeBlocks() {
+    AttendanceJsonDecoder decoder(limits_);
+    for (;;) {
+      std::uint64_t number = 0;
+      {
+        std::unique_lock lock(mutex_);
+        work_ready_.wait(lock, [&] { return stopping_ || next_to_decode_ < submitted_; });
+        if (stopping_) return;
+        number = next_to_decode_++;
+      }
+      LineBlock& block = Block(number);
+      block.decoded.resize(block.lines.size());
+      for (std::size_t i = 0; i < block.lines.size(); ++i) {
+        const LineBlock::Line& line = block.lines[i];
+        if (line.too_long) continue;
+        LineBlock::Decoded& decoded = block.decoded[i];
+        decoded.error = decoder.DecodeInto(
+            std::string_view(block.text).substr(line.offset, line.size), decoded.row);
+      }
+      {
+        std::lock_guard lock(mutex_);
+        decoded_[number % blocks_.size()] = true;
+      }
+      block_done_.notify_one();  // only the calling thread waits for it
+    }
+  }
+
+  const AttendanceLimits limits_;
+  std::vector<LineBlock> blocks_;  // a slot's block belongs to whoever holds it (see above)
+  std::vector<std::thread> threads_;
+  std::mutex mutex_;
+  std::condition_variable work_ready_;  // a block was submitted, or stopping
+  std::condition_variable block_done_;  // a block was decoded
+  std::vector<bool> decoded_;           // guarded by mutex_; per slot
+  bool stopping_ = false;               // guarded by mutex_
+  std::uint64_t submitted_ = 0;         // guarded by mutex_; blocks [0, submitted_)
+  std::uint64_t next_to_decode_ = 0;    // guarded by mutex_
+};
+
+// Fills `block` with the next lines of the feed, up to the block bounds. Blank lines are
+// skipped, as when reading alone. Returns the outcome that ended the block: kLine when it is
+// full, else kEnd or kReadError.
+LineReader::Outcome FillBlock(LineReader& lines, LineBlock& block) {
+  block.Clear();
+  while (block.lines.size() < kBlockLines && block.text.size() < kBlockBytes) {
+    const std::size_t offset = block.text.size();
+    LineReader::Outcome outcome = lines.Next(block.text);
+    if (outcome == LineReader::Outcome::kEnd || outcome == LineReader::Outcome::kReadError) {
+      return outcome;
+    }
+    if (outcome == LineReader::Outcome::kTooLong) {
+      block.lines.push_back({lines.line_number(), offset, 0, true});
+      continue;
+    }
+    std::string_view line = std::string_view(block.text).substr(offset);
+    if (IsBlank(line)) {
+      block.text.resize(offset);
+      continue;
+    }
+    block.lines.push_back({lines.line_number(), offset, line.size(), false});
+  }
+  return LineReader::Outcome::kLine;
+}
+
+// Hands a decoded block's rows to the run, in order.
+Status Deliver(Run& run, LineBlock& block) {
+  for (std::size_t i = 0; i < block.lines.size(); ++i) {
+    const LineBlock::Line& line = block.lines[i];
+    if (line.too_long) {
+      run.Reject(line.number, "", "line_too_long");
+      continue;
+    }
+    LineBlock::Decoded& decoded = block.decoded[i];
+    RETURN_IF_ERROR(run.Row(line.number, decoded.error, decoded.row));
+  }
+  return Status::Ok();
+}
+
+// NDJSON with `threads` decoding threads; see the top of feed_reader.h.
+Result<FeedSummary> ReadNdjsonInParallel(std::istream& in, FeedVisitor& visitor,
+                                         const AttendanceLimits& limits, int threads) {
+  Run run(visitor);
+  LineReader lines(in, limits.max_row_bytes);
+  BlockDecoders decoders(limits, threads);
+  RETURN_IF_ERROR(decoders.Start(threads));
+  std::uint64_t next_to_fill = 0;  // blocks [next_to_deliver, next_to_fill) are in flight
+  std::uint64_t next_to_deliver = 0;
+  auto deliver_oldest = [&]() -> Status {
+    RETURN_IF_ERROR(Deliver(run, decoders.Block(next_to_deliver)));
+    ++next_to_deliver;
+    return Status::Ok();
+  };
+  LineReader::Outcome outcome = LineReader::Outcome::kLine;
+  while (outcome == LineReader::Outcome::kLine) {
+    if (next_to_fill - next_to_deliver == decoders.slots()) {
+      decoders.WaitUntilDecoded(next_to_deliver);
+      RETURN_IF_ERROR(deliver_oldest());
+    }
+    LineBlock& block = decoders.Block(next_to_fill);
+    outcome = FillBlock(lines, block);
+    if (!block.lines.empty()) decoders.Submit(next_to_fill++);
+    // Hand on what is decoded already, so that the visitor keeps pace with the reading.
+    while (next_to_deliver < next_to_fill && decoders.IsDecoded(next_to_deliver)) {
+      RETURN_IF_ERROR(deliver_oldest());
+    }
+  }
+  // Everything read before the end (or a read error) is handed on first, as when reading
+  // alone.
+  while (next_to_deliver < next_to_fill) {
+    decoders.WaitUntilDecoded(next_to_deliver);
+    RETURN_IF_ERROR(deliver_oldest());
+  }
+  if (outcome == LineReader::Outcome::kReadError) return ReadError();
   return run.summary();
 }
 
@@ -200,14 +435,22 @@ Result<FeedFormat> FeedFormatFromPath(std::string_view path) {
 }
 
 Result<FeedSummary> ReadFeed(std::istream& in, FeedFormat format, FeedVisitor& visitor,
-                             const AttendanceLimits& limits) {
+                             const FeedReadOptions& options) {
   switch (format) {
     case FeedFormat::kNdjson:
-      return ReadNdjson(in, visitor, limits);
+      if (options.decode_threads > 1) {
+        return ReadNdjsonInParallel(in, visitor, options.limits, options.decode_threads);
+      }
+      return ReadNdjson(in, visitor, options.limits);
     case FeedFormat::kCsv:
-      return ReadCsv(in, visitor, limits);
+      return ReadCsv(in, visitor, options.limits);
   }
   return Internal("bad_format", "unhandled feed format");
+}
+
+Result<FeedSummary> ReadFeed(std::istream& in, FeedFormat format, FeedVisitor& visitor,
+                             const AttendanceLimits& limits) {
+  return ReadFeed(in, format, visitor, FeedReadOptions{.limits = limits});
 }
 
 std::string FormatSummary(const FeedSummary& summary) {

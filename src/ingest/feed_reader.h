@@ -7,6 +7,16 @@
 // naming the line, the field and the reason). Warnings (unknown fields, unverified NHS
 // numbers, ...) go with accepted rows. Unknown fields are reported once per field name per
 // run. Nothing is dropped silently.
+//
+// Threads: by default the calling thread does all the work. With FeedReadOptions::
+// decode_threads above 1, NDJSON rows are decoded by that many threads of the reader's own:
+// the calling thread cuts the stream into blocks of whole lines (numbering every line,
+// skipping blank ones and flagging too-long ones exactly as it does alone), the decoding
+// threads decode whole blocks, and the calling thread hands the results to the visitor
+// strictly in file order. A bounded number of blocks is in flight, so memory stays flat
+// whatever the file size. The visitor gets the same calls in the same order either way,
+// always on the calling thread. CSV is always read on the calling thread alone: a quoted
+// field may span lines, so a CSV stream cannot be cut into records without parsing it.
 #pragma once
 
 #include <cstdint>
@@ -63,8 +73,20 @@ class FeedVisitor {
   virtual void OnIssue(const RowIssue& issue) = 0;
 };
 
+struct FeedReadOptions {
+  AttendanceLimits limits;
+  // Threads that decode NDJSON rows while the calling thread reads (see the top of this
+  // file); 1 or less decodes on the calling thread. CSV ignores it.
+  int decode_threads = 1;
+};
+
 // Reads the whole feed. Fails only when the run cannot go on: a read error, a CSV header
-// without the required columns, or a visitor failure. Row problems are issues, not failures.
+// without the required columns, a visitor failure, or decoding threads that cannot start.
+// Row problems are issues, not failures. Reading stops at the first failure; everything
+// before it in the file has been handed to the visitor.
+Result<FeedSummary> ReadFeed(std::istream& in, FeedFormat format, FeedVisitor& visitor,
+                             const FeedReadOptions& options);
+// The same, decoding on the calling thread.
 Result<FeedSummary> ReadFeed(std::istream& in, FeedFormat format, FeedVisitor& visitor,
                              const AttendanceLimits& limits = {});
 

@@ -1,6 +1,8 @@
 #include "ingest/feed_reader.h"
 
+#include <algorithm>
 #include <sstream>
+#include <streambuf>
 
 #include <gtest/gtest.h>
 
@@ -37,19 +39,23 @@ Result<FeedSummary> ReadText(const std::string& text, FeedFormat format, Recordi
 }
 
 TEST(FeedReaderTest, NdjsonCountsEveryRow) {
-  RecordingVisitor visitor;
   std::string text = kRow1 + "\n" + kRow2 + "\n\n" +
                      R"({"attendance_id":"A3","site":"S","arrival":"bad","patient":{}})" + "\n" +
                      kRow2 + "\r\n" + "not json\n";
-  Result<FeedSummary> summary = ReadText(text, FeedFormat::kNdjson, visitor);
-  ASSERT_TRUE(summary.ok());
-  EXPECT_EQ(*summary, (FeedSummary{5, 3, 2, 1}));
-  EXPECT_EQ(FormatSummary(*summary), "read 5, accepted 3, rejected 2, warnings 1");
-  EXPECT_EQ(visitor.accepted, (std::vector<std::string>{"1:A1", "2:A2", "5:A2"}));
-  // The unknown field is reported once per run, not once per row.
-  EXPECT_EQ(visitor.issues, (std::vector<std::string>{"line 2: /x: unknown_field",
-                                                      "line 4: /arrival: invalid_datetime",
-                                                      "line 6: (row): invalid_json"}));
+  for (int threads : {1, 2, 4}) {
+    RecordingVisitor visitor;
+    std::istringstream in(text);
+    Result<FeedSummary> summary =
+        ReadFeed(in, FeedFormat::kNdjson, visitor, FeedReadOptions{{}, threads});
+    ASSERT_TRUE(summary.ok());
+    EXPECT_EQ(*summary, (FeedSummary{5, 3, 2, 1}));
+    EXPECT_EQ(FormatSummary(*summary), "read 5, accepted 3, rejected 2, warnings 1");
+    EXPECT_EQ(visitor.accepted, (std::vector<std::string>{"1:A1", "2:A2", "5:A2"}));
+    // The unknown field is reported once per run, not once per row.
+    EXPECT_EQ(visitor.issues, (std::vector<std::string>{"line 2: /x: unknown_field",
+                                                        "line 4: /arrival: invalid_datetime",
+                                                        "line 6: (row): invalid_json"}));
+  }
 }
 
 TEST(FeedReaderTest, EmptyFilesReadNothing) {
@@ -132,6 +138,177 @@ TEST(FeedReaderTest, AVisitorFailureStopsTheRun) {
   } visitor;
   std::istringstream in(kRow1 + "\n" + kRow1 + "\n");
   EXPECT_EQ(ReadFeed(in, FeedFormat::kNdjson, visitor).status().reason(), "store_down");
+}
+
+// Records every visitor call, in order, as one log, so that two runs can be compared whole.
+class LoggingVisitor final : public FeedVisitor {
+ public:
+  // Fails the call for the `fail_at`th accepted attendance (counting from 1); 0 never fails.
+  explicit LoggingVisitor(int fail_at = 0) : fail_at_(fail_at) {}
+
+  Status OnAttendance(std::int64_t line, domain::Attendance attendance) override {
+    log.push_back("accepted " + std::to_string(line) + " " + attendance.attendance_id);
+    if (++attendances_ == fail_at_) return Unavailable("store_down", "the store is unavailable");
+    return Status::Ok();
+  }
+  void OnIssue(const RowIssue& issue) override {
+    log.push_back((issue.kind == IssueKind::kWarning ? "warning " : "rejected ") +
+                  FormatIssue(issue));
+  }
+
+  std::vector<std::string> log;
+
+ private:
+  int fail_at_;
+  int attendances_ = 0;
+};
+
+// A feed with every kind of line, long enough to fill many blocks of the parallel reader
+// (and its ring of blocks several times over): valid rows, rejected rows (bad JSON, wrong
+// types, bad values, truncated), warnings (unknown fields, repeated across the feed and
+// reported once; unverified NHS numbers), blank and whitespace lines, CRLF endings, lines
+// over the row limit, rows big enough to cut blocks by size, and no final newline.
+std::string MixedFeed(std::size_t max_row) {
+  std::string feed;
+  for (int i = 1; i <= 12000; ++i) {
+    std::string id = "\"attendance_id\":\"A" + std::to_string(i) + "\"";
+    std::string row = "{" + id + R"(,"site":"S","arrival":"2026-01-02T03:04:05Z","patient":{)";
+    switch (i % 17) {
+      case 0:
+        row += R"("nhs_number":"1234567890"}})";  // unverified: a warning
+        break;
+      case 1:
+        row += R"(},"colour_)" + std::to_string(i % 5) + R"(":1})";  // unknown, repeated
+        break;
+      case 2:
+        row += R"(},"department":"space"})";  // rejected
+        break;
+      case 3:
+        row = row.substr(0, row.size() / 2);  // truncated: invalid_json
+        break;
+      case 4:
+        row.clear();  // a blank line
+        break;
+      case 5:
+        row = " \t ";
+        break;
+      case 6:
+        row += "}}\r";  // CRLF
+        break;
+      case 7:
+        row += R"(},"notes":")" + std::string(max_row, 'x') + "\"}";  // over the limit
+        break;
+      case 8:
+        row += R"(},"notes":")" + std::string(max_row - 200, 'n') + "\"}";  // big, accepted
+        break;
+      case 9:
+        row += R"(},"injuries":[{"type":"bruise","shade":1},{"type":"burn","count":0}]})";
+        break;
+      case 10:
+        row += R"("birth_date":"2030-01-01"},"injuries":[null,{"type":"bruise","hue":2}]})";
+        break;
+      case 11:
+        row = "[1,2]";
+        break;
+      default:
+        row += "}}";
+    }
+    feed += row;
+    if (i < 12000) feed += "\n";
+  }
+  return feed;
+}
+
+std::vector<std::string> ReadLog(const std::string& text, int threads, std::size_t max_row,
+                                 int fail_at = 0) {
+  std::istringstream in(text);
+  FeedReadOptions options;
+  options.limits.max_row_bytes = max_row;
+  options.decode_threads = threads;
+  LoggingVisitor visitor(fail_at);
+  Result<FeedSummary> summary = ReadFeed(in, FeedFormat::kNdjson, visitor, options);
+  visitor.log.push_back(summary.ok() ? FormatSummary(*summary)
+                                     : "failed " + summary.status().reason());
+  return visitor.log;
+}
+
+TEST(FeedReaderTest, ParallelDecodingReportsExactlyWhatOneThreadDoes) {
+  constexpr std::size_t kMaxRow = 4096;
+  const std::string feed = MixedFeed(kMaxRow);
+  const std::vector<std::string> alone = ReadLog(feed, 1, kMaxRow);
+  // 12000 lines, 1412 of them blank; 5 of every 17 rows rejected; 705 unverified NHS numbers,
+  // 706 birth dates after arrival, and 6 unknown field names, each reported once per run.
+  ASSERT_EQ(alone.back(), "read 10588, accepted 7058, rejected 3530, warnings 1417");
+  const std::vector<std::string> first_entries(alone.begin(), alone.begin() + 11);
+  EXPECT_EQ(first_entries, (std::vector<std::string>{
+                               "warning line 1: /colour_1: unknown_field",
+                               "accepted 1 A1",
+                               "rejected line 2: /department: invalid_enum",
+                               "rejected line 3: (row): invalid_json",
+                               "accepted 6 A6",
+                               "rejected line 7: (row): line_too_long",
+                               "accepted 8 A8",
+                               "rejected line 9: /injuries/1/count: out_of_range",
+                               "warning line 10: /injuries/1/hue: unknown_field",
+                               "warning line 10: /patient/birth_date: birth_date_after_arrival",
+                               "accepted 10 A10",
+                           }));
+  EXPECT_EQ(std::count_if(alone.begin(), alone.end(),
+                          [](const std::string& entry) {
+                            return entry.find("/colour_1:") != std::string::npos;
+                          }),
+            1);
+  for (int threads : {2, 4}) {
+    EXPECT_EQ(ReadLog(feed, threads, kMaxRow), alone) << threads << " threads";
+  }
+}
+
+TEST(FeedReaderTest, ParallelDecodingStopsAtTheSameVisitorFailure) {
+  constexpr std::size_t kMaxRow = 4096;
+  const std::string feed = MixedFeed(kMaxRow);
+  for (int fail_at : {1, 3000}) {
+    const std::vector<std::string> alone = ReadLog(feed, 1, kMaxRow, fail_at);
+    ASSERT_EQ(alone.back(), "failed store_down");
+    for (int threads : {2, 4}) {
+      EXPECT_EQ(ReadLog(feed, threads, kMaxRow, fail_at), alone)
+          << threads << " threads, failing at " << fail_at;
+    }
+  }
+}
+
+// Serves `text`, then fails as a broken disk would.
+class FailingBuffer final : public std::streambuf {
+ public:
+  explicit FailingBuffer(std::string text) : text_(std::move(text)) {
+    setg(text_.data(), text_.data(), text_.data() + text_.size());
+  }
+
+ protected:
+  int_type underflow() override { throw std::ios_base::failure("disk gone"); }
+
+ private:
+  std::string text_;
+};
+
+TEST(FeedReaderTest, AReadErrorReportsEverythingBeforeItWithAnyThreads) {
+  constexpr std::size_t kMaxRow = 4096;
+  const std::string feed = MixedFeed(kMaxRow).substr(0, 1500000);
+  std::vector<std::vector<std::string>> logs;
+  for (int threads : {1, 2, 4}) {
+    FailingBuffer buffer(feed);
+    std::istream in(&buffer);
+    FeedReadOptions options;
+    options.limits.max_row_bytes = kMaxRow;
+    options.decode_threads = threads;
+    LoggingVisitor visitor;
+    Result<FeedSummary> summary = ReadFeed(in, FeedFormat::kNdjson, visitor, options);
+    ASSERT_FALSE(summary.ok());
+    EXPECT_EQ(summary.status().reason(), "read_error");
+    EXPECT_GT(visitor.log.size(), 1000u);
+    logs.push_back(visitor.log);
+  }
+  EXPECT_EQ(logs[1], logs[0]);
+  EXPECT_EQ(logs[2], logs[0]);
 }
 
 TEST(FeedReaderTest, FormatsComeFromNamesAndExtensions) {

@@ -430,7 +430,8 @@ Result<SweepResult> RunSweep(std::istream& in, ingest::FeedFormat format,
   SweepVisitor visitor(options, callbacks, dealer, input_sorter.get(), error, progress);
   reader = &visitor;
 
-  Result<ingest::FeedSummary> summary = ingest::ReadFeed(in, format, visitor);
+  Result<ingest::FeedSummary> summary =
+      ingest::ReadFeed(in, format, visitor, ingest::FeedReadOptions{{}, options.decode_threads});
   Status outcome = summary.ok() ? Status::Ok() : summary.status();
   if (outcome.ok() && input_sorter) {
     progress("merging");

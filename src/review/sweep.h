@@ -48,6 +48,9 @@ struct SweepOptions {
   std::size_t worklist_budget_bytes = std::size_t{64} << 20;
   std::filesystem::path temp_dir = std::filesystem::temp_directory_path();
   int workers = 2;
+  // Threads that decode an NDJSON feed while the calling thread reads it (ingest::ReadFeed);
+  // 1 decodes on the calling thread.
+  int decode_threads = 1;
   InputOrder order = InputOrder::kSortAlways;
   // When given, people whose verified NHS number is on it are assessed with their social-care
   // status (the register CSV); borrowed, must outlive the run.
