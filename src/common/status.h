@@ -152,6 +152,19 @@ template <typename T>
 Status ToStatus(const Result<T>& result) {
   return result.ok() ? Status::Ok() : result.status();
 }
+
+// The failure held by a Status or Result already found to have failed: moved out of a
+// temporary, copied from anything else.
+inline Status FailureOf(const Status& status) { return status; }
+inline Status FailureOf(Status&& status) { return std::move(status); }
+template <typename T>
+Status FailureOf(const Result<T>& result) {
+  return result.status();
+}
+template <typename T>
+Status FailureOf(Result<T>&& result) {
+  return std::move(result).status();
+}
 }  // namespace internal
 
 }  // namespace liaison
@@ -159,11 +172,15 @@ Status ToStatus(const Result<T>& result) {
 #define LIAISON_CONCAT_INNER(a, b) a##b
 #define LIAISON_CONCAT(a, b) LIAISON_CONCAT_INNER(a, b)
 
-// Returns from the enclosing function if `expr` (a Status or Result) failed.
-#define RETURN_IF_ERROR(expr)                                                \
-  do {                                                                       \
-    ::liaison::Status liaison_status_ = ::liaison::internal::ToStatus(expr); \
-    if (!liaison_status_.ok()) return liaison_status_;                       \
+// Returns from the enclosing function if `expr` (a Status or Result) failed. Success costs
+// one ok() check: nothing is copied unless there is a failure to return.
+#define RETURN_IF_ERROR(expr)                                          \
+  do {                                                                 \
+    auto&& liaison_checked_ = (expr);                                  \
+    if (!liaison_checked_.ok()) {                                      \
+      return ::liaison::internal::FailureOf(                           \
+          std::forward<decltype(liaison_checked_)>(liaison_checked_)); \
+    }                                                                  \
   } while (false)
 
 // ASSIGN_OR_RETURN(auto x, MakeX()); declares x from the value or returns the failure.

@@ -41,6 +41,37 @@ TEST(StatusTest, MacrosPropagateTheFirstFailure) {
   EXPECT_EQ(CheckEven(3).reason(), "odd");
 }
 
+Status Forward(const Status& named) {
+  RETURN_IF_ERROR(named);
+  return Status::Ok();
+}
+
+TEST(StatusTest, MacrosCopyNamedFailuresAndLeaveThemAsTheyWere) {
+  Status failure = InvalidArgument("odd", "n must be even", "/n");
+  EXPECT_EQ(Forward(failure).ToString(), failure.ToString());
+  EXPECT_EQ(failure.reason(), "odd");
+  EXPECT_TRUE(Forward(Status::Ok()).ok());
+}
+
+TEST(StatusTest, CopiesAreIndependentAndOkHasEmptyTexts) {
+  Status ok;
+  EXPECT_EQ(ok.reason(), "");
+  EXPECT_EQ(ok.message(), "");
+  EXPECT_EQ(ok.field(), "");
+  EXPECT_EQ(ok.ToString(), "ok");
+  Status original = NotFound("no_such_case", "no case with this id", "/case_id");
+  Status copy = original;
+  original = Status::Ok();
+  EXPECT_TRUE(original.ok());
+  EXPECT_EQ(copy.ToString(), "not_found: no_such_case: no case with this id (/case_id)");
+  Status assigned;
+  assigned = copy;
+  EXPECT_EQ(assigned.field(), "/case_id");
+  Status moved = std::move(copy);
+  EXPECT_EQ(moved.reason(), "no_such_case");
+  EXPECT_EQ(moved.WithField("/other").field(), "/other");
+}
+
 TEST(StatusDeathTest, ValueOfAFailureIsAnInvariantViolation) {
   Result<int> failed = Half(1);
   EXPECT_DEATH((void)failed.value(), "check failed");
