@@ -91,6 +91,10 @@ inline constexpr std::string_view kCatalogueVersion = "liaison-rules-2";
 // Every rule, in catalogue order.
 std::span<const RuleInfo> RuleCatalogue();
 
+// A child is younger than this many days (18 years, as the rules count them); callers that
+// choose who to treat as a child, such as the sweep's register linkage, use the same line.
+inline constexpr std::int64_t kAdultAgeDays = 6570;
+
 // Settings a trust may change.
 struct EngineOptions {
   // When mobility is not recorded, a child younger than this many days is treated as not

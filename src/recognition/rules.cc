@@ -15,7 +15,7 @@ namespace {
 using domain::Explanation;
 
 // Ages in days, as the reference's rule list gives them.
-constexpr std::int64_t kAdultDays = 6570;     // 18 years
+constexpr std::int64_t kAdultDays = kAdultAgeDays;
 constexpr std::int64_t kSixteenDays = 5844;   // 16 years
 constexpr std::int64_t kThirteenDays = 4748;  // 13 years
 constexpr std::int64_t kFiveYearsDays = 1826;

@@ -29,21 +29,29 @@ constexpr std::size_t kQueueBatches = 8;
 // A person's history is capped (the oldest go first) so one hostile key cannot grow it.
 constexpr std::size_t kMaxHistoryPerPerson = 256;
 constexpr std::string_view kOutOfOrder = "out_of_order";
-constexpr std::int64_t kAdultDays = 6570;  // 18 years, as the engine counts them
 // Rows between progress reports.
 constexpr std::int64_t kProgressEvery = 1 << 18;
+
+// An attendance on its way to a worker, with the person key (and its hash) the dealer worked
+// out to choose the worker, so the worker does not work them out again.
+struct Dealt {
+  Attendance attendance;
+  std::optional<std::string> key;
+  std::uint32_t hash = 0;  // PersonTable::HashOf(*key); of the attendance id without a key
+};
+using Batch = std::vector<Dealt>;
 
 // A bounded single-consumer queue of batches; Close() ends it.
 class BatchQueue {
  public:
-  void Push(std::vector<Attendance> batch) {
+  void Push(Batch batch) {
     std::unique_lock lock(mutex_);
     not_full_.wait(lock, [this] { return batches_.size() < kQueueBatches; });
     batches_.push_back(std::move(batch));
     not_empty_.notify_one();
   }
   // False once closed and empty.
-  bool Pop(std::vector<Attendance>& batch) {
+  bool Pop(Batch& batch) {
     std::unique_lock lock(mutex_);
     not_empty_.wait(lock, [this] { return closed_ || !batches_.empty(); });
     if (batches_.empty()) return false;
@@ -68,7 +76,7 @@ class BatchQueue {
   std::mutex mutex_;
   std::condition_variable not_full_;
   std::condition_variable not_empty_;
-  std::deque<std::vector<Attendance>> batches_;
+  std::deque<Batch> batches_;
   bool closed_ = false;
 };
 
@@ -156,24 +164,17 @@ class Worker {
         error_(error) {}
 
   void Run() {
-    std::vector<Attendance> batch;
-    std::vector<std::optional<std::string>> keys;
-    std::vector<std::uint32_t> hashes;
+    Batch batch;
     while (queue_.Pop(batch)) {
       if (error_.failed()) continue;  // keep draining so the reader never blocks
-      keys.clear();
-      hashes.clear();
-      for (const Attendance& attendance : batch) {
-        keys.push_back(PersonKeyOf(attendance));
-        hashes.push_back(keys.back() ? PersonTable::HashOf(*keys.back()) : 0);
-      }
       for (std::size_t i = 0; i < batch.size(); ++i) {
         // The person lookups are random across the window: ask for the slot a few attendances
         // ahead so that the cache miss overlaps with assessing.
-        if (i + kPrefetchAhead < batch.size() && keys[i + kPrefetchAhead]) {
-          people_.Prefetch(hashes[i + kPrefetchAhead]);
+        if (i + kPrefetchAhead < batch.size() && batch[i + kPrefetchAhead].key) {
+          people_.Prefetch(batch[i + kPrefetchAhead].hash);
         }
-        Status processed = Process(batch[i], keys[i], hashes[i]);
+        const Dealt& dealt = batch[i];
+        Status processed = Process(dealt.attendance, dealt.key, dealt.hash);
         if (!processed.ok()) {
           error_.Set(std::move(processed));
           break;
@@ -237,7 +238,7 @@ class Worker {
       return social_care->Find(std::string_view(*key).substr(kNhsPrefix.size()));
     }
     std::optional<std::int64_t> age_days = domain::AgeInDaysAtArrival(attendance);
-    if (age_days && *age_days >= kAdultDays) return std::nullopt;
+    if (age_days && *age_days >= recognition::kAdultAgeDays) return std::nullopt;
     return social_care->FindByDemographics(PersonRecordOf(attendance.patient));
   }
 
@@ -288,9 +289,11 @@ class Dealer {
   void Deal(Attendance attendance) {
     std::optional<std::string> key = PersonKeyOf(attendance);
     // Attendances without a person key have no history; spread them by their own id.
-    std::size_t hash = key ? hasher_(*key) : hasher_(attendance.attendance_id);
-    std::size_t index = hash % workers_.size();
-    pending_[index].push_back(std::move(attendance));
+    std::uint32_t hash = PersonTable::HashOf(key ? *key : attendance.attendance_id);
+    // The high bits choose the worker: the low ones choose the worker's table slot.
+    std::size_t index =
+        static_cast<std::size_t>((static_cast<std::uint64_t>(hash) * workers_.size()) >> 32);
+    pending_[index].push_back({std::move(attendance), std::move(key), hash});
     if (pending_[index].size() >= kBatchSize) Flush(index);
   }
 
@@ -307,8 +310,7 @@ class Dealer {
   }
 
   std::vector<std::unique_ptr<Worker>>& workers_;
-  std::vector<std::vector<Attendance>> pending_;
-  std::hash<std::string> hasher_;
+  std::vector<Batch> pending_;
 };
 
 // Reads the feed: deals attendances straight away (ordered input) or sorts them first.
