@@ -62,17 +62,6 @@ Result<std::optional<std::chrono::year_month_day>> DateValue(std::string_view fi
   return std::optional<std::chrono::year_month_day>(*date);
 }
 
-Result<domain::Sex> SexValueOf(std::string_view value) {
-  std::string lower;
-  for (char c : value)
-    lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
-  if (lower.empty() || lower == "unknown") return domain::Sex::kUnknown;
-  if (lower == "female" || lower == "f") return domain::Sex::kFemale;
-  if (lower == "male" || lower == "m") return domain::Sex::kMale;
-  if (lower == "other") return domain::Sex::kOther;
-  return Bad("sex", "invalid_sex", "sex is female, male, other or unknown (F and M accepted)");
-}
-
 // An invalid number is kept out of the entry (never matched on) and noted; never echoed.
 std::optional<domain::NhsNumber> NhsValue(std::string_view field, std::string_view value,
                                           RegisterRow& row) {
@@ -94,6 +83,17 @@ std::string_view RawId(const std::vector<std::string>& header,
 }
 
 }  // namespace
+
+Result<domain::Sex> RegisterSexValue(std::string_view value) {
+  std::string lower;
+  for (char c : value)
+    lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  if (lower.empty() || lower == "unknown") return domain::Sex::kUnknown;
+  if (lower == "female" || lower == "f") return domain::Sex::kFemale;
+  if (lower == "male" || lower == "m") return domain::Sex::kMale;
+  if (lower == "other") return domain::Sex::kOther;
+  return Bad("sex", "invalid_sex", "sex is female, male, other or unknown (F and M accepted)");
+}
 
 Result<RegisterRow> DecodeRegisterRow(std::span<const RegisterFieldValue> fields) {
   std::array<std::string_view, kColumns.size()> values{};
@@ -126,7 +126,7 @@ Result<RegisterRow> DecodeRegisterRow(std::span<const RegisterFieldValue> fields
   ASSIGN_OR_RETURN(row.entry.given_name, TextValue("given_name", value("given_name")));
   ASSIGN_OR_RETURN(row.entry.family_name, TextValue("family_name", value("family_name")));
   ASSIGN_OR_RETURN(row.entry.birth_date, DateValue("birth_date", value("birth_date")));
-  ASSIGN_OR_RETURN(row.entry.sex, SexValueOf(value("sex")));
+  ASSIGN_OR_RETURN(row.entry.sex, RegisterSexValue(value("sex")));
   ASSIGN_OR_RETURN(row.entry.postcode, TextValue("postcode", value("postcode")));
   ASSIGN_OR_RETURN(row.entry.plan_category, TextValue("plan_category", value("plan_category")));
   ASSIGN_OR_RETURN(row.entry.start_date, DateValue("start_date", value("start_date")));
@@ -237,7 +237,5 @@ std::string RegisterCsvHeader() {
   }
   return header + "\n";
 }
-
-Result<domain::Sex> RegisterSexValue(std::string_view value) { return SexValueOf(value); }
 
 }  // namespace liaison::ingest
