@@ -1,5 +1,8 @@
 #include "common/time_format.h"
 
+#include <cstdio>
+#include <random>
+
 #include <gtest/gtest.h>
 
 namespace liaison {
@@ -56,6 +59,39 @@ TEST(TimeFormatTest, DatesRoundTripAndImpossibleDatesFail) {
     Result<std::chrono::year_month_day> date = ParseDate(text);
     ASSERT_FALSE(date.ok()) << text;
     EXPECT_EQ(date.status().reason(), "invalid_date");
+  }
+}
+
+// The digit writer against the printf formula it replaced, over random instants from year 0 to
+// 9999 and the years four digits cannot hold (which fall back to printf).
+TEST(TimeFormatTest, FormatsLikePrintfAcrossTheRange) {
+  auto expected = [](Timestamp at) {
+    auto days = std::chrono::floor<std::chrono::days>(at);
+    std::chrono::year_month_day date{days};
+    std::chrono::hh_mm_ss<std::chrono::microseconds> time{at - days};
+    char buffer[64];
+    std::snprintf(buffer, sizeof(buffer), "%04d-%02u-%02uT%02d:%02d:%02d.%06ldZ",
+                  static_cast<int>(date.year()), static_cast<unsigned>(date.month()),
+                  static_cast<unsigned>(date.day()), static_cast<int>(time.hours().count()),
+                  static_cast<int>(time.minutes().count()),
+                  static_cast<int>(time.seconds().count()),
+                  static_cast<long>(time.subseconds().count()));
+    return std::string(buffer);
+  };
+  auto micros_at = [](int y) {
+    return std::chrono::sys_days(std::chrono::year(y) / 1 / 1).time_since_epoch() /
+           std::chrono::microseconds(1);
+  };
+  std::mt19937_64 random(7);
+  std::uniform_int_distribution<std::int64_t> micros(micros_at(-20), micros_at(10020));
+  std::vector<std::int64_t> samples = {0, micros_at(0), micros_at(0) - 1, micros_at(10000),
+                                       micros_at(10000) - 1};
+  for (int i = 0; i < 20000; ++i) samples.push_back(micros(random));
+  for (std::int64_t sample : samples) {
+    Timestamp at{std::chrono::microseconds(sample)};
+    ASSERT_EQ(FormatTimestamp(at), expected(at)) << sample;
+    std::chrono::year_month_day date{std::chrono::floor<std::chrono::days>(at)};
+    ASSERT_EQ(FormatDate(date), expected(at).substr(0, expected(at).find('T'))) << sample;
   }
 }
 
