@@ -9,6 +9,9 @@
 namespace liaison::review {
 namespace {
 
+// The most Add reserves ahead (virtual memory, touched only as records arrive).
+constexpr std::size_t kArenaReserveBytes = std::size_t{64} << 20;
+
 namespace fs = std::filesystem;
 
 bool KeyLess(std::string_view left, std::string_view right) {
@@ -135,6 +138,10 @@ Status ExternalSorter::Add(std::string_view key, std::string_view payload) {
   if (key.size() > UINT32_MAX || payload.size() > UINT32_MAX) {
     return InvalidArgument("record_too_large", "a record is too large to sort");
   }
+  // Reserved once, up to a bound, so that filling the buffer does not copy it as it grows.
+  if (arena_.empty() && arena_.capacity() < memory_budget_bytes_) {
+    arena_.reserve(std::min(memory_budget_bytes_, kArenaReserveBytes));
+  }
   entries_.push_back({arena_.size(), static_cast<std::uint32_t>(key.size()),
                       static_cast<std::uint32_t>(payload.size())});
   arena_.append(key);
@@ -177,27 +184,32 @@ Status ExternalSorter::SpillBuffer() {
 
 namespace {
 
+// What a sorter still holds in memory, sorted, as one more source to merge.
 class BufferSourceImpl final : public Source {
  public:
-  BufferSourceImpl(std::string_view arena, const std::vector<std::size_t>& offsets,
-                   const std::vector<std::pair<std::uint32_t, std::uint32_t>>& sizes)
-      : arena_(arena), offsets_(offsets), sizes_(sizes) {}
+  struct Record {
+    std::size_t offset;
+    std::uint32_t key_size;
+    std::uint32_t payload_size;
+  };
+  BufferSourceImpl(std::string_view arena, std::vector<Record> records)
+      : arena_(arena), records_(std::move(records)) {}
   bool Next(Status&) override {
-    if (next_ >= offsets_.size()) return false;
+    if (next_ >= records_.size()) return false;
     current_ = next_++;
     return true;
   }
   std::string_view key() const override {
-    return arena_.substr(offsets_[current_], sizes_[current_].first);
+    return arena_.substr(records_[current_].offset, records_[current_].key_size);
   }
   std::string_view payload() const override {
-    return arena_.substr(offsets_[current_] + sizes_[current_].first, sizes_[current_].second);
+    const Record& record = records_[current_];
+    return arena_.substr(record.offset + record.key_size, record.payload_size);
   }
 
  private:
   std::string_view arena_;
-  const std::vector<std::size_t>& offsets_;
-  const std::vector<std::pair<std::uint32_t, std::uint32_t>>& sizes_;
+  std::vector<Record> records_;
   std::size_t next_ = 0;
   std::size_t current_ = 0;
 };
@@ -230,60 +242,77 @@ Status MergeSources(std::vector<std::unique_ptr<Source>>& sources,
 
 }  // namespace
 
-Status ExternalSorter::MergeRuns(std::vector<fs::path> runs, const Visitor& visit,
-                                 bool include_buffer) {
+Status ExternalSorter::MergeRuns(const std::vector<fs::path>& runs, const Visitor& visit) {
   std::vector<std::unique_ptr<Source>> sources;
   for (const fs::path& run : runs) sources.push_back(std::make_unique<RunSource>(run));
-  std::vector<std::size_t> offsets;
-  std::vector<std::pair<std::uint32_t, std::uint32_t>> sizes;
-  if (include_buffer) {
-    SortBuffer();
-    offsets.reserve(entries_.size());
-    sizes.reserve(entries_.size());
-    for (const Entry& entry : entries_) {
-      offsets.push_back(entry.offset);
-      sizes.emplace_back(entry.key_size, entry.payload_size);
-    }
-    entries_.clear();
-    entries_.shrink_to_fit();
-    sources.push_back(std::make_unique<BufferSourceImpl>(arena_, offsets, sizes));
-  }
   return MergeSources(sources, visit);
 }
 
-Status ExternalSorter::Drain(const Visitor& visit) {
-  // Too many runs to open at once: merge the oldest into one run until few enough remain.
-  // The merged run takes their place at the front, so ties still come out in Add order.
-  while (runs_.size() + 1 > kMaxFanIn) {
-    std::vector<fs::path> oldest(runs_.begin(), runs_.begin() + kMaxFanIn);
+Status ExternalSorter::CompactRuns(std::size_t max_runs) {
+  // The merged run takes the place of the ones it replaces at the front, so ties still come
+  // out in Add order.
+  while (runs_.size() > max_runs) {
+    std::size_t count = std::min(kMaxFanIn, runs_.size() - max_runs + 1);
+    std::vector<fs::path> oldest(runs_.begin(), runs_.begin() + static_cast<std::ptrdiff_t>(count));
     fs::path merged = NextRunPath();
     RunWriter writer(merged);
-    RETURN_IF_ERROR(MergeRuns(
-        oldest,
-        [&writer](std::string_view key, std::string_view payload) {
-          writer.Write(key, payload);
-          return Status::Ok();
-        },
-        false));
+    RETURN_IF_ERROR(MergeRuns(oldest, [&writer](std::string_view key, std::string_view payload) {
+      writer.Write(key, payload);
+      return Status::Ok();
+    }));
     RETURN_IF_ERROR(writer.Close());
     std::vector<fs::path> rest{merged};
-    rest.insert(rest.end(), runs_.begin() + kMaxFanIn, runs_.end());
+    rest.insert(rest.end(), runs_.begin() + static_cast<std::ptrdiff_t>(count), runs_.end());
     for (const fs::path& path : oldest) {
       std::error_code ignored;
       fs::remove(path, ignored);
     }
     runs_ = std::move(rest);
   }
-  std::vector<fs::path> runs = std::move(runs_);
-  runs_.clear();
-  Status merged = MergeRuns(runs, visit, true);
-  arena_.clear();
-  arena_.shrink_to_fit();
-  for (const fs::path& path : runs) {
-    std::error_code ignored;
-    fs::remove(path, ignored);
+  return Status::Ok();
+}
+
+Status ExternalSorter::Drain(const Visitor& visit) {
+  ExternalSorter* self = this;
+  return DrainAll(std::span<ExternalSorter* const>(&self, 1), visit);
+}
+
+Status ExternalSorter::DrainAll(std::span<ExternalSorter* const> sorters, const Visitor& visit) {
+  // Every sorter contributes its runs and its buffer; together they must fit the fan-in.
+  std::size_t per_sorter = sorters.empty() ? kMaxFanIn : kMaxFanIn / sorters.size();
+  std::size_t max_runs = per_sorter > 1 ? per_sorter - 1 : 1;
+  Status outcome = Status::Ok();
+  for (ExternalSorter* sorter : sorters) {
+    if (outcome.ok()) outcome = sorter->CompactRuns(max_runs);
   }
-  return merged;
+  std::vector<std::unique_ptr<Source>> sources;
+  if (outcome.ok()) {
+    for (ExternalSorter* sorter : sorters) {
+      for (const fs::path& run : sorter->runs_) sources.push_back(std::make_unique<RunSource>(run));
+      sorter->SortBuffer();
+      std::vector<BufferSourceImpl::Record> records;
+      records.reserve(sorter->entries_.size());
+      for (const Entry& entry : sorter->entries_) {
+        records.push_back({entry.offset, entry.key_size, entry.payload_size});
+      }
+      sorter->entries_.clear();
+      sorter->entries_.shrink_to_fit();
+      sources.push_back(std::make_unique<BufferSourceImpl>(sorter->arena_, std::move(records)));
+    }
+    outcome = MergeSources(sources, visit);
+  }
+  sources.clear();
+  for (ExternalSorter* sorter : sorters) {
+    sorter->arena_.clear();
+    sorter->arena_.shrink_to_fit();
+    sorter->entries_.clear();
+    for (const fs::path& path : sorter->runs_) {
+      std::error_code ignored;
+      fs::remove(path, ignored);
+    }
+    sorter->runs_.clear();
+  }
+  return outcome;
 }
 
 }  // namespace liaison::review

@@ -18,6 +18,7 @@
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -45,6 +46,10 @@ class ExternalSorter {
   // Visits every record in key order, then leaves the sorter empty. A visitor failure stops
   // the drain and is returned. Call once, after the last Add.
   Status Drain(const Visitor& visit);
+  // As Drain, over the records of several sorters together, so that threads can each fill
+  // their own sorter without a lock. Equal keys come out sorter by sorter, in the order given,
+  // and in Add order within one sorter.
+  static Status DrainAll(std::span<ExternalSorter* const> sorters, const Visitor& visit);
 
   std::int64_t records() const { return records_; }
   // How many sorted runs went to disk so far (0 when everything fitted in memory).
@@ -62,8 +67,9 @@ class ExternalSorter {
   std::size_t BufferedBytes() const;
   void SortBuffer();
   Status SpillBuffer();
-  Status MergeRuns(std::vector<std::filesystem::path> runs, const Visitor& visit,
-                   bool include_buffer);
+  // Merges the oldest runs into one until at most `max_runs` remain.
+  Status CompactRuns(std::size_t max_runs);
+  Status MergeRuns(const std::vector<std::filesystem::path>& runs, const Visitor& visit);
   std::filesystem::path NextRunPath();
 
   const std::filesystem::path directory_;

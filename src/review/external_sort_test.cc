@@ -78,6 +78,36 @@ TEST(ExternalSorterTest, MoreRunsThanTheFanInMergeInPasses) {
   EXPECT_EQ(DrainAll(*sorter), StableSorted(records));
 }
 
+// Three sorters filled as three threads would, one of them with more runs than its share of the
+// fan-in: the drain is one sorted stream, ties in sorter order and then Add order.
+TEST(ExternalSorterTest, SeveralSortersDrainAsOneStableStream) {
+  std::vector<std::unique_ptr<ExternalSorter>> sorters;
+  sorters.push_back(MakeSorter(1 << 20));  // stays in memory
+  sorters.push_back(MakeSorter(256));      // many runs
+  sorters.push_back(MakeSorter(2048));
+  std::vector<Record> records = ShuffledRecords(4000);
+  std::vector<std::vector<Record>> shares(sorters.size());
+  for (std::size_t i = 0; i < records.size(); ++i) shares[i % sorters.size()].push_back(records[i]);
+  for (std::size_t s = 0; s < sorters.size(); ++s) {
+    for (const Record& r : shares[s]) ASSERT_TRUE(sorters[s]->Add(r.key, r.payload).ok());
+  }
+  EXPECT_GT(sorters[1]->spilled_runs(), static_cast<std::int64_t>(ExternalSorter::kMaxFanIn));
+  std::vector<Record> in_sorter_order;
+  for (const std::vector<Record>& share : shares) {
+    in_sorter_order.insert(in_sorter_order.end(), share.begin(), share.end());
+  }
+  std::vector<ExternalSorter*> all;
+  for (auto& sorter : sorters) all.push_back(sorter.get());
+  std::vector<Record> out;
+  Status drained =
+      ExternalSorter::DrainAll(all, [&out](std::string_view key, std::string_view payload) {
+        out.push_back({std::string(key), std::string(payload)});
+        return Status::Ok();
+      });
+  ASSERT_TRUE(drained.ok()) << drained.ToString();
+  EXPECT_EQ(out, StableSorted(in_sorter_order));
+}
+
 TEST(ExternalSorterTest, RunFilesAreRemoved) {
   std::filesystem::path root = std::filesystem::temp_directory_path() / "liaison-sort-test-root";
   std::filesystem::remove_all(root);

@@ -102,32 +102,6 @@ class FirstError {
   Status status_ = Status::Ok();
 };
 
-// Gathers worklist items from all workers, sorted by the worklist order.
-class WorklistCollector {
- public:
-  explicit WorklistCollector(std::unique_ptr<ExternalSorter> sorter) : sorter_(std::move(sorter)) {}
-
-  Status Add(const WorklistItem& item) {
-    std::string key = WorklistSortKey(item);
-    std::string line = WorklistItemJson(item);
-    std::lock_guard lock(mutex_);
-    return sorter_->Add(key, line);
-  }
-  std::int64_t size() const {
-    std::lock_guard lock(mutex_);
-    return sorter_->records();
-  }
-  Status Drain(const std::function<Status(std::string_view)>& on_item) {
-    std::lock_guard lock(mutex_);
-    return sorter_->Drain(
-        [&on_item](std::string_view, std::string_view line) { return on_item(line); });
-  }
-
- private:
-  mutable std::mutex mutex_;
-  std::unique_ptr<ExternalSorter> sorter_;
-};
-
 linkage::PersonRecord PersonRecordOf(const domain::AttendancePatient& patient) {
   linkage::PersonRecord person;
   person.id = "attendance";
@@ -156,11 +130,11 @@ bool AfterRange(const SweepOptions& options, Timestamp arrival) {
 class Worker {
  public:
   Worker(const recognition::Engine& engine, const SweepOptions& options,
-         WorklistCollector& collector, FirstError& error)
+         std::unique_ptr<ExternalSorter> worklist, FirstError& error)
       : engine_(engine),
         options_(options),
         window_(std::chrono::days(options.history_days)),
-        collector_(collector),
+        worklist_(std::move(worklist)),
         error_(error) {}
 
   void Run() {
@@ -184,7 +158,11 @@ class Worker {
   }
 
   BatchQueue& queue() { return queue_; }
+  // This worker's share of the worklist, in its own sorter so that no lock is shared; read
+  // only after the worker's thread has ended.
+  ExternalSorter* worklist() { return worklist_.get(); }
   std::int64_t assessed() const { return assessed_.load(std::memory_order_relaxed); }
+  std::int64_t listed() const { return listed_.load(std::memory_order_relaxed); }
   std::int64_t evictions() const { return evictions_; }
   std::int64_t max_people() const { return max_people_; }
 
@@ -217,7 +195,7 @@ class Worker {
         std::string person_key =
             key ? *key : "attendance:" + attendance.site + ":" + attendance.attendance_id;
         RETURN_IF_ERROR(
-            collector_.Add(MakeWorklistItem(attendance, assessment, std::move(person_key))));
+            List(MakeWorklistItem(attendance, std::move(assessment), std::move(person_key))));
       }
     } else if (past) {
       summary = engine_.Summarise(attendance);  // before the range: history only
@@ -240,6 +218,12 @@ class Worker {
     std::optional<std::int64_t> age_days = domain::AgeInDaysAtArrival(attendance);
     if (age_days && *age_days >= recognition::kAdultAgeDays) return std::nullopt;
     return social_care->FindByDemographics(PersonRecordOf(attendance.patient));
+  }
+
+  Status List(const WorklistItem& item) {
+    RETURN_IF_ERROR(worklist_->Add(WorklistSortKey(item), WorklistItemJson(item)));
+    listed_.fetch_add(1, std::memory_order_relaxed);
+    return Status::Ok();
   }
 
   void Remember(PersonTable::Index person, std::vector<recognition::PastAttendance>& past,
@@ -270,12 +254,13 @@ class Worker {
   const recognition::Engine& engine_;
   const SweepOptions& options_;
   const std::chrono::microseconds window_;
-  WorklistCollector& collector_;
+  std::unique_ptr<ExternalSorter> worklist_;
   FirstError& error_;
   BatchQueue queue_;
   PersonTable people_;
   std::deque<std::pair<Timestamp, PersonTable::Index>> remembered_;
   std::atomic<std::int64_t> assessed_{0};
+  std::atomic<std::int64_t> listed_{0};
   std::int64_t evictions_ = 0;
   std::int64_t max_people_ = 0;
 };
@@ -400,9 +385,6 @@ Result<SweepResult> RunSweep(std::istream& in, ingest::FeedFormat format,
                              const recognition::Engine& engine, const SweepOptions& options,
                              const SweepCallbacks& callbacks) {
   RETURN_IF_ERROR(ValidateSweepOptions(options));
-  ASSIGN_OR_RETURN(std::unique_ptr<ExternalSorter> worklist_sorter,
-                   ExternalSorter::Create(options.temp_dir, options.worklist_budget_bytes));
-  WorklistCollector collector(std::move(worklist_sorter));
   std::unique_ptr<ExternalSorter> input_sorter;
   if (options.order == InputOrder::kSortAlways) {
     ASSIGN_OR_RETURN(input_sorter,
@@ -411,8 +393,13 @@ Result<SweepResult> RunSweep(std::istream& in, ingest::FeedFormat format,
 
   FirstError error;
   std::vector<std::unique_ptr<Worker>> workers;
+  // The worklist's memory is shared out between the workers' sorters.
+  std::size_t worklist_budget = std::max<std::size_t>(
+      1, options.worklist_budget_bytes / static_cast<std::size_t>(options.workers));
   for (int i = 0; i < options.workers; ++i) {
-    workers.push_back(std::make_unique<Worker>(engine, options, collector, error));
+    ASSIGN_OR_RETURN(std::unique_ptr<ExternalSorter> worklist,
+                     ExternalSorter::Create(options.temp_dir, worklist_budget));
+    workers.push_back(std::make_unique<Worker>(engine, options, std::move(worklist), error));
   }
   std::vector<std::thread> threads;
   for (auto& worker : workers) threads.emplace_back([&worker] { worker->Run(); });
@@ -424,9 +411,14 @@ Result<SweepResult> RunSweep(std::istream& in, ingest::FeedFormat format,
     for (const auto& worker : workers) total += worker->assessed();
     return total;
   };
+  auto listed = [&workers] {
+    std::int64_t total = 0;
+    for (const auto& worker : workers) total += worker->listed();
+    return total;
+  };
   std::function<void(std::string_view)> progress = [&](std::string_view phase) {
     if (callbacks.on_progress) {
-      callbacks.on_progress({reader->rows(), assessed(), collector.size(), phase});
+      callbacks.on_progress({reader->rows(), assessed(), listed(), phase});
     }
   };
   SweepVisitor visitor(options, callbacks, dealer, input_sorter.get(), error, progress);
@@ -472,10 +464,13 @@ Result<SweepResult> RunSweep(std::istream& in, ingest::FeedFormat format,
   }
   progress("writing");
   std::int64_t written = 0;
-  RETURN_IF_ERROR(collector.Drain([&](std::string_view line) -> Status {
-    ++written;
-    return callbacks.on_item(line);
-  }));
+  std::vector<ExternalSorter*> worklists;
+  for (auto& worker : workers) worklists.push_back(worker->worklist());
+  RETURN_IF_ERROR(
+      ExternalSorter::DrainAll(worklists, [&](std::string_view, std::string_view line) -> Status {
+        ++written;
+        return callbacks.on_item(line);
+      }));
   result.on_worklist = written;
   return result;
 }

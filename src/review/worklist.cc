@@ -82,14 +82,14 @@ std::optional<std::string> PersonKeyOf(const domain::Attendance& attendance) {
 }
 
 WorklistItem MakeWorklistItem(const domain::Attendance& attendance,
-                              const recognition::Assessment& assessment, std::string person_key) {
+                              recognition::Assessment assessment, std::string person_key) {
   WorklistItem item;
   item.attendance_id = attendance.attendance_id;
   item.site = attendance.site;
   item.arrival = attendance.arrival;
   item.age_days = domain::AgeInDaysAtArrival(attendance);
   item.level = assessment.level;
-  item.findings = assessment.findings;
+  item.findings = std::move(assessment.findings);
   item.person_key = std::move(person_key);
   return item;
 }

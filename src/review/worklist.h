@@ -35,9 +35,9 @@ struct WorklistItem {
 // "local:" site ":" local id, else nullopt (the attendance has no history and builds none).
 std::optional<std::string> PersonKeyOf(const domain::Attendance& attendance);
 
-// The item for an assessed attendance (findings copied as the engine gave them).
+// The item for an assessed attendance, taking the findings as the engine gave them.
 WorklistItem MakeWorklistItem(const domain::Attendance& attendance,
-                              const recognition::Assessment& assessment, std::string person_key);
+                              recognition::Assessment assessment, std::string person_key);
 
 // A byte string whose memcmp order is the worklist order (see the header comment).
 std::string WorklistSortKey(const WorklistItem& item);
