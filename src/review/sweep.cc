@@ -41,9 +41,30 @@ struct Dealt {
 };
 using Batch = std::vector<Dealt>;
 
-// A bounded single-consumer queue of batches; Close() ends it.
+// A bounded single-consumer queue of batches; Close() ends it. Batches the worker has finished
+// with come back emptied but with their capacity, so the dealer does not allocate (and fault
+// in) a fresh 200 KB vector for every batch.
 class BatchQueue {
  public:
+  // An empty batch with room for kBatchSize attendances.
+  Batch TakeSpare() {
+    {
+      std::lock_guard lock(mutex_);
+      if (!spares_.empty()) {
+        Batch batch = std::move(spares_.back());
+        spares_.pop_back();
+        return batch;
+      }
+    }
+    Batch batch;
+    batch.reserve(kBatchSize);
+    return batch;
+  }
+  void Recycle(Batch batch) {
+    batch.clear();
+    std::lock_guard lock(mutex_);
+    if (spares_.size() < kQueueBatches) spares_.push_back(std::move(batch));
+  }
   void Push(Batch batch) {
     std::unique_lock lock(mutex_);
     not_full_.wait(lock, [this] { return batches_.size() < kQueueBatches; });
@@ -77,6 +98,7 @@ class BatchQueue {
   std::condition_variable not_full_;
   std::condition_variable not_empty_;
   std::deque<Batch> batches_;
+  std::vector<Batch> spares_;
   bool closed_ = false;
 };
 
@@ -154,6 +176,7 @@ class Worker {
           break;
         }
       }
+      queue_.Recycle(std::move(batch));
     }
   }
 
@@ -269,7 +292,10 @@ class Worker {
 class Dealer {
  public:
   Dealer(std::vector<std::unique_ptr<Worker>>& workers)
-      : workers_(workers), pending_(workers.size()) {}
+      : workers_(workers), pending_(workers.size()) {
+    for (std::size_t i = 0; i < workers_.size(); ++i)
+      pending_[i] = workers_[i]->queue().TakeSpare();
+  }
 
   void Deal(Attendance attendance) {
     std::optional<std::string> key = PersonKeyOf(attendance);
@@ -289,9 +315,9 @@ class Dealer {
  private:
   void Flush(std::size_t index) {
     if (pending_[index].empty()) return;
-    workers_[index]->queue().Push(std::move(pending_[index]));
-    pending_[index].clear();
-    pending_[index].reserve(kBatchSize);
+    BatchQueue& queue = workers_[index]->queue();
+    queue.Push(std::move(pending_[index]));
+    pending_[index] = queue.TakeSpare();
   }
 
   std::vector<std::unique_ptr<Worker>>& workers_;
