@@ -18,10 +18,24 @@ Timestamp LastSundayOneAmUtc(year y, std::chrono::month month) {
 }  // namespace
 
 std::chrono::minutes LondonUtcOffset(Timestamp at) {
-  year y = year_month_day(std::chrono::floor<days>(at)).year();
-  Timestamp bst_start = LastSundayOneAmUtc(y, std::chrono::March);
-  Timestamp bst_end = LastSundayOneAmUtc(y, std::chrono::October);
-  return (at >= bst_start && at < bst_end) ? std::chrono::minutes(60) : std::chrono::minutes(0);
+  // The sweep asks this several times for each of millions of attendances, nearly all in the
+  // same year, so each thread keeps the last year's bounds rather than working them out again.
+  struct YearBounds {
+    Timestamp first = Timestamp::max();  // the year's first instant; max: nothing cached yet
+    Timestamp end = Timestamp::min();    // the next year's first instant
+    Timestamp bst_start;
+    Timestamp bst_end;
+  };
+  thread_local YearBounds cached;
+  if (at < cached.first || at >= cached.end) {
+    year y = year_month_day(std::chrono::floor<days>(at)).year();
+    cached.first = Timestamp(sys_days(y / std::chrono::January / 1));
+    cached.end = Timestamp(sys_days((y + std::chrono::years(1)) / std::chrono::January / 1));
+    cached.bst_start = LastSundayOneAmUtc(y, std::chrono::March);
+    cached.bst_end = LastSundayOneAmUtc(y, std::chrono::October);
+  }
+  return (at >= cached.bst_start && at < cached.bst_end) ? std::chrono::minutes(60)
+                                                         : std::chrono::minutes(0);
 }
 
 year_month_day LondonDate(Timestamp at) {

@@ -1,5 +1,6 @@
 #include "domain/working_day_calendar.h"
 
+#include <random>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -42,6 +43,39 @@ TEST(WorkingDayCalendarTest, SkipsWeekendsAndBankHolidays) {
         << c.from << " + " << c.n;
   }
   EXPECT_EQ(calendar.WorkingDaysBetween(D("2026-12-24"), D("2026-12-29")), 1);
+}
+
+// The offset against the rule worked out afresh, over instants that hop between years (the
+// per-thread cache of a year's bounds must never answer for another year), and the first and
+// last instants of years.
+TEST(LondonTimeTest, OffsetMatchesTheRuleAcrossYears) {
+  auto rule = [](Timestamp at) {
+    std::chrono::year y =
+        std::chrono::year_month_day(std::chrono::floor<std::chrono::days>(at)).year();
+    auto last_sunday_1am = [&](std::chrono::month m) {
+      return Timestamp(std::chrono::sys_days(std::chrono::year_month_weekday_last(
+                           y, m, std::chrono::weekday_last(std::chrono::Sunday))) +
+                       std::chrono::hours(1));
+    };
+    return at >= last_sunday_1am(std::chrono::March) && at < last_sunday_1am(std::chrono::October)
+               ? 60
+               : 0;
+  };
+  std::vector<Timestamp> instants;
+  for (int y = 1990; y <= 2040; ++y) {
+    Timestamp first(std::chrono::sys_days(std::chrono::year(y) / 1 / 1));
+    instants.push_back(first);
+    instants.push_back(first - std::chrono::microseconds(1));
+  }
+  std::mt19937_64 random(11);
+  std::uniform_int_distribution<std::int64_t> micros(
+      T("1990-01-01T00:00:00Z").time_since_epoch().count(),
+      T("2040-12-31T23:59:59Z").time_since_epoch().count());
+  for (int i = 0; i < 20000; ++i)
+    instants.push_back(Timestamp(std::chrono::microseconds(micros(random))));
+  for (Timestamp at : instants) {
+    ASSERT_EQ(LondonUtcOffset(at).count(), rule(at)) << at.time_since_epoch().count();
+  }
 }
 
 TEST(LondonTimeTest, FollowsBritishSummerTime) {
