@@ -3,6 +3,7 @@
 #include <array>
 #include <cstdint>
 #include <exception>
+#include <optional>
 
 #include <boost/json.hpp>
 
@@ -630,9 +631,7 @@ void WriteEnumArray(Writer& writer, std::string_view key, const std::vector<Enum
 
 struct AttendanceJsonDecoder::Impl {
   explicit Impl(AttendanceLimits limits_in)
-      : limits(limits_in),
-        arena(arena_buffer.data(), arena_buffer.size()),
-        parser(json::storage_ptr(), MakeOptions(limits_in)) {}
+      : limits(limits_in), parser(json::storage_ptr(), MakeOptions(limits_in)) {}
 
   static json::parse_options MakeOptions(const AttendanceLimits& limits) {
     json::parse_options options;
@@ -645,10 +644,12 @@ struct AttendanceJsonDecoder::Impl {
   static constexpr std::size_t kArenaBytes = 16 * 1024;
 
   AttendanceLimits limits;
-  // Holds one row's document; release() frees it as a whole (keeping arena_buffer for the
-  // next row) when the next row begins.
+  // Holds one row's document. Made afresh for each row (over the same arena_buffer), which
+  // frees the previous row's document as a whole: monotonic_resource::release() would keep
+  // the size of its next block, which doubles with every row that outgrows arena_buffer,
+  // until a valid row fails for want of memory.
   std::array<unsigned char, kArenaBytes> arena_buffer;
-  json::monotonic_resource arena;
+  std::optional<json::monotonic_resource> arena;
   json::parser parser;
 };
 
@@ -671,9 +672,10 @@ Status AttendanceJsonDecoder::DecodeInto(std::string_view json_text, DecodedAtte
   // Boost.JSON reports allocation failure and a few internal limits by throwing: this is the
   // adapter, so nothing thrown gets past it.
   try {
-    impl_->arena.release();  // the previous row's document is long gone
     json::parser& parser = impl_->parser;
-    parser.reset(&impl_->arena);
+    parser.reset();  // lets go of anything left of the last row while its arena stands
+    impl_->arena.emplace(impl_->arena_buffer.data(), impl_->arena_buffer.size());
+    parser.reset(&*impl_->arena);
     boost::system::error_code error;
     // parser::write takes the whole document and fails on a truncated one.
     parser.write(json_text.data(), json_text.size(), error);
