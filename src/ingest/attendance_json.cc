@@ -3,8 +3,10 @@
 #include <array>
 #include <cstdint>
 #include <exception>
+#include <optional>
 
 #include <boost/json.hpp>
+#include <simdjson.h>
 
 #include "common/time_format.h"
 
@@ -132,45 +134,169 @@ constexpr std::size_t MemberCount() {
   }
 }
 
-// One member as the walker reads it: its value, or nullptr when it is missing, null or ""
-// (all "not provided"), and its path for error lines.
+// The walker below reads a parsed document through one of two adapters: BoostDocument (the
+// reference path, Boost.JSON) and SimdDocument (the fast path, simdjson's DOM). An adapter
+// names the handle types and answers the few questions the walker asks of a value. A Value
+// handle converts to false when the member is missing.
+struct BoostDocument {
+  using Value = const json::value*;
+  using Object = const json::object*;
+  using Array = const json::array*;
+  // The parser keeps one member per key (the last one given).
+  static constexpr bool kKeepsDuplicateKeys = false;
+
+  static bool IsNull(Value value) { return value->is_null(); }
+  static bool IsString(Value value) { return value->is_string(); }
+  static std::string_view String(Value value) {
+    const json::string& text = value->get_string();
+    return {text.data(), text.size()};
+  }
+  static bool IsBool(Value value) { return value->is_bool(); }
+  static bool Bool(Value value) { return value->get_bool(); }
+  static bool IsNumber(Value value) { return value->is_number(); }
+  // Sets `out` to the number; false when the adapter cannot tell exactly what the reference
+  // path would read (never, for the reference path itself).
+  static bool Double(Value value, double& out) {
+    out = value->to_number<double>();
+    return true;
+  }
+  static bool IsInt64(Value value) { return value->is_int64(); }
+  static std::int64_t Int64(Value value) { return value->get_int64(); }
+  static bool IsUint64(Value value) { return value->is_uint64(); }
+  static bool IsObject(Value value) { return value->is_object(); }
+  static Object AsObject(Value value) { return &value->get_object(); }
+  static bool IsArray(Value value) { return value->is_array(); }
+  static Array AsArray(Value value) { return &value->get_array(); }
+  static std::size_t Size(Array array) { return array->size(); }
+
+  // Calls visit(key, value) for each member, in document order.
+  template <typename Visit>
+  static void ForEachMember(Object object, Visit visit) {
+    for (const json::key_value_pair& member : *object) visit(member.key(), &member.value());
+  }
+  static std::size_t CountKey(Object, std::string_view) { return 1; }
+  // Calls visit(value, index) for each item until one fails; returns that failure.
+  template <typename Visit>
+  static Status ForEachItem(Array array, Visit visit) {
+    std::size_t index = 0;
+    for (const json::value& item : *array) RETURN_IF_ERROR(visit(&item, index++));
+    return Status::Ok();
+  }
+};
+
+struct SimdDocument {
+  class Value {
+   public:
+    Value() = default;
+    explicit Value(simdjson::dom::element element) : element_(element), present_(true) {}
+    explicit operator bool() const { return present_; }
+    simdjson::dom::element_type type() const { return element_.type(); }
+    const simdjson::dom::element& element() const { return element_; }
+
+   private:
+    simdjson::dom::element element_;
+    bool present_ = false;
+  };
+  using Object = simdjson::dom::object;
+  using Array = simdjson::dom::array;
+  using Type = simdjson::dom::element_type;
+  // simdjson keeps every member of a repeated key; the walker gives up on such rows.
+  static constexpr bool kKeepsDuplicateKeys = true;
+
+  static bool IsNull(const Value& value) { return value.type() == Type::NULL_VALUE; }
+  static bool IsString(const Value& value) { return value.type() == Type::STRING; }
+  static std::string_view String(const Value& value) {
+    return value.element().get_string().value_unsafe();
+  }
+  static bool IsBool(const Value& value) { return value.type() == Type::BOOL; }
+  static bool Bool(const Value& value) { return value.element().get_bool().value_unsafe(); }
+  static bool IsNumber(const Value& value) {
+    Type type = value.type();
+    return type == Type::INT64 || type == Type::UINT64 || type == Type::DOUBLE;
+  }
+  // Integers convert as Boost.JSON converts them. A number with a fraction or an exponent is
+  // not certain: Boost.JSON's default parsing is not always correctly rounded, simdjson's is.
+  static bool Double(const Value& value, double& out) {
+    switch (value.type()) {
+      case Type::INT64:
+        out = static_cast<double>(value.element().get_int64().value_unsafe());
+        return true;
+      case Type::UINT64:
+        out = static_cast<double>(value.element().get_uint64().value_unsafe());
+        return true;
+      default:
+        return false;
+    }
+  }
+  static bool IsInt64(const Value& value) { return value.type() == Type::INT64; }
+  static std::int64_t Int64(const Value& value) {
+    return value.element().get_int64().value_unsafe();
+  }
+  static bool IsUint64(const Value& value) { return value.type() == Type::UINT64; }
+  static bool IsObject(const Value& value) { return value.type() == Type::OBJECT; }
+  static Object AsObject(const Value& value) { return value.element().get_object().value_unsafe(); }
+  static bool IsArray(const Value& value) { return value.type() == Type::ARRAY; }
+  static Array AsArray(const Value& value) { return value.element().get_array().value_unsafe(); }
+  static std::size_t Size(const Array& array) { return array.size(); }
+
+  template <typename Visit>
+  static void ForEachMember(const Object& object, Visit visit) {
+    for (simdjson::dom::key_value_pair member : object) visit(member.key, Value(member.value));
+  }
+  // How many members of `object` are called `key`.
+  static std::size_t CountKey(const Object& object, std::string_view key) {
+    std::size_t count = 0;
+    for (simdjson::dom::key_value_pair member : object) count += member.key == key ? 1 : 0;
+    return count;
+  }
+  template <typename Visit>
+  static Status ForEachItem(const Array& array, Visit visit) {
+    std::size_t index = 0;
+    for (simdjson::dom::element item : array) RETURN_IF_ERROR(visit(Value(item), index++));
+    return Status::Ok();
+  }
+};
+
+// One member as the walker reads it: its value, or a missing one when it is missing, null or
+// "" (all "not provided"), and its path for error lines.
+template <typename Doc>
 struct Member {
-  const json::value* value;
+  typename Doc::Value value;
   FieldPath path;
 };
 
 // The known members of one object, found in a single pass over it. Unknown members are
 // reported as the pass meets them, in document order and before any known member is read:
-// the order in which a row's warnings have always been reported. Borrows the object, the
-// names and the path; lives while its object is read.
-template <typename Name>
+// the order in which a row's warnings have always been reported. A key given twice sets
+// `uncertain` when the document keeps both (Boost.JSON keeps one, and its choice is the
+// contract's). Borrows the object, the names and the path; lives while its object is read.
+template <typename Doc, typename Name>
 class KnownMembers {
  public:
   static constexpr std::size_t kSize = MemberCount<Name>();
 
-  KnownMembers(const json::object& object, const std::array<std::string_view, kSize>& names,
-               const FieldPath& path, RowWarnings& warnings)
+  KnownMembers(const typename Doc::Object& object, const std::array<std::string_view, kSize>& names,
+               const FieldPath& path, RowWarnings& warnings, bool& uncertain)
       : names_(names), path_(path) {
     std::size_t expected = 0;
-    for (const json::key_value_pair& member : object) {
-      std::string_view key = member.key();
+    Doc::ForEachMember(object, [&](std::string_view key, typename Doc::Value value) {
       std::size_t index = Find(key, expected);
       if (index == kSize) {
+        if (Doc::kKeepsDuplicateKeys && Doc::CountKey(object, key) > 1) uncertain = true;
         warnings.Add(FieldPath::Member(path, key).ToString(), reason::kUnknownField);
-        continue;
+        return;
       }
-      // The parser keeps one member per key (the last one given), so no slot is set twice.
-      values_[index] = &member.value();
+      if (Doc::kKeepsDuplicateKeys && values_[index]) uncertain = true;
+      values_[index] = value;
       expected = index + 1;
-    }
+    });
   }
 
-  Member operator[](Name name) const {
+  Member<Doc> operator[](Name name) const {
     auto index = static_cast<std::size_t>(name);
-    const json::value* value = values_[index];
-    if (value != nullptr &&
-        (value->is_null() || (value->is_string() && value->get_string().empty()))) {
-      value = nullptr;
+    typename Doc::Value value = values_[index];
+    if (value && (Doc::IsNull(value) || (Doc::IsString(value) && Doc::String(value).empty()))) {
+      value = typename Doc::Value();
     }
     return {value, FieldPath::Member(path_, names_[index])};
   }
@@ -190,29 +316,46 @@ class KnownMembers {
 
   const std::array<std::string_view, kSize>& names_;
   const FieldPath& path_;
-  std::array<const json::value*, kSize> values_{};
+  std::array<typename Doc::Value, kSize> values_{};
 };
 
+// The failure the fast path gives when it cannot be certain of the reference path's answer.
+// Never leaves the decoder: the row is decoded again by the reference path.
+Status Uncertain() { return InvalidArgument("uncertain", "decode again", ""); }
+
 // Walks a parsed document into an Attendance. Holds references only; lives for one Decode.
-// A row's first error, in the contract's member order, is the one reported.
+// A row's first error, in the contract's member order, is the one reported. Through
+// SimdDocument, `uncertain()` after a successful Read means the result may differ from the
+// reference path's and must not be used.
+template <typename Doc>
 class Walker {
  public:
+  using Value = typename Doc::Value;
+  using Object = typename Doc::Object;
+  using Array = typename Doc::Array;
+
   Walker(const AttendanceLimits& limits, RowWarnings& warnings)
       : limits_(limits), warnings_(warnings) {}
 
-  Status Read(const json::object& root, Attendance& out);
+  Status Read(const Object& root, Attendance& out);
+  bool uncertain() const { return uncertain_; }
 
  private:
-  static std::string_view View(const json::string& text) { return {text.data(), text.size()}; }
+  template <typename Name>
+  KnownMembers<Doc, Name> Members(const Object& object,
+                                  const std::array<std::string_view, MemberCount<Name>()>& names,
+                                  const FieldPath& path) {
+    return KnownMembers<Doc, Name>(object, names, path, warnings_, uncertain_);
+  }
 
-  Status Text(const Member& member, TextKind kind, std::optional<std::string>& out) {
-    if (member.value == nullptr) return Status::Ok();
-    if (!member.value->is_string()) return WrongType(member.path, "a string");
-    ASSIGN_OR_RETURN(out, TextValue(View(member.value->get_string()), kind, limits_, member.path));
+  Status Text(const Member<Doc>& member, TextKind kind, std::optional<std::string>& out) {
+    if (!member.value) return Status::Ok();
+    if (!Doc::IsString(member.value)) return WrongType(member.path, "a string");
+    ASSIGN_OR_RETURN(out, TextValue(Doc::String(member.value), kind, limits_, member.path));
     return Status::Ok();
   }
 
-  Status RequiredText(const Member& member, TextKind kind, std::string& out) {
+  Status RequiredText(const Member<Doc>& member, TextKind kind, std::string& out) {
     std::optional<std::string> text;
     RETURN_IF_ERROR(Text(member, kind, text));
     if (!text) {
@@ -225,20 +368,20 @@ class Walker {
 
   // A string member whose text is then parsed by `parse(text, path)`.
   template <typename T, typename Parse>
-  Status Parsed(const Member& member, std::optional<T>& out, Parse parse) {
-    if (member.value == nullptr) return Status::Ok();
-    if (!member.value->is_string()) return WrongType(member.path, "a string");
-    ASSIGN_OR_RETURN(T parsed, parse(View(member.value->get_string()), member.path));
+  Status Parsed(const Member<Doc>& member, std::optional<T>& out, Parse parse) {
+    if (!member.value) return Status::Ok();
+    if (!Doc::IsString(member.value)) return WrongType(member.path, "a string");
+    ASSIGN_OR_RETURN(T parsed, parse(Doc::String(member.value), member.path));
     out = std::move(parsed);
     return Status::Ok();
   }
 
   template <typename Enum>
-  Status EnumMember(const Member& member, std::optional<Enum>& out) {
+  Status EnumMember(const Member<Doc>& member, std::optional<Enum>& out) {
     return Parsed(member, out, EnumValue<Enum>);
   }
 
-  Status NhsMember(const Member& member, std::optional<domain::RecordedNhsNumber>& out) {
+  Status NhsMember(const Member<Doc>& member, std::optional<domain::RecordedNhsNumber>& out) {
     return Parsed(member, out, [this](std::string_view text, const FieldPath& field) {
       if (text.size() > limits_.max_identifier_bytes) {
         return Result<domain::RecordedNhsNumber>(
@@ -249,28 +392,30 @@ class Walker {
     });
   }
 
-  static Status Bool(const Member& member, std::optional<bool>& out) {
-    if (member.value == nullptr) return Status::Ok();
-    if (!member.value->is_bool()) return WrongType(member.path, "true or false");
-    out = member.value->get_bool();
+  static Status Bool(const Member<Doc>& member, std::optional<bool>& out) {
+    if (!member.value) return Status::Ok();
+    if (!Doc::IsBool(member.value)) return WrongType(member.path, "true or false");
+    out = Doc::Bool(member.value);
     return Status::Ok();
   }
 
-  static Status Number(const Member& member, double low, double high, std::optional<double>& out) {
-    if (member.value == nullptr) return Status::Ok();
-    if (!member.value->is_number()) return WrongType(member.path, "a number");
-    ASSIGN_OR_RETURN(out,
-                     ObservationValue(member.value->to_number<double>(), low, high, member.path));
+  static Status Number(const Member<Doc>& member, double low, double high,
+                       std::optional<double>& out) {
+    if (!member.value) return Status::Ok();
+    if (!Doc::IsNumber(member.value)) return WrongType(member.path, "a number");
+    double number = 0;
+    if (!Doc::Double(member.value, number)) return Uncertain();
+    ASSIGN_OR_RETURN(out, ObservationValue(number, low, high, member.path));
     return Status::Ok();
   }
 
-  static Status Count(const Member& member, std::optional<int>& out) {
-    if (member.value == nullptr) return Status::Ok();
+  static Status Count(const Member<Doc>& member, std::optional<int>& out) {
+    if (!member.value) return Status::Ok();
     constexpr std::int64_t kMaxCount = 10000;
     std::int64_t count = 0;
-    if (member.value->is_int64()) {
-      count = member.value->get_int64();
-    } else if (member.value->is_uint64()) {
+    if (Doc::IsInt64(member.value)) {
+      count = Doc::Int64(member.value);
+    } else if (Doc::IsUint64(member.value)) {
       count = kMaxCount + 1;  // only values beyond int64 land here
     } else {
       return WrongType(member.path, "a whole number");
@@ -283,84 +428,81 @@ class Walker {
     return Status::Ok();
   }
 
-  // The member as an object, or nullptr when not provided.
-  static Result<const json::object*> Object(const Member& member) {
-    if (member.value == nullptr) return static_cast<const json::object*>(nullptr);
-    if (!member.value->is_object()) return WrongType(member.path, "an object");
-    return &member.value->get_object();
+  // The member as an object, or nullopt when not provided.
+  static Result<std::optional<Object>> ObjectMember(const Member<Doc>& member) {
+    if (!member.value) return std::optional<Object>();
+    if (!Doc::IsObject(member.value)) return WrongType(member.path, "an object");
+    return std::optional<Object>(Doc::AsObject(member.value));
   }
 
-  // The member as an array (bounded), or nullptr when not provided.
-  Result<const json::array*> Array(const Member& member) const {
-    if (member.value == nullptr) return static_cast<const json::array*>(nullptr);
-    if (!member.value->is_array()) return WrongType(member.path, "an array");
-    if (member.value->get_array().size() > limits_.max_items) {
+  // The member as an array (bounded), or nullopt when not provided.
+  Result<std::optional<Array>> ArrayMember(const Member<Doc>& member) const {
+    if (!member.value) return std::optional<Array>();
+    if (!Doc::IsArray(member.value)) return WrongType(member.path, "an array");
+    Array array = Doc::AsArray(member.value);
+    if (Doc::Size(array) > limits_.max_items) {
       return InvalidArgument(std::string(reason::kTooManyItems),
                              "more than " + std::to_string(limits_.max_items) + " items",
                              member.path.ToString());
     }
-    return &member.value->get_array();
+    return std::optional<Array>(array);
   }
 
   // Arrays of objects: `read(object, path, item)` fills one item; null items are skipped.
   template <typename Item, typename ReadItem>
-  Status ObjectArray(const Member& member, std::vector<Item>& out, ReadItem read) {
-    ASSIGN_OR_RETURN(const json::array* items, Array(member));
-    if (items == nullptr) return Status::Ok();
-    for (std::size_t i = 0; i < items->size(); ++i) {
-      const json::value& value = (*items)[i];
-      if (value.is_null()) continue;
+  Status ObjectArray(const Member<Doc>& member, std::vector<Item>& out, ReadItem read) {
+    ASSIGN_OR_RETURN(std::optional<Array> items, ArrayMember(member));
+    if (!items) return Status::Ok();
+    return Doc::ForEachItem(*items, [&](const Value& value, std::size_t i) {
+      if (Doc::IsNull(value)) return Status::Ok();
       const FieldPath path = FieldPath::Item(member.path, i);
-      if (!value.is_object()) return WrongType(path, "an object");
+      if (!Doc::IsObject(value)) return WrongType(path, "an object");
       Item item;
-      RETURN_IF_ERROR(read(value.get_object(), path, item));
+      RETURN_IF_ERROR(read(Doc::AsObject(value), path, item));
       out.push_back(std::move(item));
-    }
-    return Status::Ok();
+      return Status::Ok();
+    });
   }
 
   // Arrays of strings, each parsed by `parse(text, path)`; null and "" items are skipped.
   template <typename Item, typename Parse>
-  Status StringArray(const Member& member, std::vector<Item>& out, Parse parse) {
-    ASSIGN_OR_RETURN(const json::array* items, Array(member));
-    if (items == nullptr) return Status::Ok();
-    for (std::size_t i = 0; i < items->size(); ++i) {
-      const json::value& value = (*items)[i];
-      if (value.is_null() || (value.is_string() && value.get_string().empty())) continue;
+  Status StringArray(const Member<Doc>& member, std::vector<Item>& out, Parse parse) {
+    ASSIGN_OR_RETURN(std::optional<Array> items, ArrayMember(member));
+    if (!items) return Status::Ok();
+    return Doc::ForEachItem(*items, [&](const Value& value, std::size_t i) {
+      if (Doc::IsNull(value) || (Doc::IsString(value) && Doc::String(value).empty())) {
+        return Status::Ok();
+      }
       const FieldPath path = FieldPath::Item(member.path, i);
-      if (!value.is_string()) return WrongType(path, "a string");
-      ASSIGN_OR_RETURN(Item item, parse(View(value.get_string()), path));
+      if (!Doc::IsString(value)) return WrongType(path, "a string");
+      ASSIGN_OR_RETURN(Item item, parse(Doc::String(value), path));
       out.push_back(std::move(item));
-    }
-    return Status::Ok();
+      return Status::Ok();
+    });
   }
 
-  Status ReadPatient(const json::object& object, const FieldPath& path,
+  Status ReadPatient(const Object& object, const FieldPath& path,
                      domain::AttendancePatient& patient);
-  Status ReadInjuryEvent(const json::object& object, const FieldPath& path,
-                         domain::InjuryEvent& injury);
-  Status ReadInjury(const json::object& object, const FieldPath& path, domain::Injury& injury);
-  Status ReadDiagnosis(const json::object& object, const FieldPath& path,
-                       domain::Diagnosis& diagnosis);
-  Status ReadHousehold(const json::object& object, const FieldPath& path,
-                       domain::Household& household);
-  Status ReadChild(const json::object& object, const FieldPath& path,
-                   domain::HouseholdChild& child);
-  Status ReadDischarge(const json::object& object, const FieldPath& path,
-                       domain::Discharge& discharge);
-  Status ReadScreening(const json::object& object, const FieldPath& path,
-                       domain::Screening& screening);
-  Status ReadObservations(const json::object& object, const FieldPath& path,
+  Status ReadInjuryEvent(const Object& object, const FieldPath& path, domain::InjuryEvent& injury);
+  Status ReadInjury(const Object& object, const FieldPath& path, domain::Injury& injury);
+  Status ReadDiagnosis(const Object& object, const FieldPath& path, domain::Diagnosis& diagnosis);
+  Status ReadHousehold(const Object& object, const FieldPath& path, domain::Household& household);
+  Status ReadChild(const Object& object, const FieldPath& path, domain::HouseholdChild& child);
+  Status ReadDischarge(const Object& object, const FieldPath& path, domain::Discharge& discharge);
+  Status ReadScreening(const Object& object, const FieldPath& path, domain::Screening& screening);
+  Status ReadObservations(const Object& object, const FieldPath& path,
                           domain::Observations& observations);
 
   const AttendanceLimits& limits_;
   RowWarnings& warnings_;
+  bool uncertain_ = false;
 };
 
-Status Walker::ReadPatient(const json::object& object, const FieldPath& path,
-                           domain::AttendancePatient& patient) {
+template <typename Doc>
+Status Walker<Doc>::ReadPatient(const Object& object, const FieldPath& path,
+                                domain::AttendancePatient& patient) {
   using enum PatientMember;
-  KnownMembers<PatientMember> members(object, kPatientMemberNames, path, warnings_);
+  auto members = Members<PatientMember>(object, kPatientMemberNames, path);
   RETURN_IF_ERROR(Text(members[kLocalId], TextKind::kIdentifier, patient.local_id));
   RETURN_IF_ERROR(NhsMember(members[kNhsNumber], patient.nhs_number));
   RETURN_IF_ERROR(Text(members[kGivenName], TextKind::kName, patient.given_name));
@@ -372,10 +514,11 @@ Status Walker::ReadPatient(const json::object& object, const FieldPath& path,
   return Status::Ok();
 }
 
-Status Walker::ReadInjuryEvent(const json::object& object, const FieldPath& path,
-                               domain::InjuryEvent& injury) {
+template <typename Doc>
+Status Walker<Doc>::ReadInjuryEvent(const Object& object, const FieldPath& path,
+                                    domain::InjuryEvent& injury) {
   using enum InjuryEventMember;
-  KnownMembers<InjuryEventMember> members(object, kInjuryEventMemberNames, path, warnings_);
+  auto members = Members<InjuryEventMember>(object, kInjuryEventMemberNames, path);
   RETURN_IF_ERROR(Parsed(members[kDatetime], injury.datetime, TimestampValue));
   RETURN_IF_ERROR(EnumMember(members[kIntent], injury.intent));
   RETURN_IF_ERROR(Text(members[kMechanism], TextKind::kFreeText, injury.mechanism));
@@ -383,9 +526,10 @@ Status Walker::ReadInjuryEvent(const json::object& object, const FieldPath& path
   return Status::Ok();
 }
 
-Status Walker::ReadInjury(const json::object& object, const FieldPath& path,
-                          domain::Injury& injury) {
-  KnownMembers<InjuryMember> members(object, kInjuryMemberNames, path, warnings_);
+template <typename Doc>
+Status Walker<Doc>::ReadInjury(const Object& object, const FieldPath& path,
+                               domain::Injury& injury) {
+  auto members = Members<InjuryMember>(object, kInjuryMemberNames, path);
   RETURN_IF_ERROR(EnumMember(members[InjuryMember::kType], injury.type));
   RETURN_IF_ERROR(Text(members[InjuryMember::kSite], TextKind::kName, injury.site));
   RETURN_IF_ERROR(Text(members[InjuryMember::kPattern], TextKind::kName, injury.pattern));
@@ -393,32 +537,35 @@ Status Walker::ReadInjury(const json::object& object, const FieldPath& path,
   return Status::Ok();
 }
 
-Status Walker::ReadDiagnosis(const json::object& object, const FieldPath& path,
-                             domain::Diagnosis& diagnosis) {
+template <typename Doc>
+Status Walker<Doc>::ReadDiagnosis(const Object& object, const FieldPath& path,
+                                  domain::Diagnosis& diagnosis) {
   using enum DiagnosisMember;
-  KnownMembers<DiagnosisMember> members(object, kDiagnosisMemberNames, path, warnings_);
+  auto members = Members<DiagnosisMember>(object, kDiagnosisMemberNames, path);
   RETURN_IF_ERROR(EnumMember(members[kSystem], diagnosis.system));
   RETURN_IF_ERROR(Text(members[kCode], TextKind::kIdentifier, diagnosis.code));
   RETURN_IF_ERROR(Text(members[kDisplay], TextKind::kName, diagnosis.display));
   return Status::Ok();
 }
 
-Status Walker::ReadHousehold(const json::object& object, const FieldPath& path,
-                             domain::Household& household) {
+template <typename Doc>
+Status Walker<Doc>::ReadHousehold(const Object& object, const FieldPath& path,
+                                  domain::Household& household) {
   using enum HouseholdMember;
-  KnownMembers<HouseholdMember> members(object, kHouseholdMemberNames, path, warnings_);
+  auto members = Members<HouseholdMember>(object, kHouseholdMemberNames, path);
   RETURN_IF_ERROR(Bool(members[kRecorded], household.recorded));
   RETURN_IF_ERROR(Bool(members[kUnborn], household.unborn));
   return ObjectArray(
       members[kChildren], household.children,
-      [this](const json::object& child_object, const FieldPath& child_path,
+      [this](const Object& child_object, const FieldPath& child_path,
              domain::HouseholdChild& child) { return ReadChild(child_object, child_path, child); });
 }
 
-Status Walker::ReadChild(const json::object& object, const FieldPath& path,
-                         domain::HouseholdChild& child) {
+template <typename Doc>
+Status Walker<Doc>::ReadChild(const Object& object, const FieldPath& path,
+                              domain::HouseholdChild& child) {
   using enum ChildMember;
-  KnownMembers<ChildMember> members(object, kChildMemberNames, path, warnings_);
+  auto members = Members<ChildMember>(object, kChildMemberNames, path);
   RETURN_IF_ERROR(Text(members[kGivenName], TextKind::kName, child.given_name));
   RETURN_IF_ERROR(Text(members[kFamilyName], TextKind::kName, child.family_name));
   RETURN_IF_ERROR(Parsed(members[kBirthDate], child.birth_date, DateValue));
@@ -426,19 +573,21 @@ Status Walker::ReadChild(const json::object& object, const FieldPath& path,
   return Status::Ok();
 }
 
-Status Walker::ReadDischarge(const json::object& object, const FieldPath& path,
-                             domain::Discharge& discharge) {
+template <typename Doc>
+Status Walker<Doc>::ReadDischarge(const Object& object, const FieldPath& path,
+                                  domain::Discharge& discharge) {
   using enum DischargeMember;
-  KnownMembers<DischargeMember> members(object, kDischargeMemberNames, path, warnings_);
+  auto members = Members<DischargeMember>(object, kDischargeMemberNames, path);
   RETURN_IF_ERROR(Parsed(members[kDatetime], discharge.datetime, TimestampValue));
   RETURN_IF_ERROR(EnumMember(members[kStatus], discharge.status));
   return Status::Ok();
 }
 
-Status Walker::ReadScreening(const json::object& object, const FieldPath& path,
-                             domain::Screening& screening) {
+template <typename Doc>
+Status Walker<Doc>::ReadScreening(const Object& object, const FieldPath& path,
+                                  domain::Screening& screening) {
   using enum ScreeningMember;
-  KnownMembers<ScreeningMember> members(object, kScreeningMemberNames, path, warnings_);
+  auto members = Members<ScreeningMember>(object, kScreeningMemberNames, path);
   RETURN_IF_ERROR(Bool(members[kHistoryConsistent], screening.history_consistent));
   RETURN_IF_ERROR(Bool(members[kDelayInSeekingHelp], screening.delay_in_seeking_help));
   RETURN_IF_ERROR(Bool(members[kInjuryFitsDevelopment], screening.injury_fits_development));
@@ -449,10 +598,11 @@ Status Walker::ReadScreening(const json::object& object, const FieldPath& path,
   return Status::Ok();
 }
 
-Status Walker::ReadObservations(const json::object& object, const FieldPath& path,
-                                domain::Observations& observations) {
+template <typename Doc>
+Status Walker<Doc>::ReadObservations(const Object& object, const FieldPath& path,
+                                     domain::Observations& observations) {
   using enum ObservationMember;
-  KnownMembers<ObservationMember> members(object, kObservationMemberNames, path, warnings_);
+  auto members = Members<ObservationMember>(object, kObservationMemberNames, path);
   RETURN_IF_ERROR(Number(members[kTemperatureC], 10, 50, observations.temperature_c));
   RETURN_IF_ERROR(Number(members[kHaemoglobinGDl], 0, 30, observations.haemoglobin_g_dl));
   RETURN_IF_ERROR(
@@ -460,22 +610,23 @@ Status Walker::ReadObservations(const json::object& object, const FieldPath& pat
   return Status::Ok();
 }
 
-Status Walker::Read(const json::object& root, Attendance& out) {
+template <typename Doc>
+Status Walker<Doc>::Read(const Object& root, Attendance& out) {
   using enum RowMember;
-  KnownMembers<RowMember> members(root, kRowMemberNames, kRow, warnings_);
+  auto members = Members<RowMember>(root, kRowMemberNames, kRow);
   RETURN_IF_ERROR(RequiredText(members[kAttendanceId], TextKind::kIdentifier, out.attendance_id));
   RETURN_IF_ERROR(RequiredText(members[kSite], TextKind::kIdentifier, out.site));
   std::optional<Timestamp> arrival;
-  const Member arrival_member = members[kArrival];
+  const Member<Doc> arrival_member = members[kArrival];
   RETURN_IF_ERROR(Parsed(arrival_member, arrival, TimestampValue));
   if (!arrival) {
     return InvalidArgument(std::string(reason::kMissingField), "this field is required",
                            arrival_member.path.ToString());
   }
   out.arrival = *arrival;
-  const Member patient_member = members[kPatient];
-  ASSIGN_OR_RETURN(const json::object* patient, Object(patient_member));
-  if (patient == nullptr) {
+  const Member<Doc> patient_member = members[kPatient];
+  ASSIGN_OR_RETURN(std::optional<Object> patient, ObjectMember(patient_member));
+  if (!patient) {
     return InvalidArgument(std::string(reason::kMissingField), "this field is required",
                            patient_member.path.ToString());
   }
@@ -486,19 +637,20 @@ Status Walker::Read(const json::object& root, Attendance& out) {
   RETURN_IF_ERROR(
       Text(members[kPresentingComplaint], TextKind::kFreeText, out.presenting_complaint));
 
-  const Member injury_member = members[kInjury];
-  ASSIGN_OR_RETURN(const json::object* injury, Object(injury_member));
-  if (injury != nullptr) RETURN_IF_ERROR(ReadInjuryEvent(*injury, injury_member.path, out.injury));
+  const Member<Doc> injury_member = members[kInjury];
+  ASSIGN_OR_RETURN(std::optional<Object> injury, ObjectMember(injury_member));
+  if (injury) RETURN_IF_ERROR(ReadInjuryEvent(*injury, injury_member.path, out.injury));
 
   RETURN_IF_ERROR(
       ObjectArray(members[kInjuries], out.injuries,
-                  [this](const json::object& object, const FieldPath& path, domain::Injury& item) {
+                  [this](const Object& object, const FieldPath& path, domain::Injury& item) {
                     return ReadInjury(object, path, item);
                   }));
   RETURN_IF_ERROR(
       ObjectArray(members[kDiagnoses], out.diagnoses,
-                  [this](const json::object& object, const FieldPath& path,
-                         domain::Diagnosis& item) { return ReadDiagnosis(object, path, item); }));
+                  [this](const Object& object, const FieldPath& path, domain::Diagnosis& item) {
+                    return ReadDiagnosis(object, path, item);
+                  }));
 
   std::optional<domain::Explanation> explanation;
   RETURN_IF_ERROR(EnumMember(members[kExplanation], explanation));
@@ -516,24 +668,24 @@ Status Walker::Read(const json::object& root, Attendance& out) {
                     return std::move(code).value_or(std::string());
                   }));
 
-  const Member household_member = members[kHousehold];
-  ASSIGN_OR_RETURN(const json::object* household, Object(household_member));
-  if (household != nullptr) {
+  const Member<Doc> household_member = members[kHousehold];
+  ASSIGN_OR_RETURN(std::optional<Object> household, ObjectMember(household_member));
+  if (household) {
     RETURN_IF_ERROR(ReadHousehold(*household, household_member.path, out.household));
   }
-  const Member discharge_member = members[kDischarge];
-  ASSIGN_OR_RETURN(const json::object* discharge, Object(discharge_member));
-  if (discharge != nullptr) {
+  const Member<Doc> discharge_member = members[kDischarge];
+  ASSIGN_OR_RETURN(std::optional<Object> discharge, ObjectMember(discharge_member));
+  if (discharge) {
     RETURN_IF_ERROR(ReadDischarge(*discharge, discharge_member.path, out.discharge));
   }
-  const Member screening_member = members[kScreening];
-  ASSIGN_OR_RETURN(const json::object* screening, Object(screening_member));
-  if (screening != nullptr) {
+  const Member<Doc> screening_member = members[kScreening];
+  ASSIGN_OR_RETURN(std::optional<Object> screening, ObjectMember(screening_member));
+  if (screening) {
     RETURN_IF_ERROR(ReadScreening(*screening, screening_member.path, out.screening));
   }
-  const Member observations_member = members[kObservations];
-  ASSIGN_OR_RETURN(const json::object* observations, Object(observations_member));
-  if (observations != nullptr) {
+  const Member<Doc> observations_member = members[kObservations];
+  ASSIGN_OR_RETURN(std::optional<Object> observations, ObjectMember(observations_member));
+  if (observations) {
     RETURN_IF_ERROR(ReadObservations(*observations, observations_member.path, out.observations));
   }
   return Status::Ok();
@@ -629,10 +781,13 @@ void WriteEnumArray(Writer& writer, std::string_view key, const std::vector<Enum
 }  // namespace
 
 struct AttendanceJsonDecoder::Impl {
-  explicit Impl(AttendanceLimits limits_in)
-      : limits(limits_in),
-        arena(arena_buffer.data(), arena_buffer.size()),
-        parser(json::storage_ptr(), MakeOptions(limits_in)) {}
+  Impl(AttendanceLimits limits_in, JsonDecodePath path)
+      : limits(limits_in), parser(json::storage_ptr(), MakeOptions(limits_in)) {
+    // The same depth bound as the reference parser's: simdjson counts levels alike, and a row
+    // it turns away for depth goes to the reference path anyway.
+    fast = path == JsonDecodePath::kFast &&
+           fast_parser.allocate(kInitialFastCapacity, limits.max_depth + 1) == simdjson::SUCCESS;
+  }
 
   static json::parse_options MakeOptions(const AttendanceLimits& limits) {
     json::parse_options options;
@@ -641,39 +796,62 @@ struct AttendanceJsonDecoder::Impl {
     return options;
   }
 
+  // The fast path: true when `out` holds what DecodeReference would give, false when the row
+  // must go to the reference path (any simdjson error, a key given twice, a fractional number,
+  // any error of the walk). Only ever fails over; never produces an error of its own.
+  bool DecodeFast(std::string_view json_text, DecodedAttendance& out);
+  Status DecodeReference(std::string_view json_text, DecodedAttendance& out);
+
   // Enough for the document of a typical row, so that most rows allocate nothing.
   static constexpr std::size_t kArenaBytes = 16 * 1024;
+  static constexpr std::size_t kInitialFastCapacity = 4 * 1024;
 
   AttendanceLimits limits;
-  // Holds one row's document; release() frees it as a whole (keeping arena_buffer for the
-  // next row) when the next row begins.
+  // Holds one row's document. Made afresh for each row (over the same arena_buffer), which
+  // frees the previous row's document as a whole: monotonic_resource::release() would keep
+  // the size of its next block, which doubles with every row that outgrows arena_buffer,
+  // until a valid row fails for want of memory.
   std::array<unsigned char, kArenaBytes> arena_buffer;
-  json::monotonic_resource arena;
+  std::optional<json::monotonic_resource> arena;
   json::parser parser;
+  // Keeps its buffers (the padded copy of the row, the tape, the strings) from row to row.
+  simdjson::dom::parser fast_parser;
+  bool fast = false;
+  std::uint64_t fast_rows = 0;
 };
 
-AttendanceJsonDecoder::AttendanceJsonDecoder(AttendanceLimits limits)
-    : impl_(std::make_unique<Impl>(limits)) {}
-
-AttendanceJsonDecoder::~AttendanceJsonDecoder() = default;
-
-Result<DecodedAttendance> AttendanceJsonDecoder::Decode(std::string_view json_text) {
-  // Filled in place: an attendance full of strings costs more to move than an empty one.
-  Result<DecodedAttendance> decoded = DecodedAttendance();
-  RETURN_IF_ERROR(DecodeInto(json_text, *decoded));
-  return decoded;
+bool AttendanceJsonDecoder::Impl::DecodeFast(std::string_view json_text, DecodedAttendance& out) {
+  try {
+    simdjson::dom::element root;
+    // realloc_if_needed: simdjson reads up to SIMDJSON_PADDING bytes past the end, so the row
+    // is copied into the parser's own padded buffer (reused from row to row).
+    if (fast_parser.parse(json_text.data(), json_text.size(), true).get(root) !=
+        simdjson::SUCCESS) {
+      return false;
+    }
+    if (root.type() != simdjson::dom::element_type::OBJECT) return false;
+    RowWarnings warnings(limits.max_warnings_per_row);
+    out.attendance = Attendance();
+    Walker<SimdDocument> walker(limits, warnings);
+    if (!walker.Read(root.get_object().value_unsafe(), out.attendance).ok() || walker.uncertain()) {
+      return false;
+    }
+    CheckAttendance(out.attendance, warnings);
+    out.warnings = warnings.Take();
+    return true;
+  } catch (const std::exception&) {
+    return false;  // the reference path meets the same problem and reports it
+  }
 }
 
-Status AttendanceJsonDecoder::DecodeInto(std::string_view json_text, DecodedAttendance& out) {
-  if (json_text.size() > impl_->limits.max_row_bytes) {
-    return InvalidArgument(std::string(reason::kTooLong), "the row is longer than the limit", "");
-  }
+Status AttendanceJsonDecoder::Impl::DecodeReference(std::string_view json_text,
+                                                    DecodedAttendance& out) {
   // Boost.JSON reports allocation failure and a few internal limits by throwing: this is the
   // adapter, so nothing thrown gets past it.
   try {
-    impl_->arena.release();  // the previous row's document is long gone
-    json::parser& parser = impl_->parser;
-    parser.reset(&impl_->arena);
+    parser.reset();  // lets go of anything left of the last row while its arena stands
+    arena.emplace(arena_buffer.data(), arena_buffer.size());
+    parser.reset(&*arena);
     boost::system::error_code error;
     // parser::write takes the whole document and fails on a truncated one.
     parser.write(json_text.data(), json_text.size(), error);
@@ -688,10 +866,10 @@ Status AttendanceJsonDecoder::DecodeInto(std::string_view json_text, DecodedAtte
     }
     json::value root = parser.release();
     if (!root.is_object()) return WrongType(kRow, "a JSON object");
-    RowWarnings warnings(impl_->limits.max_warnings_per_row);
+    RowWarnings warnings(limits.max_warnings_per_row);
     out.attendance = Attendance();
-    Walker walker(impl_->limits, warnings);
-    RETURN_IF_ERROR(walker.Read(root.get_object(), out.attendance));
+    Walker<BoostDocument> walker(limits, warnings);
+    RETURN_IF_ERROR(walker.Read(&root.get_object(), out.attendance));
     CheckAttendance(out.attendance, warnings);
     out.warnings = warnings.Take();
     return Status::Ok();
@@ -701,6 +879,31 @@ Status AttendanceJsonDecoder::DecodeInto(std::string_view json_text, DecodedAtte
     return InvalidArgument(std::string(reason::kInvalidJson), "the row could not be parsed", "");
   }
 }
+
+AttendanceJsonDecoder::AttendanceJsonDecoder(AttendanceLimits limits, JsonDecodePath path)
+    : impl_(std::make_unique<Impl>(limits, path)) {}
+
+AttendanceJsonDecoder::~AttendanceJsonDecoder() = default;
+
+Result<DecodedAttendance> AttendanceJsonDecoder::Decode(std::string_view json_text) {
+  // Filled in place: an attendance full of strings costs more to move than an empty one.
+  Result<DecodedAttendance> decoded = DecodedAttendance();
+  RETURN_IF_ERROR(DecodeInto(json_text, *decoded));
+  return decoded;
+}
+
+Status AttendanceJsonDecoder::DecodeInto(std::string_view json_text, DecodedAttendance& out) {
+  if (json_text.size() > impl_->limits.max_row_bytes) {
+    return InvalidArgument(std::string(reason::kTooLong), "the row is longer than the limit", "");
+  }
+  if (impl_->fast && impl_->DecodeFast(json_text, out)) {
+    ++impl_->fast_rows;
+    return Status::Ok();
+  }
+  return impl_->DecodeReference(json_text, out);
+}
+
+std::uint64_t AttendanceJsonDecoder::fast_rows() const { return impl_->fast_rows; }
 
 Result<DecodedAttendance> DecodeAttendanceJson(std::string_view json_text) {
   AttendanceJsonDecoder decoder;

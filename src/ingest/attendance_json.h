@@ -12,6 +12,7 @@
 // Round trip: for any attendance `a` that Decode produced, Decode(Encode(a)) == a.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -29,11 +30,21 @@ struct DecodedAttendance {
   std::vector<FieldWarning> warnings;
 };
 
-// Decodes attendances, reusing its parser's memory from one call to the next, which is what
+// The parsers an AttendanceJsonDecoder uses. Both give the same result for every input.
+enum class JsonDecodePath {
+  // simdjson for the rows it can decode with certainty, and the reference (Boost.JSON) for
+  // every other row: errors, warnings about repeated keys, fractional numbers, anything odd.
+  kFast,
+  // The reference only: what the fast path is checked against (tests, benchmarks).
+  kReference,
+};
+
+// Decodes attendances, reusing its parsers' memory from one call to the next, which is what
 // makes NDJSON reading fast. Not thread-safe: use one decoder per thread.
 class AttendanceJsonDecoder {
  public:
-  explicit AttendanceJsonDecoder(AttendanceLimits limits = {});
+  explicit AttendanceJsonDecoder(AttendanceLimits limits = {},
+                                 JsonDecodePath path = JsonDecodePath::kFast);
   ~AttendanceJsonDecoder();
   AttendanceJsonDecoder(const AttendanceJsonDecoder&) = delete;
   AttendanceJsonDecoder& operator=(const AttendanceJsonDecoder&) = delete;
@@ -44,6 +55,9 @@ class AttendanceJsonDecoder {
   // As Decode, into `out`, whose previous content is replaced; after a failure `out` holds
   // nothing of use. Lets a caller that keeps decoded rows in place reuse them.
   Status DecodeInto(std::string_view json_text, DecodedAttendance& out);
+
+  // How many rows so far were accepted by the fast path (the rest went to the reference).
+  std::uint64_t fast_rows() const;
 
  private:
   struct Impl;

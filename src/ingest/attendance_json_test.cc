@@ -220,6 +220,16 @@ TEST(AttendanceJsonTest, OneDecoderDecodesManyRows) {
   }
 }
 
+TEST(AttendanceJsonTest, OneDecoderDecodesManyLargeRowsOnEitherPath) {
+  // Each row outgrows the decoder's reusable arena. The reference path once kept doubling its
+  // next block from row to row, until a valid row was rejected as too long.
+  std::string large = With(R"("notes":")" + std::string(30000, 'x') + "\"");
+  for (JsonDecodePath path : {JsonDecodePath::kReference, JsonDecodePath::kFast}) {
+    AttendanceJsonDecoder decoder(AttendanceLimits(), path);
+    for (int i = 0; i < 80; ++i) ASSERT_TRUE(decoder.Decode(large).ok()) << i;
+  }
+}
+
 TEST(AttendanceJsonTest, EncodingEscapesControlCharacters) {
   Attendance attendance;
   attendance.attendance_id = "A";

@@ -1,0 +1,151 @@
+// Test support: decodes with both paths of AttendanceJsonDecoder and compares the results,
+// and mutates rows into odd ones. Used by the differential tests in ingest/ and synth/.
+#pragma once
+
+#include <algorithm>
+#include <cstdint>
+#include <random>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "ingest/attendance_json.h"
+
+namespace liaison::ingest::testing {
+
+// Decodes with both paths, reusing each decoder from one input to the next as the feed reader
+// does (so the fast path's reused buffers are exercised too), and compares.
+class TwoPaths {
+ public:
+  explicit TwoPaths(AttendanceLimits limits = {})
+      : fast_(limits, JsonDecodePath::kFast), reference_(limits, JsonDecodePath::kReference) {}
+
+  // Returns a description of the first difference, or "" when the paths agree. Statuses are
+  // shown whole (they never contain a value from the input); attendances are not.
+  std::string Compare(std::string_view text) {
+    ++rows_;
+    Status fast_status = fast_.DecodeInto(text, fast_row_);
+    Status reference_status = reference_.DecodeInto(text, reference_row_);
+    if (fast_status.ok() != reference_status.ok()) {
+      return "fast: " + fast_status.ToString() + ", reference: " + reference_status.ToString();
+    }
+    if (!reference_status.ok()) {
+      if (fast_status.code() != reference_status.code() ||
+          fast_status.reason() != reference_status.reason() ||
+          fast_status.field() != reference_status.field() ||
+          fast_status.message() != reference_status.message()) {
+        return "fast: " + fast_status.ToString() + ", reference: " + reference_status.ToString();
+      }
+      return "";
+    }
+    std::string fast_json = EncodeAttendanceJson(fast_row_.attendance);
+    std::string reference_json = EncodeAttendanceJson(reference_row_.attendance);
+    if (fast_json != reference_json) {
+      // Where they part, not what they hold: rows may carry names and NHS numbers.
+      std::size_t at = 0;
+      while (at < fast_json.size() && at < reference_json.size() &&
+             fast_json[at] == reference_json[at]) {
+        ++at;
+      }
+      return "encodings differ from byte " + std::to_string(at);
+    }
+    if (!(fast_row_.attendance == reference_row_.attendance)) return "attendances differ";
+    if (fast_row_.warnings != reference_row_.warnings) {
+      std::string both = "warnings differ:";  // paths and reasons only
+      for (const FieldWarning& w : fast_row_.warnings) both += " fast " + w.field + " " + w.reason;
+      for (const FieldWarning& w : reference_row_.warnings) {
+        both += " reference " + w.field + " " + w.reason;
+      }
+      return both;
+    }
+    return "";
+  }
+
+  std::uint64_t rows() const { return rows_; }
+  std::uint64_t fast_rows() const { return fast_.fast_rows(); }
+
+ private:
+  AttendanceJsonDecoder fast_;
+  AttendanceJsonDecoder reference_;
+  DecodedAttendance fast_row_;
+  DecodedAttendance reference_row_;
+  std::uint64_t rows_ = 0;
+};
+
+// Names the input of a failure by its number among the inputs compared and its size, never by
+// its content: rows may carry names and NHS numbers (synthetic here, but the habit matters).
+#define EXPECT_SAME(paths, text)                                                        \
+  do {                                                                                  \
+    std::string difference_ = (paths).Compare(text);                                    \
+    EXPECT_EQ(difference_, "") << "input " << (paths).rows() << " of " << (text).size() \
+                               << " bytes";                                             \
+  } while (false)
+
+// Small edits that turn a valid row into an odd one: flipped, dropped and doubled bytes, a
+// repeated or unknown member, a member's value swapped for another type, truncation.
+inline std::string Mutate(const std::string& line, std::mt19937_64& random) {
+  if (line.empty()) return line;
+  std::string out = line;
+  auto at = [&](std::size_t size) {
+    return static_cast<std::size_t>(random() % std::max<std::size_t>(size, 1));
+  };
+  static const std::vector<std::string> kInserts = {
+      R"("x":1,)",
+      R"("site":"OTHER",)",
+      R"("notes":"twice",)",
+      R"("x":{"y":[[[[[[[[1]]]]]]]]},)",
+      R"("x":1,"x":2,)",
+      R"("observations":{"temperature_c":36.125},)",
+      R"("observations":{"temperature_c":37.20000000000000000001},)",
+      R"("observations":{"temperature_c":15.434999999999999},)",
+      R"("injuries":[{"count":1.0}],)",
+      R"("notes":"\ud800",)",
+      R"("notes":"\ud83d\ude00",)",
+      R"("notes":null,)",
+      R"("notes":"",)",
+      R"("notes":7,)",
+  };
+  switch (random() % 8) {
+    case 0:
+      out[at(out.size())] ^= static_cast<char>(1 + random() % 255);
+      break;
+    case 1:
+      out.erase(at(out.size()), 1);
+      break;
+    case 2: {
+      std::size_t begin = at(out.size());
+      out.insert(begin, out.substr(begin, 1 + at(20)));
+      break;
+    }
+    case 3:
+    case 4: {
+      // After an object's opening brace, so that the row stays JSON more often than not.
+      std::size_t brace = out.find('{', at(out.size()));
+      if (brace == std::string::npos) brace = 0;
+      out.insert(brace + 1, kInserts[at(kInserts.size())]);
+      break;
+    }
+    case 5:
+      out.resize(at(out.size()));
+      break;
+    case 6: {
+      // A string value becomes a number, or a number a string.
+      std::size_t colon = out.find(":\"", at(out.size()));
+      if (colon != std::string::npos) {
+        std::size_t close = out.find('"', colon + 2);
+        if (close != std::string::npos) out.replace(colon + 1, close - colon, "12345");
+      }
+      break;
+    }
+    default: {
+      std::size_t quote = out.find('"', at(out.size()));
+      if (quote != std::string::npos) out.insert(quote + 1, "\xC3\xA9\\u00e9\xF0\x9F\x98\x80");
+      break;
+    }
+  }
+  return out;
+}
+
+}  // namespace liaison::ingest::testing
