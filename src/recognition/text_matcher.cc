@@ -301,6 +301,7 @@ struct ScanBuffers {
   std::vector<int> matched;
   std::vector<TextMatcher::Occurrence> occurrences;
   std::string lowered;
+  std::string snippet_lowered;
 };
 
 ScanBuffers& Buffers() {
@@ -617,7 +618,11 @@ std::string TextMatcher::SnippetOf(std::string_view text, std::size_t begin,
                                    std::size_t end) const {
   if (text.size() > kMaxTextBytes) text = text.substr(0, kMaxTextBytes);
   std::size_t clause_end = ClauseAround(text, begin, end).second;
-  return Snippet(text, AsciiLowered(text.substr(0, clause_end)), begin, clause_end);
+  // Only the words from the term to the clause's end are read in lower case.
+  std::string& lowered = Buffers().snippet_lowered;
+  lowered.assign(text.substr(0, clause_end));
+  for (std::size_t i = begin; i < clause_end; ++i) lowered[i] = AsciiLower(lowered[i]);
+  return Snippet(text, lowered, begin, clause_end);
 }
 
 std::vector<std::string> TextMatcher::SitesOf(std::string_view text, std::size_t begin,
