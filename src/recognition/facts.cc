@@ -73,8 +73,11 @@ bool IsPatterned(std::string_view pattern) {
 }
 
 std::string Indexed(std::string_view array, std::size_t index, std::string_view member) {
-  return std::string(array) + "[" + std::to_string(index) + "]" +
-         (member.empty() ? "" : "." + std::string(member));
+  std::string indexed;
+  indexed.reserve(array.size() + member.size() + 8);
+  indexed.append(array).append("[").append(std::to_string(index)).append("]");
+  if (!member.empty()) indexed.append(".").append(member);
+  return indexed;
 }
 
 void Add(Facts& facts, Concept concept_id, Sighting sighting) {

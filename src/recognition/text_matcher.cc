@@ -443,14 +443,21 @@ void TextMatcher::BuildTrie() {
   }
 }
 
-void TextMatcher::ScanTrie(std::string_view joined, std::span<const std::size_t> starts,
+void TextMatcher::ScanTrie(std::span<const std::string_view> texts,
                            std::vector<Occurrence>& occurrences) const {
-  for (std::uint32_t index = 0; index < starts.size(); ++index) {
-    std::size_t stop = index + 1 < starts.size() ? starts[index + 1] - 1 : joined.size() - 1;
-    std::string_view text = joined.substr(starts[index], stop - starts[index]);
+  for (std::uint32_t index = 0; index < texts.size(); ++index) {
+    std::string_view text = texts[index];
+    if (text.size() > kMaxTextBytes) text = text.substr(0, kMaxTextBytes);
+    bool previous_word = false;
     for (std::size_t begin = 0; begin < text.size(); ++begin) {
-      std::int32_t node = root_[static_cast<unsigned char>(text[begin])];
-      if (node < 0 || !IsBoundary(text, begin)) continue;
+      // Every term starts at a \b.
+      unsigned char first = static_cast<unsigned char>(text[begin]);
+      bool word = IsAsciiWordByte(first);
+      bool boundary = word != previous_word;
+      previous_word = word;
+      if (!boundary) continue;
+      std::int32_t node = root_[first];
+      if (node < 0) continue;
       std::size_t position = begin + 1;
       while (true) {
         const Node& at = nodes_[static_cast<std::size_t>(node)];
@@ -523,24 +530,26 @@ void TextMatcher::ScanRe2(std::string_view joined, std::span<const std::size_t> 
 void TextMatcher::Scan(std::span<const std::string_view> texts, bool use_re2,
                        std::vector<Occurrence>& occurrences) const {
   occurrences.clear();
+  auto bounded = [](std::string_view text) {
+    return text.size() > kMaxTextBytes ? text.substr(0, kMaxTextBytes) : text;
+  };
+  bool folded = use_re2 || std::any_of(texts.begin(), texts.end(), [&](std::string_view text) {
+                  return HasFoldedLetter(bounded(text));
+                });
+  if (!folded) ScanTrie(texts, occurrences);
+  if (!folded && !residual_) return;
+  // RE2 screens every text at once, joined: each up to the bound, and a newline keeps words of
+  // two texts apart.
   ScanBuffers& buffers = Buffers();
   std::string& joined = buffers.joined;
   joined.clear();
   buffers.starts.clear();
   for (std::string_view text : texts) {
-    // Each text is scanned up to the bound; a newline keeps words of two texts apart (the RE2
-    // screen runs over them all at once).
-    if (text.size() > kMaxTextBytes) text = text.substr(0, kMaxTextBytes);
     buffers.starts.push_back(joined.size());
-    joined.append(text);
+    joined.append(bounded(text));
     joined.push_back('\n');
   }
-  if (use_re2 || HasFoldedLetter(joined)) {
-    ScanRe2(joined, buffers.starts, true, occurrences);
-    return;
-  }
-  ScanTrie(joined, buffers.starts, occurrences);
-  ScanRe2(joined, buffers.starts, false, occurrences);
+  ScanRe2(joined, buffers.starts, folded, occurrences);
 }
 
 void TextMatcher::Walk(std::vector<Occurrence>& occurrences) {

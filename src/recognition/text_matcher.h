@@ -125,9 +125,9 @@ class TextMatcher {
   TextMatcher(const Concepts& concepts) : concepts_(concepts) {}
   void BuildTrie();
 
-  // Appends every match of every term (trie terms unless `all_with_re2`, then RE2 for the rest)
-  // in `joined` (the texts, each followed by a newline, starting at `starts`).
-  void ScanTrie(std::string_view joined, std::span<const std::size_t> starts,
+  // Append every match of the trie's terms in `texts`, and of the residual terms (or of
+  // `all_terms`) in `joined` (the texts, each followed by a newline, starting at `starts`).
+  void ScanTrie(std::span<const std::string_view> texts,
                 std::vector<Occurrence>& occurrences) const;
   void ScanRe2(std::string_view joined, std::span<const std::size_t> starts, bool all_terms,
                std::vector<Occurrence>& occurrences) const;
