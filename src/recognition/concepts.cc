@@ -167,13 +167,72 @@ void SynonymTable::Add(std::string_view canonical, std::string_view synonym) {
   table_[Join(NormalisedWords(canonical))] = std::string(canonical);
 }
 
+namespace {
+
+// NormalisedWords without an allocation per word: the words are views into `buffer`.
+struct WordBuffer {
+  std::string buffer;
+  std::vector<std::string_view> words;
+  std::string key;
+  std::vector<std::pair<std::size_t, std::size_t>> spans;  // of the words in buffer
+};
+
+void NormalisedWordsInto(std::string_view text, WordBuffer& out) {
+  out.buffer.clear();
+  out.words.clear();
+  // Offsets first: `buffer` may move while it grows.
+  std::vector<std::pair<std::size_t, std::size_t>>& spans = out.spans;
+  spans.clear();
+  std::size_t start = 0;
+  auto flush = [&] {
+    std::size_t length = out.buffer.size() - start;
+    if (length > 0 && IsLaterality(std::string_view(out.buffer).substr(start, length))) {
+      out.buffer.resize(start);
+    } else if (length > 0) {
+      spans.emplace_back(start, length);
+    }
+    start = out.buffer.size();
+  };
+  for (char c : text) {
+    unsigned char u = static_cast<unsigned char>(c);
+    if (IsAsciiAlnum(u)) {
+      out.buffer.push_back(static_cast<char>(u >= 'A' && u <= 'Z' ? u + ('a' - 'A') : u));
+    } else {
+      flush();
+    }
+  }
+  flush();
+  for (const auto& [offset, length] : spans) {
+    out.words.push_back(std::string_view(out.buffer).substr(offset, length));
+  }
+}
+
+void JoinViewsInto(std::span<const std::string_view> words, std::string& joined) {
+  joined.clear();
+  for (std::string_view word : words) {
+    if (!joined.empty()) joined.push_back(' ');
+    joined += word;
+  }
+}
+
+WordBuffer& Words() {
+  thread_local WordBuffer words;
+  return words;
+}
+
+}  // namespace
+
 std::optional<std::string> SynonymTable::Lookup(std::string_view text) const {
-  std::vector<std::string> words = NormalisedWords(text);
+  WordBuffer& buffer = Words();
+  NormalisedWordsInto(text, buffer);
+  std::span<const std::string_view> words = buffer.words;
   if (words.empty()) return std::nullopt;
-  if (auto whole = table_.find(Join(words)); whole != table_.end()) return whole->second;
+  JoinViewsInto(words, buffer.key);
+  if (auto whole = table_.find(buffer.key); whole != table_.end()) return whole->second;
   for (std::size_t run = std::min(kMaxRun, words.size()); run >= 1; --run) {
     for (std::size_t start = 0; start + run <= words.size(); ++start) {
-      auto found = table_.find(Join(std::span(words).subspan(start, run)));
+      JoinViewsInto(words.subspan(start, run), buffer.key);
+      auto found = table_.find(buffer.key);
       if (found != table_.end()) return found->second;
     }
   }
@@ -181,15 +240,16 @@ std::optional<std::string> SynonymTable::Lookup(std::string_view text) const {
 }
 
 std::vector<std::string> SynonymTable::FindAll(std::string_view text) const {
-  std::vector<std::string> words = NormalisedWords(text);
+  WordBuffer& buffer = Words();
+  NormalisedWordsInto(text, buffer);
+  std::span<const std::string_view> words = buffer.words;
   std::vector<std::string> found;
-  std::string key;
   std::size_t start = 0;
   while (start < words.size()) {
     std::size_t matched = 0;
     for (std::size_t run = std::min(kMaxRun, words.size() - start); run >= 1; --run) {
-      JoinInto(std::span(words).subspan(start, run), key);
-      auto hit = table_.find(key);
+      JoinViewsInto(words.subspan(start, run), buffer.key);
+      auto hit = table_.find(buffer.key);
       if (hit != table_.end()) {
         if (std::find(found.begin(), found.end(), hit->second) == found.end()) {
           found.push_back(hit->second);

@@ -73,8 +73,11 @@ bool IsPatterned(std::string_view pattern) {
 }
 
 std::string Indexed(std::string_view array, std::size_t index, std::string_view member) {
-  return std::string(array) + "[" + std::to_string(index) + "]" +
-         (member.empty() ? "" : "." + std::string(member));
+  std::string indexed;
+  indexed.reserve(array.size() + member.size() + 8);
+  indexed.append(array).append("[").append(std::to_string(index)).append("]");
+  if (!member.empty()) indexed.append(".").append(member);
+  return indexed;
 }
 
 void Add(Facts& facts, Concept concept_id, Sighting sighting) {
@@ -139,23 +142,48 @@ void GatherInjuries(Facts& facts, const domain::Attendance& attendance, const Co
   }
 }
 
-void GatherText(Facts& facts, const TextMatcher& matcher, std::string_view field,
-                std::string_view text) {
-  for (TextHit& hit : matcher.Find(text)) {
+// The hits of one text; `hits` runs over the hits of every text, in order of text.
+class TextHits {
+ public:
+  explicit TextHits(std::span<const LocatedHit> hits) : hits_(hits) {}
+  // The hits of text `index`; texts are asked for in order.
+  std::span<const LocatedHit> Of(std::uint32_t index) {
+    while (next_ < hits_.size() && hits_[next_].text < index) ++next_;
+    std::size_t first = next_;
+    while (next_ < hits_.size() && hits_[next_].text == index) ++next_;
+    return hits_.subspan(first, next_ - first);
+  }
+
+ private:
+  std::span<const LocatedHit> hits_;
+  std::size_t next_ = 0;
+};
+
+// `field` is called only when there is a hit, to name the field.
+template <typename FieldName>
+void GatherText(Facts& facts, const TextMatcher& matcher, FieldName field, std::string_view text,
+                std::span<const LocatedHit> hits) {
+  if (hits.empty()) return;
+  std::string name = field();
+  for (const LocatedHit& hit : hits) {
     Sighting sighting;
-    sighting.evidence = std::string(field) + ":\"" + hit.snippet + "\"";
+    sighting.evidence = name + ":\"" + matcher.SnippetOf(text, hit.begin, hit.end) + "\"";
     // Of the patterns, only forced immersion is safe to read from free text: "hand", "iron" or
     // "kettle" near a burn or bruise name a place or a mechanism as often as a shape.
-    if (hit.concept_id == Concept::kBurn &&
-        std::find(hit.patterns.begin(), hit.patterns.end(), "immersion") != hit.patterns.end()) {
-      sighting.pattern = "immersion";
-      sighting.pattern_evidence = std::string(field) + ":\"" + hit.clause + "\"";
+    if (hit.concept_id == Concept::kBurn) {
+      std::vector<std::string> patterns = matcher.PatternsOf(text, hit.begin, hit.end);
+      if (std::find(patterns.begin(), patterns.end(), "immersion") != patterns.end()) {
+        sighting.pattern = "immersion";
+        sighting.pattern_evidence =
+            name + ":\"" + matcher.ClauseOf(text, hit.begin, hit.end) + "\"";
+      }
     }
-    sighting.sites = hit.sites;
-    sighting.site_evidence.assign(hit.sites.size(), sighting.evidence);
+    sighting.sites = matcher.SitesOf(text, hit.begin, hit.end);
+    sighting.site_evidence.assign(sighting.sites.size(), sighting.evidence);
     if (hit.concept_id == Concept::kFracture) {
       auto named = [&](std::string_view site) {
-        return std::find(hit.sites.begin(), hit.sites.end(), site) != hit.sites.end();
+        return std::find(sighting.sites.begin(), sighting.sites.end(), site) !=
+               sighting.sites.end();
       };
       if (named("rib")) Add(facts, Concept::kRibFracture, sighting);
       if (named("femur")) Add(facts, Concept::kFemoralFracture, sighting);
@@ -172,9 +200,10 @@ domain::DiagnosisSystem GuessSystem(const domain::Diagnosis& diagnosis) {
   return digits ? domain::DiagnosisSystem::kSnomedCt : domain::DiagnosisSystem::kIcd10;
 }
 
-// `matcher` is null when no free text of the attendance can match a term.
+// The diagnoses' display texts are the first texts of `hits` (FreeTexts).
 void GatherCodes(Facts& facts, const domain::Attendance& attendance, const Concepts& concepts,
-                 const TextMatcher* matcher) {
+                 const TextMatcher& matcher, TextHits& hits) {
+  std::uint32_t text = 0;
   for (std::size_t i = 0; i < attendance.diagnoses.size(); ++i) {
     const domain::Diagnosis& diagnosis = attendance.diagnoses[i];
     if (diagnosis.code) {
@@ -182,8 +211,10 @@ void GatherCodes(Facts& facts, const domain::Attendance& attendance, const Conce
         Add(facts, concept_id, {Indexed("diagnoses", i, "code") + "=" + *diagnosis.code});
       }
     }
-    if (diagnosis.display && matcher != nullptr) {
-      GatherText(facts, *matcher, Indexed("diagnoses", i, "display"), *diagnosis.display);
+    if (diagnosis.display) {
+      GatherText(
+          facts, matcher, [&] { return Indexed("diagnoses", i, "display"); }, *diagnosis.display,
+          hits.Of(text++));
     }
   }
   for (std::size_t i = 0; i < attendance.safeguarding_concern_codes.size(); ++i) {
@@ -194,16 +225,15 @@ void GatherCodes(Facts& facts, const domain::Attendance& attendance, const Conce
   }
 }
 
-// Every free text GatherFacts reads.
-std::vector<std::string_view> FreeTexts(const domain::Attendance& attendance) {
-  std::vector<std::string_view> texts;
+// Every free text GatherFacts reads, in the order it reads them.
+void FreeTexts(const domain::Attendance& attendance, std::vector<std::string_view>& texts) {
+  texts.clear();
   for (const domain::Diagnosis& diagnosis : attendance.diagnoses) {
     if (diagnosis.display) texts.push_back(*diagnosis.display);
   }
   if (attendance.presenting_complaint) texts.push_back(*attendance.presenting_complaint);
   if (attendance.injury.mechanism) texts.push_back(*attendance.injury.mechanism);
   if (attendance.notes) texts.push_back(*attendance.notes);
-  return texts;
 }
 
 void GatherStructured(Facts& facts, const domain::Attendance& attendance) {
@@ -299,16 +329,30 @@ Facts GatherFacts(const domain::Attendance& attendance, const Concepts& concepts
   DecideMobility(facts, attendance, options);
   GatherInjuries(facts, attendance, concepts);
   GatherStructured(facts, attendance);
-  bool text_may_match = matcher.MayMatchAny(FreeTexts(attendance));
-  GatherCodes(facts, attendance, concepts, text_may_match ? &matcher : nullptr);
-  if (!text_may_match) return facts;
+  // One scan over every free text; the hits are read field by field, in FreeTexts' order.
+  thread_local std::vector<std::string_view> texts;
+  thread_local std::vector<LocatedHit> located;
+  FreeTexts(attendance, texts);
+  matcher.Locate(texts, located);
+  TextHits hits(located);
+  GatherCodes(facts, attendance, concepts, matcher, hits);
+  auto text = static_cast<std::uint32_t>(std::count_if(
+      attendance.diagnoses.begin(), attendance.diagnoses.end(),
+      [](const domain::Diagnosis& diagnosis) { return diagnosis.display.has_value(); }));
   if (attendance.presenting_complaint) {
-    GatherText(facts, matcher, "presenting_complaint", *attendance.presenting_complaint);
+    GatherText(
+        facts, matcher, [] { return std::string("presenting_complaint"); },
+        *attendance.presenting_complaint, hits.Of(text++));
   }
   if (attendance.injury.mechanism) {
-    GatherText(facts, matcher, "injury.mechanism", *attendance.injury.mechanism);
+    GatherText(
+        facts, matcher, [] { return std::string("injury.mechanism"); },
+        *attendance.injury.mechanism, hits.Of(text++));
   }
-  if (attendance.notes) GatherText(facts, matcher, "notes", *attendance.notes);
+  if (attendance.notes) {
+    GatherText(
+        facts, matcher, [] { return std::string("notes"); }, *attendance.notes, hits.Of(text++));
+  }
   return facts;
 }
 

@@ -235,36 +235,101 @@ RE2::Options MatcherOptions() {
   return options;
 }
 
-}  // namespace
-
-std::string TermPattern(std::string_view term) {
-  std::string pattern = "\\b";
+// Splits a term as TermPattern does: words separated by spaces or hyphens, and whether it ends
+// in the '*' wildcard.
+template <typename OnWord>
+bool SplitTerm(std::string_view term, OnWord on_word) {
   std::string word;
-  bool first = true;
   bool wildcard = false;
-  auto flush = [&] {
-    if (word.empty()) return;
-    if (!first) pattern += "[\\s\\-]+";
-    pattern += RE2::QuoteMeta(word);
-    word.clear();
-    first = false;
-  };
   for (std::size_t i = 0; i < term.size(); ++i) {
     char c = term[i];
     if (c == '*' && i + 1 == term.size()) {
       wildcard = true;
     } else if (c == ' ' || c == '-') {
-      flush();
+      if (!word.empty()) on_word(word);
+      word.clear();
     } else {
       word.push_back(c);
     }
   }
-  flush();
+  if (!word.empty()) on_word(word);
+  return wildcard;
+}
+
+// RE2's \w and the bytes its \b counts as word bytes: [0-9A-Za-z_].
+bool IsAsciiWordByte(unsigned char u) {
+  return (u >= '0' && u <= '9') || (u >= 'a' && u <= 'z') || (u >= 'A' && u <= 'Z') || u == '_';
+}
+
+// RE2's [\s\-]: \s is [\t\n\f\r ].
+bool IsSeparator(unsigned char u) {
+  return u == ' ' || u == '-' || u == '\t' || u == '\n' || u == '\f' || u == '\r';
+}
+
+// Whether RE2's \b holds at `position` of `text`.
+bool IsBoundary(std::string_view text, std::size_t position) {
+  bool before = position > 0 && IsAsciiWordByte(static_cast<unsigned char>(text[position - 1]));
+  bool after =
+      position < text.size() && IsAsciiWordByte(static_cast<unsigned char>(text[position]));
+  return before != after;
+}
+
+// A term the trie matches exactly as RE2 does: its words are printable ASCII, so none holds a
+// separator byte and none a character RE2 folds to something else than its ASCII other case.
+bool IsTrieTerm(std::string_view term) {
+  bool printable = true;
+  SplitTerm(term, [&](const std::string& word) {
+    for (char c : word) {
+      unsigned char u = static_cast<unsigned char>(c);
+      if (u < 0x21 || u > 0x7E) printable = false;
+    }
+  });
+  return printable;
+}
+
+// Whether `text` has U+017F or U+212A, which RE2's case-insensitive matching takes for s and k
+// (in letters and in \w), and the trie does not.
+bool HasFoldedLetter(std::string_view text) {
+  return text.find("\xC5\xBF") != std::string_view::npos ||
+         text.find("\xE2\x84\xAA") != std::string_view::npos;
+}
+
+// Buffers one scan reuses, per thread.
+struct ScanBuffers {
+  std::string joined;
+  std::vector<std::size_t> starts;  // of each text in joined
+  std::vector<int> matched;
+  std::vector<TextMatcher::Occurrence> occurrences;
+  std::string lowered;
+  std::string snippet_lowered;
+};
+
+ScanBuffers& Buffers() {
+  thread_local ScanBuffers buffers;
+  return buffers;
+}
+
+}  // namespace
+
+std::string TermPattern(std::string_view term) {
+  std::string pattern = "\\b";
+  bool first = true;
+  bool wildcard = SplitTerm(term, [&](const std::string& word) {
+    if (!first) pattern += "[\\s\\-]+";
+    pattern += RE2::QuoteMeta(word);
+    first = false;
+  });
   pattern += wildcard ? "\\w*" : "\\b";
   return pattern;
 }
 
 namespace {
+
+std::string_view ClauseText(std::string_view text, std::size_t begin, std::size_t end) {
+  if (text.size() > kMaxTextBytes) text = text.substr(0, kMaxTextBytes);
+  auto [clause_start, clause_end] = ClauseAround(text, begin, end);
+  return text.substr(clause_start, clause_end - clause_start);
+}
 
 // IsNegated over text already lower-cased by AsciiLowered.
 bool IsNegatedLowered(std::string_view lowered, std::size_t begin, std::size_t end) {
@@ -279,15 +344,17 @@ bool IsNegated(std::string_view text, std::size_t begin, std::size_t end) {
   return IsNegatedLowered(AsciiLowered(text), begin, end);
 }
 
+TextMatcher::~TextMatcher() = default;
+
 Result<std::unique_ptr<TextMatcher>> TextMatcher::Build(const Concepts& concepts) {
-  auto set = std::make_unique<RE2::Set>(MatcherOptions(), RE2::UNANCHORED);
-  std::vector<Term> terms;
+  std::unique_ptr<TextMatcher> matcher(new TextMatcher(concepts));
+  matcher->all_ = std::make_unique<RE2::Set>(MatcherOptions(), RE2::UNANCHORED);
   for (std::size_t i = 0; i < kConceptCount; ++i) {
     Concept concept_id = static_cast<Concept>(i);
     for (const std::string& term : concepts.set(concept_id).terms) {
       std::string pattern = TermPattern(term);
       std::string error;
-      if (set->Add(pattern, &error) < 0) {
+      if (matcher->all_->Add(pattern, &error) < 0) {
         return InvalidArgument("invalid_concept_file", std::string(ConceptSlug(concept_id)) +
                                                            ".tsv: term cannot be compiled");
       }
@@ -296,65 +363,300 @@ Result<std::unique_ptr<TextMatcher>> TextMatcher::Build(const Concepts& concepts
         return InvalidArgument("invalid_concept_file", std::string(ConceptSlug(concept_id)) +
                                                            ".tsv: term cannot be compiled");
       }
-      terms.push_back({concept_id, std::move(compiled)});
+      bool wildcard = SplitTerm(term, [](const std::string&) {});
+      matcher->terms_.push_back({concept_id, wildcard, !IsTrieTerm(term), std::move(compiled)});
     }
   }
-  if (!set->Compile()) {
+  if (!matcher->all_->Compile()) {
     return Internal("matcher_too_large", "the concept terms do not fit the matcher's memory");
   }
-  return std::unique_ptr<TextMatcher>(new TextMatcher(concepts, std::move(set), std::move(terms)));
+  for (std::size_t i = 0; i < matcher->terms_.size(); ++i) {
+    const Term& term = matcher->terms_[i];
+    if (!term.residual) continue;
+    if (!matcher->residual_) {
+      matcher->residual_ = std::make_unique<RE2::Set>(MatcherOptions(), RE2::UNANCHORED);
+    }
+    std::string error;
+    matcher->residual_->Add(term.pattern->pattern(), &error);
+    matcher->residual_terms_.push_back(static_cast<std::uint32_t>(i));
+  }
+  if (matcher->residual_ && !matcher->residual_->Compile()) {
+    return Internal("matcher_too_large", "the concept terms do not fit the matcher's memory");
+  }
+  matcher->BuildTrie();
+  return matcher;
+}
+
+void TextMatcher::BuildTrie() {
+  // Built with a child map per node, then flattened.
+  struct Building {
+    std::vector<std::pair<unsigned char, std::uint32_t>> children;
+    std::int32_t separator = -1;
+    std::vector<std::uint32_t> terms;
+  };
+  std::vector<Building> building(1);  // node 0 is the root, before the first byte
+  auto child = [&](std::uint32_t node, unsigned char byte) {
+    for (const auto& [edge, next] : building[node].children) {
+      if (edge == byte) return next;
+    }
+    auto next = static_cast<std::uint32_t>(building.size());
+    building[node].children.emplace_back(byte, next);
+    building.emplace_back();
+    return next;
+  };
+  std::uint32_t index = 0;
+  for (std::size_t i = 0; i < kConceptCount; ++i) {
+    for (const std::string& term : concepts_.set(static_cast<Concept>(i)).terms) {
+      std::uint32_t term_index = index++;
+      if (terms_[term_index].residual) continue;
+      std::uint32_t node = 0;
+      bool first = true;
+      SplitTerm(term, [&](const std::string& word) {
+        if (!first) {
+          if (building[node].separator < 0) {
+            building[node].separator = static_cast<std::int32_t>(building.size());
+            building.emplace_back();
+          }
+          node = static_cast<std::uint32_t>(building[node].separator);
+        }
+        first = false;
+        for (char c : word) node = child(node, static_cast<unsigned char>(AsciiLower(c)));
+      });
+      building[node].terms.push_back(term_index);
+    }
+  }
+  root_.fill(-1);
+  for (const auto& [byte, next] : building[0].children) {
+    root_[byte] = static_cast<std::int32_t>(next);
+    if (byte >= 'a' && byte <= 'z') root_[byte - ('a' - 'A')] = static_cast<std::int32_t>(next);
+  }
+  nodes_.resize(building.size());
+  for (std::size_t i = 0; i < building.size(); ++i) {
+    Node& node = nodes_[i];
+    node.first_edge = static_cast<std::uint32_t>(edges_.size());
+    node.edge_count = static_cast<std::uint32_t>(building[i].children.size());
+    for (const auto& [byte, next] : building[i].children) edges_.push_back({byte, next});
+    node.separator = building[i].separator;
+    node.first_term = static_cast<std::uint32_t>(node_terms_.size());
+    node.term_count = static_cast<std::uint32_t>(building[i].terms.size());
+    node_terms_.insert(node_terms_.end(), building[i].terms.begin(), building[i].terms.end());
+  }
+}
+
+void TextMatcher::ScanTrie(std::span<const std::string_view> texts,
+                           std::vector<Occurrence>& occurrences) const {
+  for (std::uint32_t index = 0; index < texts.size(); ++index) {
+    std::string_view text = texts[index];
+    if (text.size() > kMaxTextBytes) text = text.substr(0, kMaxTextBytes);
+    bool previous_word = false;
+    for (std::size_t begin = 0; begin < text.size(); ++begin) {
+      // Every term starts at a \b.
+      unsigned char first = static_cast<unsigned char>(text[begin]);
+      bool word = IsAsciiWordByte(first);
+      bool boundary = word != previous_word;
+      previous_word = word;
+      if (!boundary) continue;
+      std::int32_t node = root_[first];
+      if (node < 0) continue;
+      std::size_t position = begin + 1;
+      while (true) {
+        const Node& at = nodes_[static_cast<std::size_t>(node)];
+        for (std::uint32_t t = 0; t < at.term_count; ++t) {
+          std::uint32_t term = node_terms_[at.first_term + t];
+          if (terms_[term].wildcard) {
+            std::size_t end = position;
+            while (end < text.size() && IsAsciiWordByte(static_cast<unsigned char>(text[end]))) {
+              ++end;
+            }
+            occurrences.push_back({index, term, begin, end});
+          } else if (IsBoundary(text, position)) {
+            occurrences.push_back({index, term, begin, position});
+          }
+        }
+        if (position == text.size()) break;
+        unsigned char byte = static_cast<unsigned char>(text[position]);
+        if (IsSeparator(byte)) {
+          if (at.separator < 0) break;
+          while (position < text.size() &&
+                 IsSeparator(static_cast<unsigned char>(text[position]))) {
+            ++position;
+          }
+          node = at.separator;
+          continue;
+        }
+        unsigned char lower = static_cast<unsigned char>(AsciiLower(static_cast<char>(byte)));
+        node = -1;
+        for (std::uint32_t e = 0; e < at.edge_count; ++e) {
+          const Edge& edge = edges_[at.first_edge + e];
+          if (edge.byte == lower) {
+            node = static_cast<std::int32_t>(edge.node);
+            break;
+          }
+        }
+        if (node < 0) break;
+        ++position;
+      }
+    }
+  }
+}
+
+void TextMatcher::ScanRe2(std::string_view joined, std::span<const std::size_t> starts,
+                          bool all_terms, std::vector<Occurrence>& occurrences) const {
+  const RE2::Set* set = all_terms ? all_.get() : residual_.get();
+  if (set == nullptr) return;
+  std::vector<int>& matched = Buffers().matched;
+  if (!set->Match(re2::StringPiece(joined.data(), joined.size()), &matched)) return;
+  for (int found_index : matched) {
+    std::uint32_t term = all_terms ? static_cast<std::uint32_t>(found_index)
+                                   : residual_terms_[static_cast<std::size_t>(found_index)];
+    const RE2& pattern = *terms_[term].pattern;
+    for (std::uint32_t index = 0; index < starts.size(); ++index) {
+      std::size_t stop = index + 1 < starts.size() ? starts[index + 1] - 1 : joined.size() - 1;
+      std::string_view text = joined.substr(starts[index], stop - starts[index]);
+      re2::StringPiece input(text.data(), text.size());
+      std::size_t position = 0;
+      re2::StringPiece found;
+      while (position <= text.size() &&
+             pattern.Match(input, position, text.size(), RE2::UNANCHORED, &found, 1)) {
+        std::size_t begin = static_cast<std::size_t>(found.data() - text.data());
+        std::size_t end = begin + found.size();
+        position = end > begin ? end : begin + 1;
+        occurrences.push_back({index, term, begin, end});
+      }
+    }
+  }
+}
+
+void TextMatcher::Scan(std::span<const std::string_view> texts, bool use_re2,
+                       std::vector<Occurrence>& occurrences) const {
+  occurrences.clear();
+  auto bounded = [](std::string_view text) {
+    return text.size() > kMaxTextBytes ? text.substr(0, kMaxTextBytes) : text;
+  };
+  bool folded = use_re2 || std::any_of(texts.begin(), texts.end(), [&](std::string_view text) {
+                  return HasFoldedLetter(bounded(text));
+                });
+  if (!folded) ScanTrie(texts, occurrences);
+  if (!folded && !residual_) return;
+  // RE2 screens every text at once, joined: each up to the bound, and a newline keeps words of
+  // two texts apart.
+  ScanBuffers& buffers = Buffers();
+  std::string& joined = buffers.joined;
+  joined.clear();
+  buffers.starts.clear();
+  for (std::string_view text : texts) {
+    buffers.starts.push_back(joined.size());
+    joined.append(bounded(text));
+    joined.push_back('\n');
+  }
+  ScanRe2(joined, buffers.starts, folded, occurrences);
+}
+
+void TextMatcher::Walk(std::vector<Occurrence>& occurrences) {
+  std::sort(occurrences.begin(), occurrences.end(), [](const Occurrence& a, const Occurrence& b) {
+    if (a.text != b.text) return a.text < b.text;
+    if (a.term != b.term) return a.term < b.term;
+    return a.begin < b.begin;
+  });
+  // Per text and term, RE2 takes the leftmost match, then looks on from its end.
+  std::size_t kept = 0;
+  std::size_t position = 0;
+  for (std::size_t i = 0; i < occurrences.size(); ++i) {
+    const Occurrence& found = occurrences[i];
+    bool same =
+        i > 0 && found.text == occurrences[i - 1].text && found.term == occurrences[i - 1].term;
+    if (!same) position = 0;
+    if (found.begin < position) continue;
+    position = found.end > found.begin ? found.end : found.begin + 1;
+    occurrences[kept++] = found;
+  }
+  occurrences.resize(kept);
+}
+
+std::vector<TextMatcher::Occurrence> TextMatcher::Occurrences(
+    std::span<const std::string_view> texts, bool use_re2) const {
+  std::vector<Occurrence> occurrences;
+  Scan(texts, use_re2, occurrences);
+  Walk(occurrences);
+  return occurrences;
 }
 
 bool TextMatcher::MayMatchAny(std::span<const std::string_view> texts) const {
-  std::string joined;
-  for (std::string_view text : texts) {
-    // Find scans each text up to the same bound; a newline keeps words of two texts apart.
+  std::vector<Occurrence>& occurrences = Buffers().occurrences;
+  Scan(texts, false, occurrences);
+  return !occurrences.empty();
+}
+
+void TextMatcher::Locate(std::span<const std::string_view> texts,
+                         std::vector<LocatedHit>& hits) const {
+  hits.clear();
+  ScanBuffers& buffers = Buffers();
+  std::vector<Occurrence>& occurrences = buffers.occurrences;
+  Scan(texts, false, occurrences);
+  if (occurrences.empty()) return;
+  Walk(occurrences);
+  std::string& lowered = buffers.lowered;
+  std::size_t i = 0;
+  while (i < occurrences.size()) {
+    std::uint32_t index = occurrences[i].text;
+    std::string_view text = texts[index];
     if (text.size() > kMaxTextBytes) text = text.substr(0, kMaxTextBytes);
-    joined.append(text);
-    joined.push_back('\n');
+    // Negation compares words in lower case; one copy serves every occurrence in the text.
+    lowered.assign(text);
+    for (char& c : lowered) c = AsciiLower(c);
+    std::size_t first_hit = hits.size();
+    for (; i < occurrences.size() && occurrences[i].text == index; ++i) {
+      const Occurrence& found = occurrences[i];
+      Concept concept_id = terms_[found.term].concept_id;
+      bool overlaps = std::any_of(hits.begin() + static_cast<std::ptrdiff_t>(first_hit), hits.end(),
+                                  [&](const LocatedHit& hit) {
+                                    return hit.concept_id == concept_id && hit.begin < found.end &&
+                                           found.begin < hit.end;
+                                  });
+      if (overlaps || IsNegatedLowered(lowered, found.begin, found.end)) continue;
+      hits.push_back({concept_id, index, found.begin, found.end});
+    }
+    std::sort(hits.begin() + static_cast<std::ptrdiff_t>(first_hit), hits.end(),
+              [](const LocatedHit& a, const LocatedHit& b) {
+                return a.begin != b.begin ? a.begin < b.begin : a.concept_id < b.concept_id;
+              });
   }
-  return set_->Match(re2::StringPiece(joined.data(), joined.size()), nullptr);
+}
+
+std::string TextMatcher::SnippetOf(std::string_view text, std::size_t begin,
+                                   std::size_t end) const {
+  if (text.size() > kMaxTextBytes) text = text.substr(0, kMaxTextBytes);
+  std::size_t clause_end = ClauseAround(text, begin, end).second;
+  // Only the words from the term to the clause's end are read in lower case.
+  std::string& lowered = Buffers().snippet_lowered;
+  lowered.assign(text.substr(0, clause_end));
+  for (std::size_t i = begin; i < clause_end; ++i) lowered[i] = AsciiLower(lowered[i]);
+  return Snippet(text, lowered, begin, clause_end);
+}
+
+std::vector<std::string> TextMatcher::SitesOf(std::string_view text, std::size_t begin,
+                                              std::size_t end) const {
+  return concepts_.sites().FindAll(ClauseText(text, begin, end));
+}
+
+std::vector<std::string> TextMatcher::PatternsOf(std::string_view text, std::size_t begin,
+                                                 std::size_t end) const {
+  return concepts_.patterns().FindAll(ClauseText(text, begin, end));
+}
+
+std::string TextMatcher::ClauseOf(std::string_view text, std::size_t begin, std::size_t end) const {
+  return Quoted(Prefix(ClauseText(text, begin, end), 80));
 }
 
 std::vector<TextHit> TextMatcher::Find(std::string_view text) const {
   std::vector<TextHit> hits;
-  if (text.size() > kMaxTextBytes) text = text.substr(0, kMaxTextBytes);
-  std::vector<int> matched;
-  if (text.empty() || !set_->Match(re2::StringPiece(text.data(), text.size()), &matched)) {
-    return hits;
+  std::vector<LocatedHit> located;
+  Locate(std::span<const std::string_view>(&text, 1), located);
+  for (const LocatedHit& hit : located) {
+    hits.push_back({hit.concept_id, hit.begin, hit.end, SnippetOf(text, hit.begin, hit.end),
+                    SitesOf(text, hit.begin, hit.end), PatternsOf(text, hit.begin, hit.end),
+                    ClauseOf(text, hit.begin, hit.end)});
   }
-  std::sort(matched.begin(), matched.end());
-  // Negation and snippets compare words in lower case; one copy serves every hit.
-  std::string lowered = AsciiLowered(text);
-  for (int index : matched) {
-    const Term& term = terms_[static_cast<std::size_t>(index)];
-    re2::StringPiece input(text.data(), text.size());
-    std::size_t position = 0;
-    re2::StringPiece found;
-    while (position <= text.size() &&
-           term.pattern->Match(input, position, text.size(), RE2::UNANCHORED, &found, 1)) {
-      std::size_t begin = static_cast<std::size_t>(found.data() - text.data());
-      std::size_t end = begin + found.size();
-      position = end > begin ? end : begin + 1;
-      bool overlaps = std::any_of(hits.begin(), hits.end(), [&](const TextHit& hit) {
-        return hit.concept_id == term.concept_id && hit.begin < end && begin < hit.end;
-      });
-      if (overlaps || IsNegatedLowered(lowered, begin, end)) continue;
-      auto [clause_start, clause_end] = ClauseAround(text, begin, end);
-      std::string_view clause = text.substr(clause_start, clause_end - clause_start);
-      TextHit hit{term.concept_id,
-                  begin,
-                  end,
-                  Snippet(text, lowered, begin, clause_end),
-                  concepts_.sites().FindAll(clause),
-                  concepts_.patterns().FindAll(clause),
-                  Quoted(Prefix(clause, 80))};
-      hits.push_back(std::move(hit));
-    }
-  }
-  std::sort(hits.begin(), hits.end(), [](const TextHit& a, const TextHit& b) {
-    return a.begin != b.begin ? a.begin < b.begin : a.concept_id < b.concept_id;
-  });
   return hits;
 }
 

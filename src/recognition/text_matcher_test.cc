@@ -1,5 +1,7 @@
 #include "recognition/text_matcher.h"
 
+#include <random>
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -115,6 +117,206 @@ TEST(TextMatcherTest, TermPatternsQuoteAndJoinWords) {
   EXPECT_EQ(TermPattern("bruis*"), "\\bbruis\\w*");
   EXPECT_EQ(TermPattern("self harm"), "\\bself[\\s\\-]+harm\\b");
   EXPECT_EQ(TermPattern("a.b"), "\\ba\\.b\\b");
+}
+
+// --- the trie against RE2 ----------------------------------------------------------------
+
+// Shipped concepts plus terms that test the matcher's edges: a wildcard, words that repeat or
+// overlap, words with non-word bytes, letters RE2 folds to non-ASCII characters (s, k), and
+// terms the trie leaves to RE2 (non-ASCII, a control byte).
+const Concepts& TrickyConcepts() {
+  static const Concepts concepts = [] {
+    ConceptFiles files = DefaultConceptFiles();
+    files["bruise.tsv"] +=
+        "term\tbru*\nterm\ta a\nterm\ta a a\nterm\tskin mark*\nterm\td&v\nterm\to'\n"
+        "term\t'tis\nterm\tx_y\nterm\tk\nterm\t-- ss --\nterm\tsee\\ saw\nterm\tb-b*\n"
+        "term\tcaf\xC3\xA9\nterm\t\xC3\xA9t\xC3\xA9*\nterm\tfoo\x01"
+        "bar\nterm\tb\xE2\x84\xAA\n";
+    files["burn.tsv"] += "term\ta\nterm\ta a\nterm\tbru\n";
+    Result<Concepts> parsed = Concepts::Parse(files);
+    LIAISON_CHECK(parsed.ok());
+    return std::move(*parsed);
+  }();
+  return concepts;
+}
+
+const TextMatcher& TrickyMatcher() {
+  static const std::unique_ptr<TextMatcher> matcher = [] {
+    Result<std::unique_ptr<TextMatcher>> built = TextMatcher::Build(TrickyConcepts());
+    LIAISON_CHECK(built.ok());
+    return std::move(*built);
+  }();
+  return *matcher;
+}
+
+// RE2 itself on TermPattern, walked as the matcher walks it: the reference.
+std::vector<TextMatcher::Occurrence> Re2Reference(const Concepts& concepts,
+                                                  std::span<const std::string_view> texts) {
+  RE2::Options options;
+  options.set_case_sensitive(false);
+  options.set_log_errors(false);
+  static const std::vector<std::unique_ptr<RE2>> patterns = [&] {
+    std::vector<std::unique_ptr<RE2>> compiled;
+    for (std::size_t c = 0; c < kConceptCount; ++c) {
+      for (const std::string& written : concepts.set(static_cast<Concept>(c)).terms) {
+        compiled.push_back(std::make_unique<RE2>(TermPattern(written), options));
+      }
+    }
+    return compiled;
+  }();
+  std::vector<TextMatcher::Occurrence> occurrences;
+  for (std::uint32_t index = 0; index < texts.size(); ++index) {
+    std::string_view text = texts[index].substr(0, std::size_t{1} << 20);
+    for (std::uint32_t term = 0; term < patterns.size(); ++term) {
+      std::size_t position = 0;
+      re2::StringPiece input(text.data(), text.size());
+      re2::StringPiece match;
+      while (position <= text.size() &&
+             patterns[term]->Match(input, position, text.size(), RE2::UNANCHORED, &match, 1)) {
+        std::size_t begin = static_cast<std::size_t>(match.data() - text.data());
+        std::size_t end = begin + match.size();
+        position = end > begin ? end : begin + 1;
+        occurrences.push_back({index, term, begin, end});
+      }
+    }
+  }
+  std::sort(occurrences.begin(), occurrences.end(),
+            [](const TextMatcher::Occurrence& a, const TextMatcher::Occurrence& b) {
+              return std::tie(a.text, a.term, a.begin) < std::tie(b.text, b.term, b.begin);
+            });
+  return occurrences;
+}
+
+void ExpectSameAsRe2(std::vector<std::string_view> texts) {
+  std::vector<TextMatcher::Occurrence> trie = TrickyMatcher().Occurrences(texts);
+  std::vector<TextMatcher::Occurrence> reference = Re2Reference(TrickyConcepts(), texts);
+  ASSERT_EQ(trie.size(), reference.size()) << ::testing::PrintToString(texts);
+  for (std::size_t i = 0; i < trie.size(); ++i) {
+    EXPECT_EQ(trie[i], reference[i]) << i << " " << ::testing::PrintToString(texts);
+  }
+  EXPECT_TRUE(TrickyMatcher().Occurrences(texts, true) == reference);
+}
+
+TEST(TextMatcherTrieTest, LeavesOnlyOddTermsToRe2) {
+  const TextMatcher& matcher = TrickyMatcher();
+  std::size_t term = 0;
+  std::vector<std::string> residual;
+  for (std::size_t c = 0; c < kConceptCount; ++c) {
+    for (const std::string& written : TrickyConcepts().set(static_cast<Concept>(c)).terms) {
+      if (matcher.MatchedWithRe2(term++)) residual.push_back(written);
+    }
+  }
+  EXPECT_THAT(residual, ::testing::UnorderedElementsAre("caf\xC3\xA9", "\xC3\xA9t\xC3\xA9*",
+                                                        "foo\x01"
+                                                        "bar",
+                                                        "b\xE2\x84\xAA"));
+}
+
+TEST(TextMatcherTrieTest, MatchesAsRe2OnTrickyTexts) {
+  for (std::string_view text : {
+           "",
+           "a",
+           "a a a a a",
+           "a  -\t- a\na",
+           "A-A-a",
+           "aa a_a a'a",
+           "bru bruise bruised bruising bru-bru bru_x BRUISE",
+           "Bruis\xC5\xBFing",  // U+017F: RE2 folds it to s
+           "s\xE2\x84\xAA"
+           "in mark",  // U+212A: RE2 folds it to k
+           "skin markings, skin-mark, skin  -  marked, skin\nmark",
+           "d&v, D&V; d&vx, xd&v",
+           "o' o'x yo' o''",
+           "'tis x'tis 'tisn't",
+           "x_y x_yz _x_y",
+           "k K k_ kk",
+           "ss -- ss -- ss",
+           "see\\ saw",
+           "b-b b b bbb b--bxyz b\xE2\x84\xAA"
+           "b",
+           "caf\xC3\xA9 CAF\xC3\x89 caf\xC3\xA9s",
+           "\xC3\xA9t\xC3\xA9 \xC3\x89T\xC3\x89s",
+           "foo\x01"
+           "bar fOO\x01"
+           "BAR",
+           "\xFF\xFE bruise \xC3",
+           "non-accidental injury, non accidental  injury, head\r\ninjury",
+           "Triage: bruise to forehead. No fracture. ?NAI",
+       }) {
+    ExpectSameAsRe2({text});
+  }
+}
+
+TEST(TextMatcherTrieTest, MatchesAsRe2AcrossSeveralTexts) {
+  ExpectSameAsRe2({"bruise to", "", "ear a", "a a", "skin", "mark"});
+  ExpectSameAsRe2({"plain text",
+                   "Bruis\xC5\xBF"
+                   "e",
+                   "a a"});  // one text makes RE2 do all
+}
+
+TEST(TextMatcherTrieTest, ScansUpToTheBound) {
+  constexpr std::size_t kBound = std::size_t{1} << 20;
+  for (std::size_t cut : {3, 7}) {
+    std::string text(kBound - cut, 'x');
+    text += " bruise to ear";
+    ExpectSameAsRe2({text, "a a"});
+    text[kBound - cut - 1] = ' ';
+    ExpectSameAsRe2({text});
+  }
+}
+
+TEST(TextMatcherTrieTest, MatchesAsRe2OnRandomTexts) {
+  static constexpr std::array<std::string_view, 26> kPieces = {
+      "a", "A", " ", "-",   "\t",  "\n",   "\v",   "\f",  "\r",       "_", "'", "&", "x",
+      "s", "k", "b", "bru", "ise", "skin", "mark", "d&v", "\xC3\xA9", "t", ".", "o", "\\"};
+  std::mt19937 random(24);
+  std::uniform_int_distribution<std::size_t> piece(0, kPieces.size() - 1);
+  std::uniform_int_distribution<int> length(0, 24);
+  for (int round = 0; round < 1000; ++round) {
+    std::array<std::string, 3> texts;
+    for (std::string& text : texts) {
+      for (int i = length(random); i > 0; --i) text += kPieces[piece(random)];
+    }
+    if (round % 50 == 0) texts[1] += "\xE2\x84\xAA";
+    ExpectSameAsRe2({texts[0], texts[1], texts[2]});
+  }
+}
+
+// Locate is Find on each text, in one scan.
+TEST(TextMatcherTrieTest, LocateIsFindOnEachText) {
+  const TextMatcher& matcher = TrickyMatcher();
+  std::vector<std::string_view> texts = {"No bruising. Bruise to ear", "", "no a a, but a a",
+                                         "Skin markings on the back", "fracture excluded"};
+  std::vector<LocatedHit> located;
+  matcher.Locate(texts, located);
+  std::size_t next = 0;
+  for (std::uint32_t index = 0; index < texts.size(); ++index) {
+    for (const TextHit& hit : matcher.Find(texts[index])) {
+      ASSERT_LT(next, located.size());
+      EXPECT_EQ(located[next].text, index);
+      EXPECT_EQ(located[next].concept_id, hit.concept_id);
+      EXPECT_EQ(located[next].begin, hit.begin);
+      EXPECT_EQ(located[next].end, hit.end);
+      EXPECT_EQ(matcher.SnippetOf(texts[index], hit.begin, hit.end), hit.snippet);
+      ++next;
+    }
+  }
+  EXPECT_EQ(next, located.size());
+  EXPECT_GT(next, 3u);
+}
+
+TEST(TextMatcherTrieTest, AnUncompilableTermIsAConceptFileError) {
+  ConceptFiles files = DefaultConceptFiles();
+  files["burn.tsv"] +=
+      "term\tbad\xFF"
+      "term\n";  // not UTF-8: RE2 cannot compile it
+  Result<Concepts> parsed = Concepts::Parse(files);
+  ASSERT_TRUE(parsed.ok());
+  Result<std::unique_ptr<TextMatcher>> built = TextMatcher::Build(*parsed);
+  ASSERT_FALSE(built.ok());
+  EXPECT_EQ(built.status().reason(), "invalid_concept_file");
+  EXPECT_THAT(built.status().message(), ::testing::HasSubstr("burn.tsv: term cannot be compiled"));
 }
 
 TEST(SynonymTableTest, NormalisesOpenVocabulary) {
