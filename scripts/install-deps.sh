@@ -12,7 +12,7 @@ packages=(
   libsqlite3-dev libpq-dev libsodium-dev libssl-dev
   libspdlog-dev libfmt-dev libcli11-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  clang-format libkainjow-mustache-dev sqlite3 curl libre2-dev libjemalloc-dev libsimdjson-dev libhyperscan-dev
+  clang-format libkainjow-mustache-dev sqlite3 curl libre2-dev libjemalloc-dev libsimdjson-dev
 )
 if (( want_test )); then
   # time (/usr/bin/time -v) and python3 (standard library only) for the sweep bench and evaluation.
