@@ -100,7 +100,7 @@ int Generate(const GenerateOptions& options) {
 // Prints each issue as the contract's stderr line; keeps nothing.
 class ReportingVisitor final : public ingest::FeedVisitor {
  public:
-  Status OnAttendance(std::int64_t, domain::Attendance) override { return Status::Ok(); }
+  Status OnAttendance(std::int64_t, domain::Attendance&&) override { return Status::Ok(); }
   void OnIssue(const ingest::RowIssue& issue) override {
     std::cerr << ingest::FormatIssue(issue) << "\n";
   }
@@ -166,7 +166,7 @@ class ImportingVisitor final : public ingest::FeedVisitor {
         org_code_(std::move(org_code)),
         format_(format) {}
 
-  Status OnAttendance(std::int64_t line, domain::Attendance attendance) override {
+  Status OnAttendance(std::int64_t line, domain::Attendance&& attendance) override {
     if (!batch_) {
       ASSIGN_OR_RETURN(batch_, intake_.Begin(actor_, org_code_));
     }

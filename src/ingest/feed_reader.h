@@ -66,9 +66,10 @@ class FeedVisitor {
   FeedVisitor(const FeedVisitor&) = delete;
   FeedVisitor& operator=(const FeedVisitor&) = delete;
 
-  // An accepted attendance and the line it began on. A failure stops the run: ReadFeed
-  // returns it (for example, the database went away).
-  virtual Status OnAttendance(std::int64_t line, domain::Attendance attendance) = 0;
+  // An accepted attendance and the line it began on, which the visitor may move from (the
+  // reader's copy is not used again). A failure stops the run: ReadFeed returns it (for
+  // example, the database went away).
+  virtual Status OnAttendance(std::int64_t line, domain::Attendance&& attendance) = 0;
   // A rejected row, or a warning about an accepted one (reported before its OnAttendance).
   virtual void OnIssue(const RowIssue& issue) = 0;
 };

@@ -15,7 +15,7 @@ namespace {
 // Records what a run reports, as the lines the CLI would print.
 class RecordingVisitor final : public FeedVisitor {
  public:
-  Status OnAttendance(std::int64_t line, domain::Attendance attendance) override {
+  Status OnAttendance(std::int64_t line, domain::Attendance&& attendance) override {
     accepted.push_back(std::to_string(line) + ":" + attendance.attendance_id);
     return Status::Ok();
   }
@@ -131,7 +131,7 @@ TEST(FeedReaderTest, CsvWithoutRequiredColumnsCannotRun) {
 
 TEST(FeedReaderTest, AVisitorFailureStopsTheRun) {
   class Failing final : public FeedVisitor {
-    Status OnAttendance(std::int64_t, domain::Attendance) override {
+    Status OnAttendance(std::int64_t, domain::Attendance&&) override {
       return Unavailable("store_down", "the store is unavailable");
     }
     void OnIssue(const RowIssue&) override {}
@@ -146,7 +146,7 @@ class LoggingVisitor final : public FeedVisitor {
   // Fails the call for the `fail_at`th accepted attendance (counting from 1); 0 never fails.
   explicit LoggingVisitor(int fail_at = 0) : fail_at_(fail_at) {}
 
-  Status OnAttendance(std::int64_t line, domain::Attendance attendance) override {
+  Status OnAttendance(std::int64_t line, domain::Attendance&& attendance) override {
     log.push_back("accepted " + std::to_string(line) + " " + attendance.attendance_id);
     if (++attendances_ == fail_at_) return Unavailable("store_down", "the store is unavailable");
     return Status::Ok();

@@ -41,7 +41,7 @@ void CheckCsvRoundTrip(const domain::Attendance& attendance) {
 
 class RoundTripVisitor final : public FeedVisitor {
  public:
-  Status OnAttendance(std::int64_t, domain::Attendance attendance) override {
+  Status OnAttendance(std::int64_t, domain::Attendance&& attendance) override {
     CheckJsonRoundTrip(attendance);
     CheckCsvRoundTrip(attendance);
     return Status::Ok();

@@ -297,7 +297,7 @@ class Dealer {
       pending_[i] = workers_[i]->queue().TakeSpare();
   }
 
-  void Deal(Attendance attendance) {
+  void Deal(Attendance&& attendance) {
     std::optional<std::string> key = PersonKeyOf(attendance);
     // Attendances without a person key have no history; spread them by their own id.
     std::uint32_t hash = PersonTable::HashOf(key ? *key : attendance.attendance_id);
@@ -337,7 +337,7 @@ class SweepVisitor final : public ingest::FeedVisitor {
         error_(error),
         progress_(progress) {}
 
-  Status OnAttendance(std::int64_t line, Attendance attendance) override {
+  Status OnAttendance(std::int64_t line, Attendance&& attendance) override {
     last_line_ = line;
     if (error_.failed()) return error_.Get();
     Tick();

@@ -47,7 +47,7 @@ TEST(GeneratorTest, SameSeedGivesTheSameBytes) {
 // Accepts every row, collecting what the checks below need.
 class Collector final : public ingest::FeedVisitor {
  public:
-  Status OnAttendance(std::int64_t, domain::Attendance attendance) override {
+  Status OnAttendance(std::int64_t, domain::Attendance&& attendance) override {
     if (!attendances.empty()) {
       EXPECT_LE(attendances.back().arrival, attendance.arrival);
     }
