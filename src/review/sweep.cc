@@ -304,7 +304,7 @@ class Dealer {
     // The high bits choose the worker: the low ones choose the worker's table slot.
     std::size_t index =
         static_cast<std::size_t>((static_cast<std::uint64_t>(hash) * workers_.size()) >> 32);
-    pending_[index].push_back({std::move(attendance), std::move(key), hash});
+    pending_[index].emplace_back(std::move(attendance), std::move(key), hash);  // no temporary
     if (pending_[index].size() >= kBatchSize) Flush(index);
   }
 
