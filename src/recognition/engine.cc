@@ -38,11 +38,14 @@ class RulesEngine final : public Engine {
     RuleContext context{facts, earlier, input.social_care, options_};
     Assessment assessment;
     for (const Rule& rule : Rules()) rule.evaluate(context, rule.info, assessment.findings);
-    // Highest level first, audit last; catalogue order within a level.
-    std::stable_sort(assessment.findings.begin(), assessment.findings.end(),
-                     [](const Finding& a, const Finding& b) {
-                       return static_cast<int>(a.level) > static_cast<int>(b.level);
-                     });
+    // Highest level first, audit last; catalogue order within a level. (A stable sort takes a
+    // buffer even for one finding, and most attendances have none or one.)
+    if (assessment.findings.size() > 1) {
+      std::stable_sort(assessment.findings.begin(), assessment.findings.end(),
+                       [](const Finding& a, const Finding& b) {
+                         return static_cast<int>(a.level) > static_cast<int>(b.level);
+                       });
+    }
     assessment.level = OverallLevelOf(assessment.findings);
     return assessment;
   }

@@ -159,15 +159,40 @@ class TextHits {
   std::size_t next_ = 0;
 };
 
-// `field` is called only when there is a hit, to name the field.
-template <typename FieldName>
-void GatherText(Facts& facts, const TextMatcher& matcher, FieldName field, std::string_view text,
-                std::span<const LocatedHit> hits) {
-  if (hits.empty()) return;
-  std::string name = field();
+// The name of a free-text field in evidence: "notes", "diagnoses[2].display".
+std::string FieldName(TextField field, std::size_t index) {
+  switch (field) {
+    case TextField::kDiagnosisDisplay:
+      return Indexed("diagnoses", index, "display");
+    case TextField::kPresentingComplaint:
+      return "presenting_complaint";
+    case TextField::kMechanism:
+      return "injury.mechanism";
+    case TextField::kNotes:
+      return "notes";
+    case TextField::kNone:
+      break;
+  }
+  return "";
+}
+
+// The concepts whose free-text sites are read: the bruise, wound and burn rules test the sites
+// (HasSite), and a fracture's sites make rib and femoral fractures. No rule reads the sites of
+// any other concept, so they are not looked up.
+bool SitesRead(Concept concept_id) {
+  return concept_id == Concept::kBruise || concept_id == Concept::kWound ||
+         concept_id == Concept::kBurn || concept_id == Concept::kFracture;
+}
+
+void GatherText(Facts& facts, const TextMatcher& matcher, TextField field, std::size_t index,
+                std::string_view text, std::span<const LocatedHit> hits) {
   for (const LocatedHit& hit : hits) {
     Sighting sighting;
-    sighting.evidence = name + ":\"" + matcher.SnippetOf(text, hit.begin, hit.end) + "\"";
+    sighting.field = field;
+    sighting.field_index = index;
+    sighting.text = text;
+    sighting.begin = hit.begin;
+    sighting.end = hit.end;
     // Of the patterns, only forced immersion is safe to read from free text: "hand", "iron" or
     // "kettle" near a burn or bruise name a place or a mechanism as often as a shape.
     if (hit.concept_id == Concept::kBurn) {
@@ -175,11 +200,10 @@ void GatherText(Facts& facts, const TextMatcher& matcher, FieldName field, std::
       if (std::find(patterns.begin(), patterns.end(), "immersion") != patterns.end()) {
         sighting.pattern = "immersion";
         sighting.pattern_evidence =
-            name + ":\"" + matcher.ClauseOf(text, hit.begin, hit.end) + "\"";
+            FieldName(field, index) + ":\"" + matcher.ClauseOf(text, hit.begin, hit.end) + "\"";
       }
     }
-    sighting.sites = matcher.SitesOf(text, hit.begin, hit.end);
-    sighting.site_evidence.assign(sighting.sites.size(), sighting.evidence);
+    if (SitesRead(hit.concept_id)) sighting.sites = matcher.SitesOf(text, hit.begin, hit.end);
     if (hit.concept_id == Concept::kFracture) {
       auto named = [&](std::string_view site) {
         return std::find(sighting.sites.begin(), sighting.sites.end(), site) !=
@@ -212,9 +236,8 @@ void GatherCodes(Facts& facts, const domain::Attendance& attendance, const Conce
       }
     }
     if (diagnosis.display) {
-      GatherText(
-          facts, matcher, [&] { return Indexed("diagnoses", i, "display"); }, *diagnosis.display,
-          hits.Of(text++));
+      GatherText(facts, matcher, TextField::kDiagnosisDisplay, i, *diagnosis.display,
+                 hits.Of(text++));
     }
   }
   for (std::size_t i = 0; i < attendance.safeguarding_concern_codes.size(); ++i) {
@@ -309,11 +332,24 @@ std::span<const Concept> InjuryConcepts() { return kInjuryConcepts; }
 std::vector<std::string> Facts::Evidence(Concept concept_id) const {
   std::vector<std::string> evidence;
   for (const Sighting& sighting : Of(concept_id)) {
-    if (std::find(evidence.begin(), evidence.end(), sighting.evidence) == evidence.end()) {
-      evidence.push_back(sighting.evidence);
+    std::string item = EvidenceOf(sighting);
+    if (std::find(evidence.begin(), evidence.end(), item) == evidence.end()) {
+      evidence.push_back(std::move(item));
     }
   }
   return evidence;
+}
+
+std::string Facts::EvidenceOf(const Sighting& sighting) const {
+  if (sighting.field == TextField::kNone) return sighting.evidence;
+  return FieldName(sighting.field, sighting.field_index) + ":\"" +
+         matcher->SnippetOf(sighting.text, sighting.begin, sighting.end) + "\"";
+}
+
+std::string Facts::SiteEvidenceOf(const Sighting& sighting, std::size_t i) const {
+  // A free-text sighting's sites come from its clause, so its evidence is the snippet.
+  if (sighting.field != TextField::kNone) return EvidenceOf(sighting);
+  return sighting.site_evidence[i];
 }
 
 bool Facts::AnyInjury() const {
@@ -325,6 +361,7 @@ Facts GatherFacts(const domain::Attendance& attendance, const Concepts& concepts
                   const TextMatcher& matcher, const EngineOptions& options) {
   Facts facts;
   facts.attendance = &attendance;
+  facts.matcher = &matcher;
   facts.age_days = domain::AgeInDaysAtArrival(attendance);
   DecideMobility(facts, attendance, options);
   GatherInjuries(facts, attendance, concepts);
@@ -340,18 +377,15 @@ Facts GatherFacts(const domain::Attendance& attendance, const Concepts& concepts
       attendance.diagnoses.begin(), attendance.diagnoses.end(),
       [](const domain::Diagnosis& diagnosis) { return diagnosis.display.has_value(); }));
   if (attendance.presenting_complaint) {
-    GatherText(
-        facts, matcher, [] { return std::string("presenting_complaint"); },
-        *attendance.presenting_complaint, hits.Of(text++));
+    GatherText(facts, matcher, TextField::kPresentingComplaint, 0, *attendance.presenting_complaint,
+               hits.Of(text++));
   }
   if (attendance.injury.mechanism) {
-    GatherText(
-        facts, matcher, [] { return std::string("injury.mechanism"); },
-        *attendance.injury.mechanism, hits.Of(text++));
+    GatherText(facts, matcher, TextField::kMechanism, 0, *attendance.injury.mechanism,
+               hits.Of(text++));
   }
   if (attendance.notes) {
-    GatherText(
-        facts, matcher, [] { return std::string("notes"); }, *attendance.notes, hits.Of(text++));
+    GatherText(facts, matcher, TextField::kNotes, 0, *attendance.notes, hits.Of(text++));
   }
   return facts;
 }

@@ -7,6 +7,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "domain/attendance.h"
@@ -16,21 +17,34 @@
 
 namespace liaison::recognition {
 
-// One place where a concept was seen.
+// The free-text field a sighting was read from.
+enum class TextField { kNone, kDiagnosisDisplay, kPresentingComplaint, kMechanism, kNotes };
+
+// One place where a concept was seen. A free-text sighting keeps where it was seen, and its
+// evidence (`notes:"bruise to ear"`) is written only when a finding asks for it
+// (Facts::EvidenceOf): most attendances raise no finding, and the snippet is the costly part.
 struct Sighting {
-  std::string evidence;                    // "injuries[0].type=bruise", "notes:\"bruise to ear\""
-  std::vector<std::string> sites;          // canonical body sites
-  std::vector<std::string> site_evidence;  // parallel to sites
+  std::string evidence;            // "injuries[0].type=bruise"; empty for a free-text sighting
+  std::vector<std::string> sites;  // canonical body sites (free text: only where a rule reads them)
+  std::vector<std::string> site_evidence;  // parallel to sites; empty for a free-text sighting
   std::optional<std::string> pattern;      // canonical pattern (injuries[].pattern)
   std::string pattern_evidence;
   int count = 1;
   std::optional<domain::InjuryType> injury_type;  // when seen in injuries[]
+  // A free-text sighting: the field (diagnoses[field_index].display for a diagnosis), its text
+  // and the matched term's bytes in it.
+  TextField field = TextField::kNone;
+  std::size_t field_index = 0;
+  std::string_view text;
+  std::size_t begin = 0;
+  std::size_t end = 0;
 };
 
 enum class MobilityFact { kMobile, kNotMobile, kUnknown };
 
 struct Facts {
   const domain::Attendance* attendance = nullptr;
+  const TextMatcher* matcher = nullptr;  // writes the evidence of free-text sightings
   std::optional<std::int64_t> age_days;
   MobilityFact mobility = MobilityFact::kUnknown;
   bool mobility_by_proxy = false;  // kNotMobile was inferred from age
@@ -41,6 +55,9 @@ struct Facts {
     return sightings[static_cast<std::size_t>(concept_id)];
   }
   std::vector<std::string> Evidence(Concept concept_id) const;
+  // The evidence of one sighting, and of its i-th site.
+  std::string EvidenceOf(const Sighting& sighting) const;
+  std::string SiteEvidenceOf(const Sighting& sighting, std::size_t i) const;
   bool AnyInjury() const;
 };
 

@@ -131,12 +131,12 @@ std::optional<ExplanationVerdict> ForExplanation(const Facts& f) {
       {"explanation=not_recorded"}};
 }
 
-bool HasSite(const Sighting& sighting, std::span<const std::string_view> sites,
+bool HasSite(const Facts& f, const Sighting& sighting, std::span<const std::string_view> sites,
              std::vector<std::string>& evidence) {
   bool found = false;
   for (std::size_t i = 0; i < sighting.sites.size(); ++i) {
     if (std::find(sites.begin(), sites.end(), sighting.sites[i]) != sites.end()) {
-      Append(evidence, {sighting.site_evidence[i]});
+      Append(evidence, {f.SiteEvidenceOf(sighting, i)});
       found = true;
     }
   }
@@ -211,17 +211,29 @@ void EmitStructuralOrExplanation(const RuleContext& c, const RuleInfo& info,
 
 bool MajorTrauma(const Facts& f) { return f.Has(Concept::kMajorTrauma); }
 
-bool ThinkFamilyTrigger(const Facts& f, std::vector<std::string>& evidence) {
+// The think-family concepts, in the order their evidence is given.
+constexpr std::array kThinkFamilyConcepts = {Concept::kDomesticAbuse, Concept::kSubstanceMisuse,
+                                             Concept::kSelfHarm, Concept::kMentalHealthCrisis};
+
+// Whether the think-family rules apply: 16 or over (or of unknown age) with one of their
+// concepts. ThinkFamilyEvidence gives the evidence, read only when a finding needs it.
+bool ThinkFamilyTrigger(const Facts& f) {
   if (f.age_days && *f.age_days < kSixteenDays) return false;
-  bool any = false;
-  for (Concept concept_id : {Concept::kDomesticAbuse, Concept::kSubstanceMisuse, Concept::kSelfHarm,
-                             Concept::kMentalHealthCrisis}) {
-    if (f.Has(concept_id)) {
-      Append(evidence, f.Evidence(concept_id));
-      any = true;
-    }
+  return std::any_of(kThinkFamilyConcepts.begin(), kThinkFamilyConcepts.end(),
+                     [&](Concept concept_id) { return f.Has(concept_id); });
+}
+std::vector<std::string> ThinkFamilyEvidence(const Facts& f) {
+  std::vector<std::string> evidence;
+  for (Concept concept_id : kThinkFamilyConcepts) {
+    if (f.Has(concept_id)) Append(evidence, f.Evidence(concept_id));
   }
-  return any;
+  return evidence;
+}
+
+// Whether the explanation was recorded as suitable: then a rule that only EmitOnExplanation
+// decides gives nothing (ForExplanation), and need not gather its evidence.
+bool ExplanationSuitable(const Facts& f) {
+  return f.attendance->explanation == Explanation::kSuitable;
 }
 
 // --- physical injury -----------------------------------------------------------------------
@@ -250,7 +262,7 @@ void PatternedBruise(const RuleContext& c, const RuleInfo& info, std::vector<Fin
                  *sighting.injury_type == domain::InjuryType::kPetechiae ||
                  *sighting.injury_type == domain::InjuryType::kAbrasion ||
                  *sighting.injury_type == domain::InjuryType::kLaceration;
-    if (marks) Append(evidence, {sighting.evidence});
+    if (marks) Append(evidence, {f.EvidenceOf(sighting)});
   }
   if (evidence.empty()) return;
   Emit(out, info, FindingLevel::kSuspect,
@@ -260,7 +272,7 @@ void PatternedBruise(const RuleContext& c, const RuleInfo& info, std::vector<Fin
 
 void Ten4Faces(const RuleContext& c, const RuleInfo& info, std::vector<Finding>& out) {
   const Facts& f = c.facts;
-  if (!AgeBelow(f, kFourYearsDays) || !f.Has(Concept::kBruise)) return;
+  if (!AgeBelow(f, kFourYearsDays) || !f.Has(Concept::kBruise) || ExplanationSuitable(f)) return;
   static constexpr std::array<std::string_view, 14> kRegions = {
       "torso", "chest", "abdomen",  "back",      "buttock", "genitalia", "hip",
       "ear",   "neck",  "frenulum", "jaw_angle", "cheek",   "eyelid",    "subconjunctiva"};
@@ -268,9 +280,9 @@ void Ten4Faces(const RuleContext& c, const RuleInfo& info, std::vector<Finding>&
   bool region = false;
   for (const Sighting& sighting : f.Of(Concept::kBruise)) {
     std::vector<std::string> sites;
-    if (HasSite(sighting, kRegions, sites)) {
+    if (HasSite(f, sighting, kRegions, sites)) {
       region = true;
-      Append(evidence, {sighting.evidence});
+      Append(evidence, {f.EvidenceOf(sighting)});
       Append(evidence, sites);
     }
   }
@@ -287,7 +299,10 @@ void Ten4Faces(const RuleContext& c, const RuleInfo& info, std::vector<Finding>&
 
 void MultipleBruises(const RuleContext& c, const RuleInfo& info, std::vector<Finding>& out) {
   const Facts& f = c.facts;
-  if (!ChildOrUnknown(f) || !f.Has(Concept::kBruise) || !f.Has(Concept::kMultipleInjuries)) return;
+  if (!ChildOrUnknown(f) || !f.Has(Concept::kBruise) || !f.Has(Concept::kMultipleInjuries) ||
+      ExplanationSuitable(f)) {
+    return;
+  }
   std::vector<std::string> evidence = f.Evidence(Concept::kBruise);
   Append(evidence, f.Evidence(Concept::kMultipleInjuries));
   EmitOnExplanation(c, info, "Multiple bruises, bruises in clusters or of similar shape and size.",
@@ -326,7 +341,10 @@ void AnimalBite(const RuleContext& c, const RuleInfo& info, std::vector<Finding>
 void Wounds(const RuleContext& c, const RuleInfo& info, std::vector<Finding>& out) {
   const Facts& f = c.facts;
   // Self-inflicted wounds have their own rule (CG89-SELFHARM-CYP).
-  if (!ChildOrUnknown(f) || !f.Has(Concept::kWound) || f.Has(Concept::kSelfHarm)) return;
+  if (!ChildOrUnknown(f) || !f.Has(Concept::kWound) || f.Has(Concept::kSelfHarm) ||
+      ExplanationSuitable(f)) {
+    return;
+  }
   static constexpr std::array<std::string_view, 12> kSites = {
       "back", "chest",  "abdomen", "torso",     "axilla", "genitalia",
       "eye",  "eyelid", "ear",     "face_side", "cheek",  "buttock"};
@@ -340,9 +358,9 @@ void Wounds(const RuleContext& c, const RuleInfo& info, std::vector<Finding>& ou
   bool site = false;
   bool ligature = false;
   for (const Sighting& sighting : f.Of(Concept::kWound)) {
-    site = HasSite(sighting, kSites, evidence) || site;
+    site = HasSite(f, sighting, kSites, evidence) || site;
     std::vector<std::string> ligature_sites;
-    if (HasSite(sighting, kLigatureSites, ligature_sites) &&
+    if (HasSite(f, sighting, kLigatureSites, ligature_sites) &&
         (sighting.pattern == "ligature" || f.Has(Concept::kPatternedInjury))) {
       ligature = true;
       Append(evidence, ligature_sites);
@@ -374,7 +392,7 @@ void Burns(const RuleContext& c, const RuleInfo& info, std::vector<Finding>& out
   bool site = false;
   bool shaped = false;
   for (const Sighting& sighting : f.Of(Concept::kBurn)) {
-    site = HasSite(sighting, kSites, evidence) || site;
+    site = HasSite(f, sighting, kSites, evidence) || site;
     if (sighting.pattern == "implement" || sighting.pattern == "immersion") {
       shaped = true;
       Append(evidence, {sighting.pattern_evidence});
@@ -463,7 +481,7 @@ void EyeInjury(const RuleContext& c, const RuleInfo& info, std::vector<Finding>&
          f.Evidence(Concept::kRetinalHaemorrhage));
     return;
   }
-  if (!f.Has(Concept::kEyeInjury)) return;
+  if (!f.Has(Concept::kEyeInjury) || ExplanationSuitable(f)) return;
   EmitOnExplanation(c, info,
                     "An injury to the eye with no major confirmed accidental trauma recorded.",
                     f.Evidence(Concept::kEyeInjury), out);
@@ -471,7 +489,10 @@ void EyeInjury(const RuleContext& c, const RuleInfo& info, std::vector<Finding>&
 
 void SpinalInjury(const RuleContext& c, const RuleInfo& info, std::vector<Finding>& out) {
   const Facts& f = c.facts;
-  if (!ChildOrUnknown(f) || !f.Has(Concept::kSpinalInjury) || MajorTrauma(f)) return;
+  if (!ChildOrUnknown(f) || !f.Has(Concept::kSpinalInjury) || MajorTrauma(f) ||
+      ExplanationSuitable(f)) {
+    return;
+  }
   EmitOnExplanation(c, info, "A spinal injury with no major confirmed accidental trauma recorded.",
                     f.Evidence(Concept::kSpinalInjury), out);
 }
@@ -745,12 +766,13 @@ void PregnancyUnder13(const RuleContext& c, const RuleInfo& info, std::vector<Fi
 void Pregnancy13To17(const RuleContext& c, const RuleInfo& info, std::vector<Finding>& out) {
   const Facts& f = c.facts;
   if (!f.Has(Concept::kPregnancy)) return;
-  std::vector<std::string> evidence = f.Evidence(Concept::kPregnancy);
   if (AgeIn(f, kThirteenDays, kSixteenDays)) {
+    std::vector<std::string> evidence = f.Evidence(Concept::kPregnancy);
     Append(evidence, {AgeEvidence(f)});
     Emit(out, info, FindingLevel::kConsider, "Pregnancy in a young person aged 13 to 15.",
          std::move(evidence));
   } else if (AgeIn(f, kSixteenDays, kAdultDays) && f.Has(Concept::kCoercion)) {
+    std::vector<std::string> evidence = f.Evidence(Concept::kPregnancy);
     Append(evidence, f.Evidence(Concept::kCoercion));
     Append(evidence, {AgeEvidence(f)});
     Emit(out, info, FindingLevel::kConsider,
@@ -761,7 +783,7 @@ void Pregnancy13To17(const RuleContext& c, const RuleInfo& info, std::vector<Fin
 
 void Anogenital(const RuleContext& c, const RuleInfo& info, std::vector<Finding>& out) {
   const Facts& f = c.facts;
-  if (!ChildOrUnknown(f) || !f.Has(Concept::kAnogenitalInjury)) return;
+  if (!ChildOrUnknown(f) || !f.Has(Concept::kAnogenitalInjury) || ExplanationSuitable(f)) return;
   EmitOnExplanation(c, info, "A genital, anal or perianal injury or symptom.",
                     f.Evidence(Concept::kAnogenitalInjury), out);
 }
@@ -932,18 +954,16 @@ void EscapeMissing(const RuleContext& c, const RuleInfo& info, std::vector<Findi
 // --- think family ----------------------------------------------------------------------------
 
 void ThinkFamily(const RuleContext& c, const RuleInfo& info, std::vector<Finding>& out) {
-  std::vector<std::string> evidence;
-  if (!ThinkFamilyTrigger(c.facts, evidence)) return;
+  if (!ThinkFamilyTrigger(c.facts)) return;
   Emit(out, info, FindingLevel::kPrompt,
        "Domestic abuse, substance misuse, self-harm or a mental-health crisis: ask whether the "
        "patient lives with, cares for or has contact with children, or is pregnant.",
-       std::move(evidence));
+       ThinkFamilyEvidence(c.facts));
 }
 
 void ThinkFamilyDependants(const RuleContext& c, const RuleInfo& info, std::vector<Finding>& out) {
   const Facts& f = c.facts;
-  std::vector<std::string> evidence;
-  if (!ThinkFamilyTrigger(f, evidence)) return;
+  if (!ThinkFamilyTrigger(f)) return;
   const domain::Attendance& a = *f.attendance;
   std::vector<std::string> dependants;
   if (!a.household.children.empty()) {
@@ -952,6 +972,7 @@ void ThinkFamilyDependants(const RuleContext& c, const RuleInfo& info, std::vect
   if (a.household.unborn.value_or(false)) dependants.push_back("household.unborn=true");
   if (a.patient.pregnant.value_or(false)) dependants.push_back("patient.pregnant=true");
   if (dependants.empty()) return;
+  std::vector<std::string> evidence = ThinkFamilyEvidence(f);
   Append(evidence, dependants);
   Emit(out, info, FindingLevel::kConsider,
        "The patient has children in the household or is pregnant: consider the children's "
@@ -961,8 +982,7 @@ void ThinkFamilyDependants(const RuleContext& c, const RuleInfo& info, std::vect
 
 void ThinkFamilyNotAsked(const RuleContext& c, const RuleInfo& info, std::vector<Finding>& out) {
   const Facts& f = c.facts;
-  std::vector<std::string> evidence;
-  if (!ThinkFamilyTrigger(f, evidence) || f.attendance->household.recorded == true) return;
+  if (!ThinkFamilyTrigger(f) || f.attendance->household.recorded == true) return;
   Emit(out, info, FindingLevel::kAudit,
        "The think-family question (children in the household, pregnancy) was not recorded.",
        {"household.recorded not true"});
