@@ -272,7 +272,8 @@ struct SimdDocument {
 // "" (all "not provided"), and its path for error lines.
 template <typename Doc>
 struct Member {
-  typename Doc::Value value;
+  // Refers to the value KnownMembers holds, which outlives the member.
+  const typename Doc::Value& value;
   FieldPath path;
 };
 
@@ -297,19 +298,18 @@ class KnownMembers {
         warnings.Add(FieldPath::Member(path, key).ToString(), reason::kUnknownField);
         return;
       }
-      if (Doc::kKeepsDuplicateKeys && values_[index]) uncertain = true;
-      values_[index] = value;
+      if (Doc::kKeepsDuplicateKeys && seen_[index]) uncertain = true;
+      seen_[index] = true;
+      // Not provided (null or "") is settled here, once, so that operator[] copies nothing.
+      bool provided = !Doc::IsNull(value) && !(Doc::IsString(value) && Doc::String(value).empty());
+      values_[index] = provided ? value : typename Doc::Value();
       expected = index + 1;
     });
   }
 
   Member<Doc> operator[](Name name) const {
     auto index = static_cast<std::size_t>(name);
-    typename Doc::Value value = values_[index];
-    if (value && (Doc::IsNull(value) || (Doc::IsString(value) && Doc::String(value).empty()))) {
-      value = typename Doc::Value();
-    }
-    return {value, FieldPath::Member(path_, names_[index])};
+    return {values_[index], FieldPath::Member(path_, names_[index])};
   }
 
  private:
@@ -328,6 +328,8 @@ class KnownMembers {
   const std::array<std::string_view, kSize>& names_;
   const FieldPath& path_;
   std::array<typename Doc::Value, kSize> values_{};
+  // Which members were given, null or not: a key given twice is noticed even after a null.
+  std::array<bool, kSize> seen_{};
 };
 
 // The failure the fast path gives when it cannot be certain of the reference path's answer.
