@@ -154,4 +154,26 @@ Result<Timestamp> ParseTimestamp(std::string_view text) {
   return at;
 }
 
+std::optional<Timestamp> ParseCanonicalTimestamp(std::string_view text) {
+  // The separators of "YYYY-MM-DDTHH:MM:SS.ffffffZ" first: a text that is not canonical mostly
+  // fails there, before any digit is read.
+  if (text.size() != 27 || text[4] != '-' || text[7] != '-' || text[10] != 'T' || text[13] != ':' ||
+      text[16] != ':' || text[19] != '.' || text[26] != 'Z') {
+    return std::nullopt;
+  }
+  int y = 0, m = 0, d = 0, hh = 0, mm = 0, ss = 0, micros = 0;
+  if (!ReadDigits(text, 0, 4, y) || !ReadDigits(text, 5, 2, m) || !ReadDigits(text, 8, 2, d) ||
+      !ReadDigits(text, 11, 2, hh) || !ReadDigits(text, 14, 2, mm) ||
+      !ReadDigits(text, 17, 2, ss) || !ReadDigits(text, 20, 6, micros)) {
+    return std::nullopt;
+  }
+  // A leap second (ss == 60) is rare enough to leave to ParseTimestamp.
+  if (y < 1 || hh > 23 || mm > 59 || ss > 59) return std::nullopt;
+  year_month_day date{year(y), month(static_cast<unsigned>(m)), day(static_cast<unsigned>(d))};
+  if (!date.ok()) return std::nullopt;
+  // With no offset, a year of 0001 to 9999 stays one: ParseTimestamp's range check holds.
+  return std::chrono::sys_days(date) + std::chrono::hours(hh) + std::chrono::minutes(mm) +
+         std::chrono::seconds(ss) + std::chrono::microseconds(micros);
+}
+
 }  // namespace liaison

@@ -35,17 +35,31 @@ Result<std::string> StripSeparators(std::string_view text) {
   return digits;
 }
 
+// The modulus-11 check digit of the first nine of `digits`, or 10 when no valid number starts
+// with them.
+int CheckDigit(std::string_view digits) {
+  int sum = 0;
+  for (int i = 0; i < 9; ++i) sum += (digits[i] - '0') * (10 - i);
+  int check = 11 - (sum % 11);
+  return check == 11 ? 0 : check;
+}
+
 }  // namespace
 
 Result<NhsNumber> NhsNumber::Parse(std::string_view text) {
   ASSIGN_OR_RETURN(std::string digits, StripSeparators(text));
-  int sum = 0;
-  for (int i = 0; i < 9; ++i) sum += (digits[i] - '0') * (10 - i);
-  int check = 11 - (sum % 11);
-  if (check == 11) check = 0;
+  int check = CheckDigit(digits);
   if (check == 10) return Invalid("no valid NHS number has these first nine digits");
   if (check != digits[9] - '0') return Invalid("the check digit does not match");
   return NhsNumber(std::move(digits));
+}
+
+bool IsValidBareNhsNumber(std::string_view text) {
+  if (text.size() != 10) return false;
+  for (char c : text) {
+    if (!IsDigit(c)) return false;
+  }
+  return CheckDigit(text) == text[9] - '0';
 }
 
 std::string NhsNumber::Display() const {
@@ -55,6 +69,9 @@ std::string NhsNumber::Display() const {
 std::ostream& operator<<(std::ostream& out, const NhsNumber&) { return out << "NhsNumber(***)"; }
 
 RecordedNhsNumber RecordedNhsNumber::From(std::string_view text) {
+  // Feeds nearly always send the bare ten digits: they need no trimming, no separators stripped
+  // and no Result of Parse.
+  if (IsValidBareNhsNumber(text)) return {std::string(text), true};
   while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front()))) {
     text.remove_prefix(1);
   }

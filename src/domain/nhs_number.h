@@ -33,6 +33,11 @@ class NhsNumber {
   std::string digits_;
 };
 
+// True when `text` is exactly ten digits, no separators, with a valid check digit: a fast test
+// for the form feeds nearly always send. NhsNumber::Parse stays the authority and accepts every
+// such text as those digits (nhs_number_test compares them).
+bool IsValidBareNhsNumber(std::string_view text);
+
 // An NHS number as a feed recorded it. A feed keeps an invalid number (the child did attend)
 // but marks it unverified, and an unverified number is never used for matching.
 struct RecordedNhsNumber {

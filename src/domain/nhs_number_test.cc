@@ -1,6 +1,8 @@
 #include "domain/nhs_number.h"
 
+#include <random>
 #include <sstream>
+#include <string>
 
 #include <gtest/gtest.h>
 
@@ -58,6 +60,42 @@ TEST(RecordedNhsNumberTest, KeepsInvalidNumbersAsUnverified) {
   RecordedNhsNumber bad = RecordedNhsNumber::From("9434765918");
   EXPECT_FALSE(bad.verified);
   EXPECT_EQ(bad.text, "9434765918");
+}
+
+// The fast test against NhsNumber::Parse, the authority, over random ten-digit texts (a tenth of
+// them valid) and mutations of them (separators, other bytes, other lengths).
+TEST(NhsNumberTest, BareFastPathAgreesWithParse) {
+  std::mt19937_64 random(5);
+  int valid = 0;
+  for (int i = 0; i < 200000; ++i) {
+    std::string text;
+    for (int d = 0; d < 10; ++d) text.push_back(static_cast<char>('0' + random() % 10));
+    switch (random() % 4) {
+      case 0:
+        text[random() % text.size()] = " -x\x80"[random() % 4];
+        break;
+      case 1:
+        text.insert(random() % text.size(), 1, static_cast<char>('0' + random() % 10));
+        break;
+      case 2:
+        text.erase(random() % text.size(), 1);
+        break;
+      default:
+        break;
+    }
+    Result<NhsNumber> parsed = NhsNumber::Parse(text);
+    bool bare = text.size() == 10 && text.find_first_not_of("0123456789") == std::string::npos;
+    ASSERT_EQ(IsValidBareNhsNumber(text), bare && parsed.ok()) << i;
+    if (IsValidBareNhsNumber(text)) {
+      ++valid;
+      // Compared as booleans: a failure must not print a number.
+      ASSERT_TRUE(parsed->digits() == text) << i;
+      RecordedNhsNumber recorded = RecordedNhsNumber::From(text);
+      ASSERT_TRUE(recorded.verified) << i;
+      ASSERT_TRUE(recorded.text == text) << i;
+    }
+  }
+  EXPECT_GT(valid, 1000);
 }
 
 }  // namespace

@@ -1,7 +1,7 @@
 #include "domain/person.h"
 
-#include <algorithm>
 #include <cctype>
+#include <cstddef>
 
 #include "domain/organisation.h"
 
@@ -21,14 +21,25 @@ std::string_view SexSlug(Sex sex) {
   return "unknown";
 }
 
+namespace {
+
+// True when `text` lowercased (as std::tolower does) is `lower`, without copying it: sex is
+// read from every row of every feed.
+bool LowercaseEquals(std::string_view text, std::string_view lower) {
+  if (text.size() != lower.size()) return false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(text[i])) != lower[i]) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
 std::optional<Sex> SexFromText(std::string_view text) {
-  std::string lower(text);
-  std::transform(lower.begin(), lower.end(), lower.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  if (lower == "female" || lower == "f") return Sex::kFemale;
-  if (lower == "male" || lower == "m") return Sex::kMale;
-  if (lower == "other") return Sex::kOther;
-  if (lower == "unknown") return Sex::kUnknown;
+  if (LowercaseEquals(text, "female") || LowercaseEquals(text, "f")) return Sex::kFemale;
+  if (LowercaseEquals(text, "male") || LowercaseEquals(text, "m")) return Sex::kMale;
+  if (LowercaseEquals(text, "other")) return Sex::kOther;
+  if (LowercaseEquals(text, "unknown")) return Sex::kUnknown;
   return std::nullopt;
 }
 

@@ -101,10 +101,8 @@ bool IsValidUtf8(std::string_view text) {
   return true;
 }
 
-Result<std::optional<std::string>> TextValue(std::string_view text, TextKind kind,
-                                             const AttendanceLimits& limits,
-                                             const FieldPath& field) {
-  if (text.empty()) return std::optional<std::string>();
+Status CheckText(std::string_view text, TextKind kind, const AttendanceLimits& limits,
+                 const FieldPath& field, Utf8 utf8) {
   std::size_t bound = kind == TextKind::kIdentifier ? limits.max_identifier_bytes
                       : kind == TextKind::kName     ? limits.max_name_bytes
                                                     : limits.max_text_bytes;
@@ -113,10 +111,18 @@ Result<std::optional<std::string>> TextValue(std::string_view text, TextKind kin
                            "the value is longer than " + std::to_string(bound) + " bytes",
                            field.ToString());
   }
-  if (!IsValidUtf8(text)) {
+  if (utf8 == Utf8::kUnchecked && !IsValidUtf8(text)) {
     return InvalidArgument(std::string(reason::kInvalidUtf8), "the value is not valid UTF-8",
                            field.ToString());
   }
+  return Status::Ok();
+}
+
+Result<std::optional<std::string>> TextValue(std::string_view text, TextKind kind,
+                                             const AttendanceLimits& limits,
+                                             const FieldPath& field) {
+  if (text.empty()) return std::optional<std::string>();
+  RETURN_IF_ERROR(CheckText(text, kind, limits, field, Utf8::kUnchecked));
   return std::optional<std::string>(std::string(text));
 }
 
@@ -130,6 +136,7 @@ Result<domain::Sex> SexValue(std::string_view text, const FieldPath& field) {
 }
 
 Result<Timestamp> TimestampValue(std::string_view text, const FieldPath& field) {
+  if (std::optional<Timestamp> canonical = ParseCanonicalTimestamp(text)) return *canonical;
   Result<Timestamp> at = ParseTimestamp(text);
   if (!at.ok()) return at.status().WithField(field.ToString());
   return at;

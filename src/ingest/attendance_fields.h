@@ -113,6 +113,15 @@ bool IsValidUtf8(std::string_view text);
 
 enum class TextKind { kIdentifier, kName, kFreeText };
 
+// Whether a text value still needs its UTF-8 checked, or came from a parser that guarantees
+// it (simdjson validates the whole document, escapes included).
+enum class Utf8 { kUnchecked, kValid };
+
+// The checks of a non-empty text value: the bound for `kind`, then UTF-8 unless `utf8` says it
+// is known valid. TextValue's checks, for callers that copy the text themselves.
+Status CheckText(std::string_view text, TextKind kind, const AttendanceLimits& limits,
+                 const FieldPath& field, Utf8 utf8);
+
 // A free or identifying text value: "" gives nullopt; otherwise checks UTF-8 and the bound
 // for `kind`.
 Result<std::optional<std::string>> TextValue(std::string_view text, TextKind kind,

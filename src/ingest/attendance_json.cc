@@ -144,6 +144,8 @@ struct BoostDocument {
   using Array = const json::array*;
   // The parser keeps one member per key (the last one given).
   static constexpr bool kKeepsDuplicateKeys = false;
+  // Boost.JSON validates UTF-8 too, but the reference path checks each text as it always has.
+  static constexpr Utf8 kStrings = Utf8::kUnchecked;
 
   static bool IsNull(Value value) { return value->is_null(); }
   static bool IsString(Value value) { return value->is_string(); }
@@ -185,29 +187,38 @@ struct BoostDocument {
 };
 
 struct SimdDocument {
+  using Type = simdjson::dom::element_type;
   class Value {
    public:
     Value() = default;
-    explicit Value(simdjson::dom::element element) : element_(element), present_(true) {}
+    // Reads the type, and a string's text, once: the walker asks for them more than once (a
+    // member that is "" is not provided), and each asks the tape again.
+    explicit Value(simdjson::dom::element element)
+        : element_(element), type_(element.type()), present_(true) {
+      if (type_ == Type::STRING) string_ = element.get_string().value_unsafe();
+    }
     explicit operator bool() const { return present_; }
-    simdjson::dom::element_type type() const { return element_.type(); }
+    Type type() const { return type_; }
+    std::string_view string() const { return string_; }
     const simdjson::dom::element& element() const { return element_; }
 
    private:
     simdjson::dom::element element_;
+    Type type_ = Type::NULL_VALUE;
     bool present_ = false;
+    std::string_view string_;
   };
   using Object = simdjson::dom::object;
   using Array = simdjson::dom::array;
-  using Type = simdjson::dom::element_type;
   // simdjson keeps every member of a repeated key; the walker gives up on such rows.
   static constexpr bool kKeepsDuplicateKeys = true;
+  // simdjson validates the whole row as UTF-8 and fails on an escape that is not a character
+  // (a lone surrogate), so every string it gives is valid UTF-8.
+  static constexpr Utf8 kStrings = Utf8::kValid;
 
   static bool IsNull(const Value& value) { return value.type() == Type::NULL_VALUE; }
   static bool IsString(const Value& value) { return value.type() == Type::STRING; }
-  static std::string_view String(const Value& value) {
-    return value.element().get_string().value_unsafe();
-  }
+  static std::string_view String(const Value& value) { return value.string(); }
   static bool IsBool(const Value& value) { return value.type() == Type::BOOL; }
   static bool Bool(const Value& value) { return value.element().get_bool().value_unsafe(); }
   static bool IsNumber(const Value& value) {
@@ -261,7 +272,8 @@ struct SimdDocument {
 // "" (all "not provided"), and its path for error lines.
 template <typename Doc>
 struct Member {
-  typename Doc::Value value;
+  // Refers to the value KnownMembers holds, which outlives the member.
+  const typename Doc::Value& value;
   FieldPath path;
 };
 
@@ -286,19 +298,18 @@ class KnownMembers {
         warnings.Add(FieldPath::Member(path, key).ToString(), reason::kUnknownField);
         return;
       }
-      if (Doc::kKeepsDuplicateKeys && values_[index]) uncertain = true;
-      values_[index] = value;
+      if (Doc::kKeepsDuplicateKeys && seen_[index]) uncertain = true;
+      seen_[index] = true;
+      // Not provided (null or "") is settled here, once, so that operator[] copies nothing.
+      bool provided = !Doc::IsNull(value) && !(Doc::IsString(value) && Doc::String(value).empty());
+      values_[index] = provided ? value : typename Doc::Value();
       expected = index + 1;
     });
   }
 
   Member<Doc> operator[](Name name) const {
     auto index = static_cast<std::size_t>(name);
-    typename Doc::Value value = values_[index];
-    if (value && (Doc::IsNull(value) || (Doc::IsString(value) && Doc::String(value).empty()))) {
-      value = typename Doc::Value();
-    }
-    return {value, FieldPath::Member(path_, names_[index])};
+    return {values_[index], FieldPath::Member(path_, names_[index])};
   }
 
  private:
@@ -317,6 +328,8 @@ class KnownMembers {
   const std::array<std::string_view, kSize>& names_;
   const FieldPath& path_;
   std::array<typename Doc::Value, kSize> values_{};
+  // Which members were given, null or not: a key given twice is noticed even after a null.
+  std::array<bool, kSize> seen_{};
 };
 
 // The failure the fast path gives when it cannot be certain of the reference path's answer.
@@ -348,28 +361,48 @@ class Walker {
     return KnownMembers<Doc, Name>(object, names, path, warnings_, uncertain_);
   }
 
-  Status Text(const Member<Doc>& member, TextKind kind, std::optional<std::string>& out) {
-    if (!member.value) return Status::Ok();
+  // Every reader below sets its field, or resets it when the member is not provided, so that
+  // `out` need not be cleared before a row (DecodeInto reuses it, and its strings' memory).
+
+  // The checked text of a string member (which operator[] has made sure is not "").
+  Result<std::string_view> CheckedText(const Member<Doc>& member, TextKind kind) const {
     if (!Doc::IsString(member.value)) return WrongType(member.path, "a string");
-    ASSIGN_OR_RETURN(out, TextValue(Doc::String(member.value), kind, limits_, member.path));
+    std::string_view text = Doc::String(member.value);
+    RETURN_IF_ERROR(CheckText(text, kind, limits_, member.path, Doc::kStrings));
+    return text;
+  }
+
+  Status Text(const Member<Doc>& member, TextKind kind, std::optional<std::string>& out) {
+    if (!member.value) {
+      out.reset();
+      return Status::Ok();
+    }
+    ASSIGN_OR_RETURN(std::string_view text, CheckedText(member, kind));
+    if (out) {
+      out->assign(text);
+    } else {
+      out.emplace(text);
+    }
     return Status::Ok();
   }
 
   Status RequiredText(const Member<Doc>& member, TextKind kind, std::string& out) {
-    std::optional<std::string> text;
-    RETURN_IF_ERROR(Text(member, kind, text));
-    if (!text) {
+    if (!member.value) {
       return InvalidArgument(std::string(reason::kMissingField), "this field is required",
                              member.path.ToString());
     }
-    out = std::move(*text);
+    ASSIGN_OR_RETURN(std::string_view text, CheckedText(member, kind));
+    out.assign(text);
     return Status::Ok();
   }
 
   // A string member whose text is then parsed by `parse(text, path)`.
   template <typename T, typename Parse>
   Status Parsed(const Member<Doc>& member, std::optional<T>& out, Parse parse) {
-    if (!member.value) return Status::Ok();
+    if (!member.value) {
+      out.reset();
+      return Status::Ok();
+    }
     if (!Doc::IsString(member.value)) return WrongType(member.path, "a string");
     ASSIGN_OR_RETURN(T parsed, parse(Doc::String(member.value), member.path));
     out = std::move(parsed);
@@ -393,6 +426,7 @@ class Walker {
   }
 
   static Status Bool(const Member<Doc>& member, std::optional<bool>& out) {
+    out.reset();
     if (!member.value) return Status::Ok();
     if (!Doc::IsBool(member.value)) return WrongType(member.path, "true or false");
     out = Doc::Bool(member.value);
@@ -401,6 +435,7 @@ class Walker {
 
   static Status Number(const Member<Doc>& member, double low, double high,
                        std::optional<double>& out) {
+    out.reset();
     if (!member.value) return Status::Ok();
     if (!Doc::IsNumber(member.value)) return WrongType(member.path, "a number");
     double number = 0;
@@ -410,6 +445,7 @@ class Walker {
   }
 
   static Status Count(const Member<Doc>& member, std::optional<int>& out) {
+    out.reset();
     if (!member.value) return Status::Ok();
     constexpr std::int64_t kMaxCount = 10000;
     std::int64_t count = 0;
@@ -451,24 +487,25 @@ class Walker {
   // Arrays of objects: `read(object, path, item)` fills one item; null items are skipped.
   template <typename Item, typename ReadItem>
   Status ObjectArray(const Member<Doc>& member, std::vector<Item>& out, ReadItem read) {
+    out.clear();
     ASSIGN_OR_RETURN(std::optional<Array> items, ArrayMember(member));
     if (!items) return Status::Ok();
+    out.reserve(Doc::Size(*items));
     return Doc::ForEachItem(*items, [&](const Value& value, std::size_t i) {
       if (Doc::IsNull(value)) return Status::Ok();
       const FieldPath path = FieldPath::Item(member.path, i);
       if (!Doc::IsObject(value)) return WrongType(path, "an object");
-      Item item;
-      RETURN_IF_ERROR(read(Doc::AsObject(value), path, item));
-      out.push_back(std::move(item));
-      return Status::Ok();
+      return read(Doc::AsObject(value), path, out.emplace_back());
     });
   }
 
   // Arrays of strings, each parsed by `parse(text, path)`; null and "" items are skipped.
   template <typename Item, typename Parse>
   Status StringArray(const Member<Doc>& member, std::vector<Item>& out, Parse parse) {
+    out.clear();
     ASSIGN_OR_RETURN(std::optional<Array> items, ArrayMember(member));
     if (!items) return Status::Ok();
+    out.reserve(Doc::Size(*items));
     return Doc::ForEachItem(*items, [&](const Value& value, std::size_t i) {
       if (Doc::IsNull(value) || (Doc::IsString(value) && Doc::String(value).empty())) {
         return Status::Ok();
@@ -639,7 +676,11 @@ Status Walker<Doc>::Read(const Object& root, Attendance& out) {
 
   const Member<Doc> injury_member = members[kInjury];
   ASSIGN_OR_RETURN(std::optional<Object> injury, ObjectMember(injury_member));
-  if (injury) RETURN_IF_ERROR(ReadInjuryEvent(*injury, injury_member.path, out.injury));
+  if (injury) {
+    RETURN_IF_ERROR(ReadInjuryEvent(*injury, injury_member.path, out.injury));
+  } else {
+    out.injury = {};
+  }
 
   RETURN_IF_ERROR(
       ObjectArray(members[kInjuries], out.injuries,
@@ -659,34 +700,41 @@ Status Walker<Doc>::Read(const Object& root, Attendance& out) {
   RETURN_IF_ERROR(StringArray(members[kSubstances], out.substances, EnumValue<domain::Substance>));
   RETURN_IF_ERROR(StringArray(members[kConcerns], out.concerns, EnumValue<domain::Concern>));
   RETURN_IF_ERROR(Text(members[kNotes], TextKind::kFreeText, out.notes));
-  RETURN_IF_ERROR(
-      StringArray(members[kSafeguardingConcernCodes], out.safeguarding_concern_codes,
-                  [this](std::string_view text, const FieldPath& path) -> Result<std::string> {
-                    // Empty items were skipped, so the value is present.
-                    ASSIGN_OR_RETURN(std::optional<std::string> code,
-                                     TextValue(text, TextKind::kIdentifier, limits_, path));
-                    return std::move(code).value_or(std::string());
-                  }));
+  RETURN_IF_ERROR(StringArray(
+      members[kSafeguardingConcernCodes], out.safeguarding_concern_codes,
+      [this](std::string_view text, const FieldPath& path) -> Result<std::string> {
+        // Empty items were skipped, so the value is present.
+        RETURN_IF_ERROR(CheckText(text, TextKind::kIdentifier, limits_, path, Doc::kStrings));
+        return std::string(text);
+      }));
 
   const Member<Doc> household_member = members[kHousehold];
   ASSIGN_OR_RETURN(std::optional<Object> household, ObjectMember(household_member));
   if (household) {
     RETURN_IF_ERROR(ReadHousehold(*household, household_member.path, out.household));
+  } else {
+    out.household = {};
   }
   const Member<Doc> discharge_member = members[kDischarge];
   ASSIGN_OR_RETURN(std::optional<Object> discharge, ObjectMember(discharge_member));
   if (discharge) {
     RETURN_IF_ERROR(ReadDischarge(*discharge, discharge_member.path, out.discharge));
+  } else {
+    out.discharge = {};
   }
   const Member<Doc> screening_member = members[kScreening];
   ASSIGN_OR_RETURN(std::optional<Object> screening, ObjectMember(screening_member));
   if (screening) {
     RETURN_IF_ERROR(ReadScreening(*screening, screening_member.path, out.screening));
+  } else {
+    out.screening = {};
   }
   const Member<Doc> observations_member = members[kObservations];
   ASSIGN_OR_RETURN(std::optional<Object> observations, ObjectMember(observations_member));
   if (observations) {
     RETURN_IF_ERROR(ReadObservations(*observations, observations_member.path, out.observations));
+  } else {
+    out.observations = {};
   }
   return Status::Ok();
 }
@@ -831,7 +879,6 @@ bool AttendanceJsonDecoder::Impl::DecodeFast(std::string_view json_text, Decoded
     }
     if (root.type() != simdjson::dom::element_type::OBJECT) return false;
     RowWarnings warnings(limits.max_warnings_per_row);
-    out.attendance = Attendance();
     Walker<SimdDocument> walker(limits, warnings);
     if (!walker.Read(root.get_object().value_unsafe(), out.attendance).ok() || walker.uncertain()) {
       return false;
@@ -867,7 +914,6 @@ Status AttendanceJsonDecoder::Impl::DecodeReference(std::string_view json_text,
     json::value root = parser.release();
     if (!root.is_object()) return WrongType(kRow, "a JSON object");
     RowWarnings warnings(limits.max_warnings_per_row);
-    out.attendance = Attendance();
     Walker<BoostDocument> walker(limits, warnings);
     RETURN_IF_ERROR(walker.Read(&root.get_object(), out.attendance));
     CheckAttendance(out.attendance, warnings);

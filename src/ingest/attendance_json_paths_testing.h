@@ -15,12 +15,16 @@
 
 namespace liaison::ingest::testing {
 
-// Decodes with both paths, reusing each decoder from one input to the next as the feed reader
-// does (so the fast path's reused buffers are exercised too), and compares.
+// Decodes with both paths, reusing each decoder and its decoded row from one input to the next
+// as the feed reader does (so the fast path's reused buffers are exercised too), and compares;
+// also compares the reused row with one decoded afresh, since both paths fill a reused row in
+// place and would agree on anything left over from the previous input.
 class TwoPaths {
  public:
   explicit TwoPaths(AttendanceLimits limits = {})
-      : fast_(limits, JsonDecodePath::kFast), reference_(limits, JsonDecodePath::kReference) {}
+      : fast_(limits, JsonDecodePath::kFast),
+        reference_(limits, JsonDecodePath::kReference),
+        fresh_(limits, JsonDecodePath::kReference) {}
 
   // Returns a description of the first difference, or "" when the paths agree. Statuses are
   // shown whole (they never contain a value from the input); attendances are not.
@@ -52,6 +56,12 @@ class TwoPaths {
       return "encodings differ from byte " + std::to_string(at);
     }
     if (!(fast_row_.attendance == reference_row_.attendance)) return "attendances differ";
+    Result<DecodedAttendance> fresh = fresh_.Decode(text);
+    if (!fresh.ok()) return "a fresh decode failed: " + fresh.status().ToString();
+    if (!(fresh->attendance == reference_row_.attendance) ||
+        fresh->warnings != reference_row_.warnings) {
+      return "a reused row differs from a fresh one";
+    }
     if (fast_row_.warnings != reference_row_.warnings) {
       std::string both = "warnings differ:";  // paths and reasons only
       for (const FieldWarning& w : fast_row_.warnings) both += " fast " + w.field + " " + w.reason;
@@ -69,6 +79,7 @@ class TwoPaths {
  private:
   AttendanceJsonDecoder fast_;
   AttendanceJsonDecoder reference_;
+  AttendanceJsonDecoder fresh_;
   DecodedAttendance fast_row_;
   DecodedAttendance reference_row_;
   std::uint64_t rows_ = 0;

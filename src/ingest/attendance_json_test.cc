@@ -3,6 +3,8 @@
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
+#include <string>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -217,6 +219,36 @@ TEST(AttendanceJsonTest, OneDecoderDecodesManyRows) {
   for (int i = 0; i < 100; ++i) {
     EXPECT_TRUE(decoder.Decode(kMinimal).ok());
     EXPECT_FALSE(decoder.Decode("{\"attendance_id\":").ok());
+  }
+}
+
+// DecodeInto fills a reused row in place: nothing of an earlier row (the full example, or one
+// that failed part way) may be left in a later, sparser one.
+TEST(AttendanceJsonTest, DecodeIntoLeavesNothingOfTheRowBefore) {
+  const std::string full = ReadTestFile("full_attendance.json");
+  const std::vector<std::string> rows = {
+      full,
+      std::string(kMinimal),
+      full,
+      With(R"("injuries":[{"type":"bruise"}],"household":{"recorded":false})"),
+      full,
+      With(R"("injuries":[{"type":"bruise"},{"type":"nowhere"}])"),
+      With(R"("patient":{"sex":"male"})"),
+      full,
+      R"({"attendance_id":"A2","site":"S","arrival":"2026-01-02T03:04:05Z","patient":{},"x":1})",
+  };
+  for (JsonDecodePath path : {JsonDecodePath::kFast, JsonDecodePath::kReference}) {
+    AttendanceJsonDecoder reused(AttendanceLimits(), path);
+    DecodedAttendance row;
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+      Status status = reused.DecodeInto(rows[i], row);
+      Result<DecodedAttendance> fresh =
+          AttendanceJsonDecoder(AttendanceLimits(), path).Decode(rows[i]);
+      ASSERT_EQ(status.ok(), fresh.ok()) << i;
+      if (!status.ok()) continue;
+      EXPECT_TRUE(row.attendance == fresh->attendance) << i;
+      EXPECT_EQ(row.warnings, fresh->warnings) << i;
+    }
   }
 }
 
