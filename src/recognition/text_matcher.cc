@@ -257,14 +257,34 @@ bool SplitTerm(std::string_view term, OnWord on_word) {
 }
 
 // RE2's \w and the bytes its \b counts as word bytes: [0-9A-Za-z_].
-bool IsAsciiWordByte(unsigned char u) {
+constexpr bool IsAsciiWordByte(unsigned char u) {
   return (u >= '0' && u <= '9') || (u >= 'a' && u <= 'z') || (u >= 'A' && u <= 'Z') || u == '_';
 }
 
 // RE2's [\s\-]: \s is [\t\n\f\r ].
-bool IsSeparator(unsigned char u) {
+constexpr bool IsSeparator(unsigned char u) {
   return u == ' ' || u == '-' || u == '\t' || u == '\n' || u == '\f' || u == '\r';
 }
+
+// IsAsciiWordByte and IsSeparator of every byte, and its ASCII lower case, for the trie scan.
+struct ByteTable {
+  std::array<bool, 256> word{};
+  std::array<bool, 256> separator{};
+  std::array<unsigned char, 256> lower{};
+};
+
+constexpr ByteTable MakeByteTable() {
+  ByteTable table;
+  for (unsigned byte = 0; byte < 256; ++byte) {
+    auto u = static_cast<unsigned char>(byte);
+    table.word[byte] = IsAsciiWordByte(u);
+    table.separator[byte] = IsSeparator(u);
+    table.lower[byte] = u >= 'A' && u <= 'Z' ? static_cast<unsigned char>(u + ('a' - 'A')) : u;
+  }
+  return table;
+}
+
+constexpr ByteTable kBytes = MakeByteTable();
 
 // Whether RE2's \b holds at `position` of `text`.
 bool IsBoundary(std::string_view text, std::size_t position) {
@@ -441,6 +461,25 @@ void TextMatcher::BuildTrie() {
     node.term_count = static_cast<std::uint32_t>(building[i].terms.size());
     node_terms_.insert(node_terms_.end(), building[i].terms.begin(), building[i].terms.end());
   }
+  pairs_.fill(0);
+  auto allow = [&](unsigned first, unsigned second) {
+    unsigned bit = first << 8 | second;
+    pairs_[bit >> 6] |= std::uint64_t{1} << (bit & 63);
+  };
+  for (unsigned first = 0; first < 256; ++first) {
+    if (root_[first] < 0) continue;
+    const Node& node = nodes_[static_cast<std::size_t>(root_[first])];
+    for (unsigned second = 0; second < 256; ++second) {
+      auto byte = static_cast<unsigned char>(second);
+      auto lower = static_cast<unsigned char>(AsciiLower(static_cast<char>(byte)));
+      bool edge = std::any_of(edges_.begin() + node.first_edge,
+                              edges_.begin() + node.first_edge + node.edge_count,
+                              [&](const Edge& e) { return e.byte == lower; });
+      if (node.term_count > 0 || edge || (IsSeparator(byte) && node.separator >= 0)) {
+        allow(first, second);
+      }
+    }
+  }
 }
 
 void TextMatcher::ScanTrie(std::span<const std::string_view> texts,
@@ -448,14 +487,22 @@ void TextMatcher::ScanTrie(std::span<const std::string_view> texts,
   for (std::uint32_t index = 0; index < texts.size(); ++index) {
     std::string_view text = texts[index];
     if (text.size() > kMaxTextBytes) text = text.substr(0, kMaxTextBytes);
-    bool previous_word = false;
-    for (std::size_t begin = 0; begin < text.size(); ++begin) {
-      // Every term starts at a \b.
+    // Every term starts at a \b: the start of a run of word bytes, or of a run of other bytes
+    // after a word. Each run is passed over whole after its first byte.
+    std::size_t next = 0;
+    while (next < text.size()) {
+      std::size_t begin = next;
       unsigned char first = static_cast<unsigned char>(text[begin]);
-      bool word = IsAsciiWordByte(first);
-      bool boundary = word != previous_word;
-      previous_word = word;
-      if (!boundary) continue;
+      bool word = kBytes.word[first];
+      ++next;
+      while (next < text.size() && kBytes.word[static_cast<unsigned char>(text[next])] == word) {
+        ++next;
+      }
+      if (!word && begin == 0) continue;
+      if (begin + 1 < text.size()) {
+        unsigned bit = unsigned{first} << 8 | static_cast<unsigned char>(text[begin + 1]);
+        if ((pairs_[bit >> 6] >> (bit & 63) & 1) == 0) continue;
+      }
       std::int32_t node = root_[first];
       if (node < 0) continue;
       std::size_t position = begin + 1;
@@ -465,7 +512,7 @@ void TextMatcher::ScanTrie(std::span<const std::string_view> texts,
           std::uint32_t term = node_terms_[at.first_term + t];
           if (terms_[term].wildcard) {
             std::size_t end = position;
-            while (end < text.size() && IsAsciiWordByte(static_cast<unsigned char>(text[end]))) {
+            while (end < text.size() && kBytes.word[static_cast<unsigned char>(text[end])]) {
               ++end;
             }
             occurrences.push_back({index, term, begin, end});
@@ -475,16 +522,16 @@ void TextMatcher::ScanTrie(std::span<const std::string_view> texts,
         }
         if (position == text.size()) break;
         unsigned char byte = static_cast<unsigned char>(text[position]);
-        if (IsSeparator(byte)) {
+        if (kBytes.separator[byte]) {
           if (at.separator < 0) break;
           while (position < text.size() &&
-                 IsSeparator(static_cast<unsigned char>(text[position]))) {
+                 kBytes.separator[static_cast<unsigned char>(text[position])]) {
             ++position;
           }
           node = at.separator;
           continue;
         }
-        unsigned char lower = static_cast<unsigned char>(AsciiLower(static_cast<char>(byte)));
+        unsigned char lower = kBytes.lower[byte];
         node = -1;
         for (std::uint32_t e = 0; e < at.edge_count; ++e) {
           const Edge& edge = edges_[at.first_edge + e];
