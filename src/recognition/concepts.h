@@ -184,6 +184,9 @@ class Concepts {
   std::string version_;
   std::array<ConceptSet, kConceptCount> sets_;
   std::unordered_map<std::string, std::vector<Concept>> snomed_index_;
+  // For each ICD-10 category A00..Z99 (letter * 100 + number), the concepts, in concept order,
+  // that have a prefix or range a code of that category may match; the others cannot match it.
+  std::vector<std::vector<Concept>> icd10_candidates_;
   SynonymTable sites_;
   SynonymTable patterns_;
 };
