@@ -32,7 +32,10 @@ class RulesEngine final : public Engine {
   }
 
   Assessment Assess(const SummarisedAssessInput& input, PastAttendance& summary) const override {
-    Facts facts = GatherFacts(input.attendance, concepts_, *matcher_, options_);
+    // One Facts per thread, so that its sighting vectors keep their storage from one attendance
+    // to the next. Assess does not call itself, so it is never in use twice on a thread.
+    thread_local Facts facts;
+    GatherFactsInto(facts, input.attendance, concepts_, *matcher_, options_);
     summary = SummaryOf(input.attendance, facts);
     std::vector<EarlierAttendance> earlier = Earlier(input);
     RuleContext context{facts, earlier, input.social_care, options_};

@@ -360,6 +360,15 @@ bool Facts::AnyInjury() const {
 Facts GatherFacts(const domain::Attendance& attendance, const Concepts& concepts,
                   const TextMatcher& matcher, const EngineOptions& options) {
   Facts facts;
+  GatherFactsInto(facts, attendance, concepts, matcher, options);
+  return facts;
+}
+
+void GatherFactsInto(Facts& facts, const domain::Attendance& attendance, const Concepts& concepts,
+                     const TextMatcher& matcher, const EngineOptions& options) {
+  for (std::vector<Sighting>& sightings : facts.sightings) sightings.clear();
+  facts.mobility = MobilityFact::kUnknown;
+  facts.mobility_by_proxy = false;
   facts.attendance = &attendance;
   facts.matcher = &matcher;
   facts.age_days = domain::AgeInDaysAtArrival(attendance);
@@ -387,7 +396,6 @@ Facts GatherFacts(const domain::Attendance& attendance, const Concepts& concepts
   if (attendance.notes) {
     GatherText(facts, matcher, TextField::kNotes, 0, *attendance.notes, hits.Of(text++));
   }
-  return facts;
 }
 
 }  // namespace liaison::recognition

@@ -67,5 +67,9 @@ std::span<const Concept> InjuryConcepts();
 // Gathers the facts of `attendance`. `options` gives the mobility proxy.
 Facts GatherFacts(const domain::Attendance& attendance, const Concepts& concepts,
                   const TextMatcher& matcher, const EngineOptions& options);
+// The same into `facts`, whose earlier contents are dropped but whose sighting vectors keep their
+// storage: a Facts reused from one attendance to the next (one per thread) allocates none.
+void GatherFactsInto(Facts& facts, const domain::Attendance& attendance, const Concepts& concepts,
+                     const TextMatcher& matcher, const EngineOptions& options);
 
 }  // namespace liaison::recognition
