@@ -163,8 +163,13 @@ std::vector<std::string> NormalisedWords(std::string_view text) {
 }
 
 void SynonymTable::Add(std::string_view canonical, std::string_view synonym) {
-  table_[Join(NormalisedWords(synonym))] = std::string(canonical);
-  table_[Join(NormalisedWords(canonical))] = std::string(canonical);
+  for (std::string_view text : {synonym, canonical}) {
+    std::vector<std::string> words = NormalisedWords(text);
+    table_[Join(words)] = std::string(canonical);
+    if (!words.empty() && words.size() < 32) {
+      runs_by_first_word_[words.front()] |= 1u << words.size();
+    }
+  }
 }
 
 namespace {
@@ -247,7 +252,11 @@ std::vector<std::string> SynonymTable::FindAll(std::string_view text) const {
   std::size_t start = 0;
   while (start < words.size()) {
     std::size_t matched = 0;
-    for (std::size_t run = std::min(kMaxRun, words.size() - start); run >= 1; --run) {
+    buffer.key.assign(words[start]);
+    auto first = runs_by_first_word_.find(buffer.key);
+    unsigned runs = first == runs_by_first_word_.end() ? 0 : first->second;
+    for (std::size_t run = std::min(kMaxRun, words.size() - start); run >= 1 && runs != 0; --run) {
+      if ((runs >> run & 1) == 0) continue;
       JoinViewsInto(words.subspan(start, run), buffer.key);
       auto hit = table_.find(buffer.key);
       if (hit != table_.end()) {

@@ -142,6 +142,9 @@ class SynonymTable {
 
  private:
   std::unordered_map<std::string, std::string> table_;
+  // For the first word of every key of table_, bit n set when a key of n words starts with it:
+  // FindAll tries at a word only the runs some key has.
+  std::unordered_map<std::string, unsigned> runs_by_first_word_;
 };
 
 // Lower-case words of `text` (letters and digits), without laterality words.
