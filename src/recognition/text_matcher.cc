@@ -40,18 +40,23 @@ std::string AsciiLowered(std::string_view text) {
   return lowered;
 }
 
-// Words of lowered[from, to), with their offsets.
-std::vector<Word> WordsIn(std::string_view lowered, std::size_t from, std::size_t to) {
-  std::vector<Word> words;
+// The first `limit` words of lowered[from, to), with their offsets, into `words` (cleared
+// first).
+void WordsInto(std::string_view lowered, std::size_t from, std::size_t to, std::vector<Word>& words,
+               std::size_t limit = std::string_view::npos) {
+  words.clear();
   std::size_t i = from;
-  while (i < to) {
+  while (i < to && words.size() < limit) {
     while (i < to && !IsWordChar(lowered[i])) ++i;
     std::size_t start = i;
     while (i < to && IsWordChar(lowered[i])) ++i;
     if (i > start) words.push_back({lowered.substr(start, i - start), start, i});
   }
-  return words;
 }
+
+// The words after a term that negation reads: NegatedAfter and IsUnresultedTest look at most
+// kPostWindowWords + 1 words on (a cue and the word after it).
+constexpr std::size_t kAfterWords = kPostWindowWords + 1;
 
 bool IsClauseWord(std::string_view word) {
   static constexpr std::array<std::string_view, 7> kWords = {
@@ -111,20 +116,19 @@ bool StartsClause(const std::vector<Word>& words, std::size_t i) {
 // the term ends the cue's scope, so "not independently mobile, bruise to cheek" and "no fever,
 // bruise to ear" still match.
 bool ContinuesList(std::string_view text, const std::vector<Word>& before, std::size_t end,
-                   std::size_t clause_end) {
+                   std::size_t clause_end, const std::vector<Word>& after) {
   auto joins = [](std::string_view word) { return word == "or" || word == "nor" || word == "and"; };
   if (!before.empty() && joins(before.back().text)) return true;
   std::size_t next = end;
   while (next < clause_end && text[next] == ' ') ++next;
   if (next < clause_end && text[next] == ',') return true;
-  std::vector<Word> after = WordsIn(text, end, clause_end);
   return !after.empty() && joins(after.front().text) &&
          text.substr(end, after.front().begin - end).find(',') == std::string_view::npos;
 }
 
-bool NegatedBefore(std::string_view text, std::size_t clause_start, std::size_t begin,
-                   std::size_t end, std::size_t clause_end) {
-  std::vector<Word> words = WordsIn(text, clause_start, begin);
+// `words` are the clause's words before the term, `after` its first kAfterWords after it.
+bool NegatedBefore(std::string_view text, const std::vector<Word>& words, std::size_t begin,
+                   std::size_t end, std::size_t clause_end, const std::vector<Word>& after) {
   // Words after the last clause word only.
   std::size_t first = 0;
   for (std::size_t i = 0; i < words.size(); ++i) {
@@ -137,18 +141,17 @@ bool NegatedBefore(std::string_view text, std::size_t clause_start, std::size_t 
     if (!cue || IsPseudoNegation(words, i)) continue;
     bool comma =
         text.substr(words[i].end, begin - words[i].end).find(',') != std::string_view::npos;
-    if (!comma || ContinuesList(text, words, end, clause_end)) return true;
+    if (!comma || ContinuesList(text, words, end, clause_end, after)) return true;
   }
   return false;
 }
 
 // "pregnancy test done", "HIV test requested", "chlamydia swab taken": a test was ordered, which
 // says nothing about the result. Only a positive result right after counts.
-bool IsUnresultedTest(std::string_view text, std::size_t end, std::size_t clause_end) {
+bool IsUnresultedTest(const std::vector<Word>& words) {
   static constexpr std::array<std::string_view, 10> kTestWords = {
       "test", "tests", "testing",  "screen", "screening",
       "swab", "swabs", "serology", "status", "bloods"};
-  std::vector<Word> words = WordsIn(text, end, clause_end);
   if (words.empty() ||
       std::find(kTestWords.begin(), kTestWords.end(), words[0].text) == kTestWords.end()) {
     return false;
@@ -162,8 +165,7 @@ bool IsUnresultedTest(std::string_view text, std::size_t end, std::size_t clause
   return true;
 }
 
-bool NegatedAfter(std::string_view text, std::size_t end, std::size_t clause_end) {
-  std::vector<Word> words = WordsIn(text, end, clause_end);
+bool NegatedAfter(std::string_view text, std::size_t end, const std::vector<Word>& words) {
   for (std::size_t i = 0; i < words.size() && i < kPostWindowWords; ++i) {
     if (StartsClause(words, i)) return false;
     // A comma after the term starts a new item: "bruise to ear, fracture excluded".
@@ -215,7 +217,9 @@ std::string_view Prefix(std::string_view text, std::size_t limit) {
 
 std::string Snippet(std::string_view text, std::string_view lowered, std::size_t begin,
                     std::size_t clause_end) {
-  std::vector<Word> words = WordsIn(lowered, begin, clause_end);
+  // The snippet reads at most kSnippetWords words and the word after them (StartsClause).
+  thread_local std::vector<Word> words;
+  WordsInto(lowered, begin, clause_end, words, kSnippetWords + 1);
   std::size_t stop = begin;
   for (std::size_t i = 0; i < words.size() && i < kSnippetWords; ++i) {
     if (i > 0 && StartsClause(words, i)) break;
@@ -354,8 +358,13 @@ std::string_view ClauseText(std::string_view text, std::size_t begin, std::size_
 // IsNegated over text already lower-cased by AsciiLowered.
 bool IsNegatedLowered(std::string_view lowered, std::size_t begin, std::size_t end) {
   auto [clause_start, clause_end] = ClauseAround(lowered, begin, end);
-  return NegatedBefore(lowered, clause_start, begin, end, clause_end) ||
-         NegatedAfter(lowered, end, clause_end) || IsUnresultedTest(lowered, end, clause_end);
+  // Buffers reused, per thread: this runs for every occurrence found.
+  thread_local std::vector<Word> before;
+  thread_local std::vector<Word> after;
+  WordsInto(lowered, clause_start, begin, before);
+  WordsInto(lowered, end, clause_end, after, kAfterWords);
+  return NegatedBefore(lowered, before, begin, end, clause_end, after) ||
+         NegatedAfter(lowered, end, after) || IsUnresultedTest(after);
 }
 
 }  // namespace
