@@ -470,22 +470,22 @@ void TextMatcher::BuildTrie() {
     node.term_count = static_cast<std::uint32_t>(building[i].terms.size());
     node_terms_.insert(node_terms_.end(), building[i].terms.begin(), building[i].terms.end());
   }
-  pairs_.fill(0);
-  auto allow = [&](unsigned first, unsigned second) {
-    unsigned bit = first << 8 | second;
-    pairs_[bit >> 6] |= std::uint64_t{1} << (bit & 63);
-  };
+  start_pairs_.assign(std::size_t{1} << 16, kSkipStart);
   for (unsigned first = 0; first < 256; ++first) {
     if (root_[first] < 0) continue;
     const Node& node = nodes_[static_cast<std::size_t>(root_[first])];
     for (unsigned second = 0; second < 256; ++second) {
       auto byte = static_cast<unsigned char>(second);
       auto lower = static_cast<unsigned char>(AsciiLower(static_cast<char>(byte)));
-      bool edge = std::any_of(edges_.begin() + node.first_edge,
-                              edges_.begin() + node.first_edge + node.edge_count,
-                              [&](const Edge& e) { return e.byte == lower; });
-      if (node.term_count > 0 || edge || (IsSeparator(byte) && node.separator >= 0)) {
-        allow(first, second);
+      auto edge = std::find_if(edges_.begin() + node.first_edge,
+                               edges_.begin() + node.first_edge + node.edge_count,
+                               [&](const Edge& e) { return e.byte == lower; });
+      std::int32_t& start = start_pairs_[first << 8 | second];
+      if (node.term_count > 0 || (IsSeparator(byte) && node.separator >= 0)) {
+        start = kWalkStart;
+      } else if (edge != edges_.begin() + node.first_edge + node.edge_count) {
+        // No word byte of a term is a separator, so the walk takes this edge.
+        start = static_cast<std::int32_t>(edge->node);
       }
     }
   }
@@ -508,13 +508,18 @@ void TextMatcher::ScanTrie(std::span<const std::string_view> texts,
         ++next;
       }
       if (!word && begin == 0) continue;
-      if (begin + 1 < text.size()) {
-        unsigned bit = unsigned{first} << 8 | static_cast<unsigned char>(text[begin + 1]);
-        if ((pairs_[bit >> 6] >> (bit & 63) & 1) == 0) continue;
-      }
       std::int32_t node = root_[first];
-      if (node < 0) continue;
       std::size_t position = begin + 1;
+      if (position < text.size()) {
+        std::int32_t start =
+            start_pairs_[unsigned{first} << 8 | static_cast<unsigned char>(text[position])];
+        if (start == kSkipStart) continue;
+        if (start != kWalkStart) {
+          node = start;
+          ++position;
+        }
+      }
+      if (node < 0) continue;
       while (true) {
         const Node& at = nodes_[static_cast<std::size_t>(node)];
         for (std::uint32_t t = 0; t < at.term_count; ++t) {

@@ -140,11 +140,13 @@ class TextMatcher {
   const Concepts& concepts_;
   std::vector<Term> terms_;
   std::array<std::int32_t, 256> root_{};  // the node after the first byte, or -1
-  // Bit (first << 8 | second) is set when a term may start with those two text bytes: the trie
-  // has a path from the root on them (an edge on the second byte's lower case, or a separator
-  // edge for a separator byte), or a term ends after the first. A word start whose pair is not
-  // set is skipped without walking the trie; most word starts begin no term.
-  std::array<std::uint64_t, 1024> pairs_{};
+  // For a word start's first two text bytes (first << 8 | second): kSkipStart when no term may
+  // start with them (most word starts); kWalkStart when the walk must start at root_[first] (a
+  // term ends after the first byte, or the second is a separator the trie has an edge for);
+  // otherwise the node after both bytes, where the walk goes on from the third byte.
+  static constexpr std::int32_t kSkipStart = -1;
+  static constexpr std::int32_t kWalkStart = -2;
+  std::vector<std::int32_t> start_pairs_;
   std::vector<Node> nodes_;
   std::vector<Edge> edges_;
   std::vector<std::uint32_t> node_terms_;
