@@ -1,6 +1,7 @@
 #include "recognition/facts.h"
 
 #include <algorithm>
+#include <bit>
 #include <cctype>
 
 namespace liaison::recognition {
@@ -82,6 +83,7 @@ std::string Indexed(std::string_view array, std::size_t index, std::string_view 
 
 void Add(Facts& facts, Concept concept_id, Sighting sighting) {
   facts.sightings[static_cast<std::size_t>(concept_id)].push_back(std::move(sighting));
+  facts.filled |= std::uint64_t{1} << static_cast<unsigned>(concept_id);
 }
 
 void GatherInjuries(Facts& facts, const domain::Attendance& attendance, const Concepts& concepts) {
@@ -366,7 +368,10 @@ Facts GatherFacts(const domain::Attendance& attendance, const Concepts& concepts
 
 void GatherFactsInto(Facts& facts, const domain::Attendance& attendance, const Concepts& concepts,
                      const TextMatcher& matcher, const EngineOptions& options) {
-  for (std::vector<Sighting>& sightings : facts.sightings) sightings.clear();
+  for (std::uint64_t filled = facts.filled; filled != 0; filled &= filled - 1) {
+    facts.sightings[static_cast<std::size_t>(std::countr_zero(filled))].clear();
+  }
+  facts.filled = 0;
   facts.mobility = MobilityFact::kUnknown;
   facts.mobility_by_proxy = false;
   facts.attendance = &attendance;

@@ -49,6 +49,9 @@ struct Facts {
   MobilityFact mobility = MobilityFact::kUnknown;
   bool mobility_by_proxy = false;  // kNotMobile was inferred from age
   std::array<std::vector<Sighting>, kConceptCount> sightings;
+  // Bit c set when sightings[c] has been added to: GatherFactsInto clears only those.
+  std::uint64_t filled = 0;
+  static_assert(kConceptCount <= 64);
 
   bool Has(Concept concept_id) const { return !Of(concept_id).empty(); }
   const std::vector<Sighting>& Of(Concept concept_id) const {
