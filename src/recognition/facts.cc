@@ -355,8 +355,16 @@ std::string Facts::SiteEvidenceOf(const Sighting& sighting, std::size_t i) const
 }
 
 bool Facts::AnyInjury() const {
-  return std::any_of(kInjuryConcepts.begin(), kInjuryConcepts.end(),
-                     [this](Concept concept_id) { return Has(concept_id); });
+  // A concept's bit in `filled` is set exactly when a sighting of it was added, and sightings
+  // are only removed all at once, with the bits.
+  static constexpr std::uint64_t kInjuryBits = [] {
+    std::uint64_t bits = 0;
+    for (Concept concept_id : kInjuryConcepts) {
+      bits |= std::uint64_t{1} << static_cast<unsigned>(concept_id);
+    }
+    return bits;
+  }();
+  return (filled & kInjuryBits) != 0;
 }
 
 Facts GatherFacts(const domain::Attendance& attendance, const Concepts& concepts,
