@@ -81,6 +81,17 @@ std::string Indexed(std::string_view array, std::size_t index, std::string_view 
   return indexed;
 }
 
+// `array[index].member=value`, built in one string of the right size.
+std::string IndexedIs(std::string_view array, std::size_t index, std::string_view member,
+                      std::string_view value) {
+  std::string indexed;
+  indexed.reserve(array.size() + member.size() + value.size() + 24);
+  indexed.append(array).append("[").append(std::to_string(index)).append("]");
+  if (!member.empty()) indexed.append(".").append(member);
+  indexed.append("=").append(value);
+  return indexed;
+}
+
 void Add(Facts& facts, Concept concept_id, Sighting sighting) {
   facts.sightings[static_cast<std::size_t>(concept_id)].push_back(std::move(sighting));
   facts.filled |= std::uint64_t{1} << static_cast<unsigned>(concept_id);
@@ -93,13 +104,13 @@ void GatherInjuries(Facts& facts, const domain::Attendance& attendance, const Co
     if (injury.site) {
       if (std::optional<std::string> site = concepts.sites().Lookup(*injury.site)) {
         sighting.sites.push_back(*site);
-        sighting.site_evidence.push_back(Indexed("injuries", i, "site") + "=" + *site);
+        sighting.site_evidence.push_back(IndexedIs("injuries", i, "site", *site));
       }
     }
     if (injury.pattern) {
       sighting.pattern = concepts.patterns().Lookup(*injury.pattern);
       if (sighting.pattern) {
-        sighting.pattern_evidence = Indexed("injuries", i, "pattern") + "=" + *sighting.pattern;
+        sighting.pattern_evidence = IndexedIs("injuries", i, "pattern", *sighting.pattern);
       }
     }
     sighting.count = injury.count.value_or(1);
@@ -107,7 +118,7 @@ void GatherInjuries(Facts& facts, const domain::Attendance& attendance, const Co
     if (!injury.type) continue;
     std::optional<Concept> concept_id = ConceptOfInjuryType(*injury.type);
     if (!concept_id) continue;
-    sighting.evidence = Indexed("injuries", i, "type") + "=" + std::string(Slug(*injury.type));
+    sighting.evidence = IndexedIs("injuries", i, "type", Slug(*injury.type));
     bool on_rib =
         std::find(sighting.sites.begin(), sighting.sites.end(), "rib") != sighting.sites.end();
     bool on_femur =
@@ -234,7 +245,7 @@ void GatherCodes(Facts& facts, const domain::Attendance& attendance, const Conce
     const domain::Diagnosis& diagnosis = attendance.diagnoses[i];
     if (diagnosis.code) {
       for (Concept concept_id : concepts.ConceptsForCode(GuessSystem(diagnosis), *diagnosis.code)) {
-        Add(facts, concept_id, {Indexed("diagnoses", i, "code") + "=" + *diagnosis.code});
+        Add(facts, concept_id, {IndexedIs("diagnoses", i, "code", *diagnosis.code)});
       }
     }
     if (diagnosis.display) {
@@ -245,7 +256,7 @@ void GatherCodes(Facts& facts, const domain::Attendance& attendance, const Conce
   for (std::size_t i = 0; i < attendance.safeguarding_concern_codes.size(); ++i) {
     const std::string& code = attendance.safeguarding_concern_codes[i];
     for (Concept concept_id : concepts.ConceptsForSnomed(code)) {
-      Add(facts, concept_id, {Indexed("safeguarding_concern_codes", i, "") + "=" + code});
+      Add(facts, concept_id, {IndexedIs("safeguarding_concern_codes", i, "", code)});
     }
   }
 }
@@ -288,8 +299,7 @@ void GatherStructured(Facts& facts, const domain::Attendance& attendance) {
     }
   }
   for (std::size_t i = 0; i < attendance.concerns.size(); ++i) {
-    std::string evidence =
-        Indexed("concerns", i, "") + "=" + std::string(Slug(attendance.concerns[i]));
+    std::string evidence = IndexedIs("concerns", i, "", Slug(attendance.concerns[i]));
     switch (attendance.concerns[i]) {
       case Concern::kDomesticAbuse:
         Add(facts, Concept::kDomesticAbuse, {evidence});
@@ -307,7 +317,7 @@ void GatherStructured(Facts& facts, const domain::Attendance& attendance) {
   }
   for (std::size_t i = 0; i < attendance.substances.size(); ++i) {
     Add(facts, Concept::kSubstanceMisuse,
-        {Indexed("substances", i, "") + "=" + std::string(Slug(attendance.substances[i]))});
+        {IndexedIs("substances", i, "", Slug(attendance.substances[i]))});
   }
   if (attendance.patient.pregnant.value_or(false)) {
     Add(facts, Concept::kPregnancy, {"patient.pregnant=true"});
