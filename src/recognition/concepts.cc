@@ -163,8 +163,13 @@ std::vector<std::string> NormalisedWords(std::string_view text) {
 }
 
 void SynonymTable::Add(std::string_view canonical, std::string_view synonym) {
-  table_[Join(NormalisedWords(synonym))] = std::string(canonical);
-  table_[Join(NormalisedWords(canonical))] = std::string(canonical);
+  for (std::string_view text : {synonym, canonical}) {
+    std::vector<std::string> words = NormalisedWords(text);
+    table_[Join(words)] = std::string(canonical);
+    if (!words.empty() && words.size() < 32) {
+      runs_by_first_word_[words.front()] |= 1u << words.size();
+    }
+  }
 }
 
 namespace {
@@ -247,7 +252,11 @@ std::vector<std::string> SynonymTable::FindAll(std::string_view text) const {
   std::size_t start = 0;
   while (start < words.size()) {
     std::size_t matched = 0;
-    for (std::size_t run = std::min(kMaxRun, words.size() - start); run >= 1; --run) {
+    buffer.key.assign(words[start]);
+    auto first = runs_by_first_word_.find(buffer.key);
+    unsigned runs = first == runs_by_first_word_.end() ? 0 : first->second;
+    for (std::size_t run = std::min(kMaxRun, words.size() - start); run >= 1 && runs != 0; --run) {
+      if ((runs >> run & 1) == 0) continue;
       JoinViewsInto(words.subspan(start, run), buffer.key);
       auto hit = table_.find(buffer.key);
       if (hit != table_.end()) {
@@ -332,8 +341,44 @@ Result<Concepts> Concepts::Parse(const ConceptFiles& files) {
     }
     ASSIGN_OR_RETURN(*table, ParseSynonymFile(name, file->second));
   }
+  concepts.icd10_candidates_.resize(26 * 100);
+  for (std::size_t index = 0; index < concepts.icd10_candidates_.size(); ++index) {
+    std::string category = {static_cast<char>('A' + index / 100),
+                            static_cast<char>('0' + index / 10 % 10),
+                            static_cast<char>('0' + index % 10)};
+    for (std::size_t i = 0; i < kConceptCount; ++i) {
+      const ConceptSet& set = concepts.sets_[i];
+      // A code of this category starts with a prefix only if the prefix starts the category
+      // or the category starts the prefix.
+      bool candidate =
+          std::any_of(set.icd10_prefixes.begin(), set.icd10_prefixes.end(),
+                      [&](const std::string& prefix) {
+                        return category.starts_with(prefix) || prefix.starts_with(category);
+                      }) ||
+          std::any_of(set.icd10_ranges.begin(), set.icd10_ranges.end(), [&](const auto& range) {
+            return range.first <= category && category <= range.second;
+          });
+      if (candidate) concepts.icd10_candidates_[index].push_back(static_cast<Concept>(i));
+    }
+  }
   return concepts;
 }
+
+namespace {
+
+// The index of an ICD-10 category in icd10_candidates_, or none for another form.
+std::optional<std::size_t> Icd10CategoryIndex(std::string_view category) {
+  auto digit = [](char c) { return c >= '0' && c <= '9'; };
+  if (category.size() != 3 || category[0] < 'A' || category[0] > 'Z' || !digit(category[1]) ||
+      !digit(category[2])) {
+    return std::nullopt;
+  }
+  return static_cast<std::size_t>(category[0] - 'A') * 100 +
+         static_cast<std::size_t>(category[1] - '0') * 10 +
+         static_cast<std::size_t>(category[2] - '0');
+}
+
+}  // namespace
 
 std::vector<Concept> Concepts::ConceptsForSnomed(std::string_view code) const {
   auto found = snomed_index_.find(std::string(code));
@@ -347,7 +392,7 @@ std::vector<Concept> Concepts::ConceptsForCode(domain::DiagnosisSystem system,
   std::vector<Concept> found;
   if (normal.size() < 3) return found;
   std::string category = normal.substr(0, 3);
-  for (std::size_t i = 0; i < kConceptCount; ++i) {
+  auto check = [&](std::size_t i) {
     const ConceptSet& set = sets_[i];
     bool hit =
         std::any_of(set.icd10_prefixes.begin(), set.icd10_prefixes.end(),
@@ -356,6 +401,12 @@ std::vector<Concept> Concepts::ConceptsForCode(domain::DiagnosisSystem system,
           return range.first <= category && category <= range.second;
         });
     if (hit) found.push_back(static_cast<Concept>(i));
+  };
+  std::optional<std::size_t> index = Icd10CategoryIndex(category);
+  if (index && *index < icd10_candidates_.size()) {
+    for (Concept candidate : icd10_candidates_[*index]) check(static_cast<std::size_t>(candidate));
+  } else {
+    for (std::size_t i = 0; i < kConceptCount; ++i) check(i);
   }
   return found;
 }

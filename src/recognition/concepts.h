@@ -142,6 +142,9 @@ class SynonymTable {
 
  private:
   std::unordered_map<std::string, std::string> table_;
+  // For the first word of every key of table_, bit n set when a key of n words starts with it:
+  // FindAll tries at a word only the runs some key has.
+  std::unordered_map<std::string, unsigned> runs_by_first_word_;
 };
 
 // Lower-case words of `text` (letters and digits), without laterality words.
@@ -184,6 +187,9 @@ class Concepts {
   std::string version_;
   std::array<ConceptSet, kConceptCount> sets_;
   std::unordered_map<std::string, std::vector<Concept>> snomed_index_;
+  // For each ICD-10 category A00..Z99 (letter * 100 + number), the concepts, in concept order,
+  // that have a prefix or range a code of that category may match; the others cannot match it.
+  std::vector<std::vector<Concept>> icd10_candidates_;
   SynonymTable sites_;
   SynonymTable patterns_;
 };

@@ -32,19 +32,25 @@ class RulesEngine final : public Engine {
   }
 
   Assessment Assess(const SummarisedAssessInput& input, PastAttendance& summary) const override {
-    Facts facts = GatherFacts(input.attendance, concepts_, *matcher_, options_);
+    // One Facts per thread, so that its sighting vectors keep their storage from one attendance
+    // to the next. Assess does not call itself, so it is never in use twice on a thread.
+    thread_local Facts facts;
+    GatherFactsInto(facts, input.attendance, concepts_, *matcher_, options_);
     summary = SummaryOf(input.attendance, facts);
     std::vector<EarlierAttendance> earlier = Earlier(input);
     RuleContext context{facts, earlier, input.social_care, options_};
     Assessment assessment;
     for (const Rule& rule : Rules()) rule.evaluate(context, rule.info, assessment.findings);
-    // Highest level first, audit last; catalogue order within a level. (A stable sort takes a
-    // buffer even for one finding, and most attendances have none or one.)
-    if (assessment.findings.size() > 1) {
-      std::stable_sort(assessment.findings.begin(), assessment.findings.end(),
-                       [](const Finding& a, const Finding& b) {
-                         return static_cast<int>(a.level) > static_cast<int>(b.level);
-                       });
+    // Highest level first, audit last; catalogue order within a level. An insertion sort, which
+    // is stable and takes no buffer (std::stable_sort takes one); there are a few findings.
+    std::vector<Finding>& findings = assessment.findings;
+    for (std::size_t i = 1; i < findings.size(); ++i) {
+      std::size_t j = i;
+      while (j > 0 &&
+             static_cast<int>(findings[j - 1].level) < static_cast<int>(findings[j].level)) {
+        std::swap(findings[j - 1], findings[j]);
+        --j;
+      }
     }
     assessment.level = OverallLevelOf(assessment.findings);
     return assessment;

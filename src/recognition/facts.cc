@@ -1,6 +1,7 @@
 #include "recognition/facts.h"
 
 #include <algorithm>
+#include <bit>
 #include <cctype>
 
 namespace liaison::recognition {
@@ -80,8 +81,20 @@ std::string Indexed(std::string_view array, std::size_t index, std::string_view 
   return indexed;
 }
 
+// `array[index].member=value`, built in one string of the right size.
+std::string IndexedIs(std::string_view array, std::size_t index, std::string_view member,
+                      std::string_view value) {
+  std::string indexed;
+  indexed.reserve(array.size() + member.size() + value.size() + 24);
+  indexed.append(array).append("[").append(std::to_string(index)).append("]");
+  if (!member.empty()) indexed.append(".").append(member);
+  indexed.append("=").append(value);
+  return indexed;
+}
+
 void Add(Facts& facts, Concept concept_id, Sighting sighting) {
   facts.sightings[static_cast<std::size_t>(concept_id)].push_back(std::move(sighting));
+  facts.filled |= std::uint64_t{1} << static_cast<unsigned>(concept_id);
 }
 
 void GatherInjuries(Facts& facts, const domain::Attendance& attendance, const Concepts& concepts) {
@@ -91,13 +104,13 @@ void GatherInjuries(Facts& facts, const domain::Attendance& attendance, const Co
     if (injury.site) {
       if (std::optional<std::string> site = concepts.sites().Lookup(*injury.site)) {
         sighting.sites.push_back(*site);
-        sighting.site_evidence.push_back(Indexed("injuries", i, "site") + "=" + *site);
+        sighting.site_evidence.push_back(IndexedIs("injuries", i, "site", *site));
       }
     }
     if (injury.pattern) {
       sighting.pattern = concepts.patterns().Lookup(*injury.pattern);
       if (sighting.pattern) {
-        sighting.pattern_evidence = Indexed("injuries", i, "pattern") + "=" + *sighting.pattern;
+        sighting.pattern_evidence = IndexedIs("injuries", i, "pattern", *sighting.pattern);
       }
     }
     sighting.count = injury.count.value_or(1);
@@ -105,7 +118,7 @@ void GatherInjuries(Facts& facts, const domain::Attendance& attendance, const Co
     if (!injury.type) continue;
     std::optional<Concept> concept_id = ConceptOfInjuryType(*injury.type);
     if (!concept_id) continue;
-    sighting.evidence = Indexed("injuries", i, "type") + "=" + std::string(Slug(*injury.type));
+    sighting.evidence = IndexedIs("injuries", i, "type", Slug(*injury.type));
     bool on_rib =
         std::find(sighting.sites.begin(), sighting.sites.end(), "rib") != sighting.sites.end();
     bool on_femur =
@@ -232,7 +245,7 @@ void GatherCodes(Facts& facts, const domain::Attendance& attendance, const Conce
     const domain::Diagnosis& diagnosis = attendance.diagnoses[i];
     if (diagnosis.code) {
       for (Concept concept_id : concepts.ConceptsForCode(GuessSystem(diagnosis), *diagnosis.code)) {
-        Add(facts, concept_id, {Indexed("diagnoses", i, "code") + "=" + *diagnosis.code});
+        Add(facts, concept_id, {IndexedIs("diagnoses", i, "code", *diagnosis.code)});
       }
     }
     if (diagnosis.display) {
@@ -243,7 +256,7 @@ void GatherCodes(Facts& facts, const domain::Attendance& attendance, const Conce
   for (std::size_t i = 0; i < attendance.safeguarding_concern_codes.size(); ++i) {
     const std::string& code = attendance.safeguarding_concern_codes[i];
     for (Concept concept_id : concepts.ConceptsForSnomed(code)) {
-      Add(facts, concept_id, {Indexed("safeguarding_concern_codes", i, "") + "=" + code});
+      Add(facts, concept_id, {IndexedIs("safeguarding_concern_codes", i, "", code)});
     }
   }
 }
@@ -286,8 +299,7 @@ void GatherStructured(Facts& facts, const domain::Attendance& attendance) {
     }
   }
   for (std::size_t i = 0; i < attendance.concerns.size(); ++i) {
-    std::string evidence =
-        Indexed("concerns", i, "") + "=" + std::string(Slug(attendance.concerns[i]));
+    std::string evidence = IndexedIs("concerns", i, "", Slug(attendance.concerns[i]));
     switch (attendance.concerns[i]) {
       case Concern::kDomesticAbuse:
         Add(facts, Concept::kDomesticAbuse, {evidence});
@@ -305,7 +317,7 @@ void GatherStructured(Facts& facts, const domain::Attendance& attendance) {
   }
   for (std::size_t i = 0; i < attendance.substances.size(); ++i) {
     Add(facts, Concept::kSubstanceMisuse,
-        {Indexed("substances", i, "") + "=" + std::string(Slug(attendance.substances[i]))});
+        {IndexedIs("substances", i, "", Slug(attendance.substances[i]))});
   }
   if (attendance.patient.pregnant.value_or(false)) {
     Add(facts, Concept::kPregnancy, {"patient.pregnant=true"});
@@ -353,13 +365,33 @@ std::string Facts::SiteEvidenceOf(const Sighting& sighting, std::size_t i) const
 }
 
 bool Facts::AnyInjury() const {
-  return std::any_of(kInjuryConcepts.begin(), kInjuryConcepts.end(),
-                     [this](Concept concept_id) { return Has(concept_id); });
+  // A concept's bit in `filled` is set exactly when a sighting of it was added, and sightings
+  // are only removed all at once, with the bits.
+  static constexpr std::uint64_t kInjuryBits = [] {
+    std::uint64_t bits = 0;
+    for (Concept concept_id : kInjuryConcepts) {
+      bits |= std::uint64_t{1} << static_cast<unsigned>(concept_id);
+    }
+    return bits;
+  }();
+  return (filled & kInjuryBits) != 0;
 }
 
 Facts GatherFacts(const domain::Attendance& attendance, const Concepts& concepts,
                   const TextMatcher& matcher, const EngineOptions& options) {
   Facts facts;
+  GatherFactsInto(facts, attendance, concepts, matcher, options);
+  return facts;
+}
+
+void GatherFactsInto(Facts& facts, const domain::Attendance& attendance, const Concepts& concepts,
+                     const TextMatcher& matcher, const EngineOptions& options) {
+  for (std::uint64_t filled = facts.filled; filled != 0; filled &= filled - 1) {
+    facts.sightings[static_cast<std::size_t>(std::countr_zero(filled))].clear();
+  }
+  facts.filled = 0;
+  facts.mobility = MobilityFact::kUnknown;
+  facts.mobility_by_proxy = false;
   facts.attendance = &attendance;
   facts.matcher = &matcher;
   facts.age_days = domain::AgeInDaysAtArrival(attendance);
@@ -387,7 +419,6 @@ Facts GatherFacts(const domain::Attendance& attendance, const Concepts& concepts
   if (attendance.notes) {
     GatherText(facts, matcher, TextField::kNotes, 0, *attendance.notes, hits.Of(text++));
   }
-  return facts;
 }
 
 }  // namespace liaison::recognition

@@ -49,6 +49,9 @@ struct Facts {
   MobilityFact mobility = MobilityFact::kUnknown;
   bool mobility_by_proxy = false;  // kNotMobile was inferred from age
   std::array<std::vector<Sighting>, kConceptCount> sightings;
+  // Bit c set when sightings[c] has been added to: GatherFactsInto clears only those.
+  std::uint64_t filled = 0;
+  static_assert(kConceptCount <= 64);
 
   bool Has(Concept concept_id) const { return !Of(concept_id).empty(); }
   const std::vector<Sighting>& Of(Concept concept_id) const {
@@ -67,5 +70,9 @@ std::span<const Concept> InjuryConcepts();
 // Gathers the facts of `attendance`. `options` gives the mobility proxy.
 Facts GatherFacts(const domain::Attendance& attendance, const Concepts& concepts,
                   const TextMatcher& matcher, const EngineOptions& options);
+// The same into `facts`, whose earlier contents are dropped but whose sighting vectors keep their
+// storage: a Facts reused from one attendance to the next (one per thread) allocates none.
+void GatherFactsInto(Facts& facts, const domain::Attendance& attendance, const Concepts& concepts,
+                     const TextMatcher& matcher, const EngineOptions& options);
 
 }  // namespace liaison::recognition

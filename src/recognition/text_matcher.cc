@@ -40,18 +40,23 @@ std::string AsciiLowered(std::string_view text) {
   return lowered;
 }
 
-// Words of lowered[from, to), with their offsets.
-std::vector<Word> WordsIn(std::string_view lowered, std::size_t from, std::size_t to) {
-  std::vector<Word> words;
+// The first `limit` words of lowered[from, to), with their offsets, into `words` (cleared
+// first).
+void WordsInto(std::string_view lowered, std::size_t from, std::size_t to, std::vector<Word>& words,
+               std::size_t limit = std::string_view::npos) {
+  words.clear();
   std::size_t i = from;
-  while (i < to) {
+  while (i < to && words.size() < limit) {
     while (i < to && !IsWordChar(lowered[i])) ++i;
     std::size_t start = i;
     while (i < to && IsWordChar(lowered[i])) ++i;
     if (i > start) words.push_back({lowered.substr(start, i - start), start, i});
   }
-  return words;
 }
+
+// The words after a term that negation reads: NegatedAfter and IsUnresultedTest look at most
+// kPostWindowWords + 1 words on (a cue and the word after it).
+constexpr std::size_t kAfterWords = kPostWindowWords + 1;
 
 bool IsClauseWord(std::string_view word) {
   static constexpr std::array<std::string_view, 7> kWords = {
@@ -111,20 +116,19 @@ bool StartsClause(const std::vector<Word>& words, std::size_t i) {
 // the term ends the cue's scope, so "not independently mobile, bruise to cheek" and "no fever,
 // bruise to ear" still match.
 bool ContinuesList(std::string_view text, const std::vector<Word>& before, std::size_t end,
-                   std::size_t clause_end) {
+                   std::size_t clause_end, const std::vector<Word>& after) {
   auto joins = [](std::string_view word) { return word == "or" || word == "nor" || word == "and"; };
   if (!before.empty() && joins(before.back().text)) return true;
   std::size_t next = end;
   while (next < clause_end && text[next] == ' ') ++next;
   if (next < clause_end && text[next] == ',') return true;
-  std::vector<Word> after = WordsIn(text, end, clause_end);
   return !after.empty() && joins(after.front().text) &&
          text.substr(end, after.front().begin - end).find(',') == std::string_view::npos;
 }
 
-bool NegatedBefore(std::string_view text, std::size_t clause_start, std::size_t begin,
-                   std::size_t end, std::size_t clause_end) {
-  std::vector<Word> words = WordsIn(text, clause_start, begin);
+// `words` are the clause's words before the term, `after` its first kAfterWords after it.
+bool NegatedBefore(std::string_view text, const std::vector<Word>& words, std::size_t begin,
+                   std::size_t end, std::size_t clause_end, const std::vector<Word>& after) {
   // Words after the last clause word only.
   std::size_t first = 0;
   for (std::size_t i = 0; i < words.size(); ++i) {
@@ -137,18 +141,17 @@ bool NegatedBefore(std::string_view text, std::size_t clause_start, std::size_t 
     if (!cue || IsPseudoNegation(words, i)) continue;
     bool comma =
         text.substr(words[i].end, begin - words[i].end).find(',') != std::string_view::npos;
-    if (!comma || ContinuesList(text, words, end, clause_end)) return true;
+    if (!comma || ContinuesList(text, words, end, clause_end, after)) return true;
   }
   return false;
 }
 
 // "pregnancy test done", "HIV test requested", "chlamydia swab taken": a test was ordered, which
 // says nothing about the result. Only a positive result right after counts.
-bool IsUnresultedTest(std::string_view text, std::size_t end, std::size_t clause_end) {
+bool IsUnresultedTest(const std::vector<Word>& words) {
   static constexpr std::array<std::string_view, 10> kTestWords = {
       "test", "tests", "testing",  "screen", "screening",
       "swab", "swabs", "serology", "status", "bloods"};
-  std::vector<Word> words = WordsIn(text, end, clause_end);
   if (words.empty() ||
       std::find(kTestWords.begin(), kTestWords.end(), words[0].text) == kTestWords.end()) {
     return false;
@@ -162,8 +165,7 @@ bool IsUnresultedTest(std::string_view text, std::size_t end, std::size_t clause
   return true;
 }
 
-bool NegatedAfter(std::string_view text, std::size_t end, std::size_t clause_end) {
-  std::vector<Word> words = WordsIn(text, end, clause_end);
+bool NegatedAfter(std::string_view text, std::size_t end, const std::vector<Word>& words) {
   for (std::size_t i = 0; i < words.size() && i < kPostWindowWords; ++i) {
     if (StartsClause(words, i)) return false;
     // A comma after the term starts a new item: "bruise to ear, fracture excluded".
@@ -215,7 +217,9 @@ std::string_view Prefix(std::string_view text, std::size_t limit) {
 
 std::string Snippet(std::string_view text, std::string_view lowered, std::size_t begin,
                     std::size_t clause_end) {
-  std::vector<Word> words = WordsIn(lowered, begin, clause_end);
+  // The snippet reads at most kSnippetWords words and the word after them (StartsClause).
+  thread_local std::vector<Word> words;
+  WordsInto(lowered, begin, clause_end, words, kSnippetWords + 1);
   std::size_t stop = begin;
   for (std::size_t i = 0; i < words.size() && i < kSnippetWords; ++i) {
     if (i > 0 && StartsClause(words, i)) break;
@@ -257,14 +261,34 @@ bool SplitTerm(std::string_view term, OnWord on_word) {
 }
 
 // RE2's \w and the bytes its \b counts as word bytes: [0-9A-Za-z_].
-bool IsAsciiWordByte(unsigned char u) {
+constexpr bool IsAsciiWordByte(unsigned char u) {
   return (u >= '0' && u <= '9') || (u >= 'a' && u <= 'z') || (u >= 'A' && u <= 'Z') || u == '_';
 }
 
 // RE2's [\s\-]: \s is [\t\n\f\r ].
-bool IsSeparator(unsigned char u) {
+constexpr bool IsSeparator(unsigned char u) {
   return u == ' ' || u == '-' || u == '\t' || u == '\n' || u == '\f' || u == '\r';
 }
+
+// IsAsciiWordByte and IsSeparator of every byte, and its ASCII lower case, for the trie scan.
+struct ByteTable {
+  std::array<bool, 256> word{};
+  std::array<bool, 256> separator{};
+  std::array<unsigned char, 256> lower{};
+};
+
+constexpr ByteTable MakeByteTable() {
+  ByteTable table;
+  for (unsigned byte = 0; byte < 256; ++byte) {
+    auto u = static_cast<unsigned char>(byte);
+    table.word[byte] = IsAsciiWordByte(u);
+    table.separator[byte] = IsSeparator(u);
+    table.lower[byte] = u >= 'A' && u <= 'Z' ? static_cast<unsigned char>(u + ('a' - 'A')) : u;
+  }
+  return table;
+}
+
+constexpr ByteTable kBytes = MakeByteTable();
 
 // Whether RE2's \b holds at `position` of `text`.
 bool IsBoundary(std::string_view text, std::size_t position) {
@@ -334,8 +358,13 @@ std::string_view ClauseText(std::string_view text, std::size_t begin, std::size_
 // IsNegated over text already lower-cased by AsciiLowered.
 bool IsNegatedLowered(std::string_view lowered, std::size_t begin, std::size_t end) {
   auto [clause_start, clause_end] = ClauseAround(lowered, begin, end);
-  return NegatedBefore(lowered, clause_start, begin, end, clause_end) ||
-         NegatedAfter(lowered, end, clause_end) || IsUnresultedTest(lowered, end, clause_end);
+  // Buffers reused, per thread: this runs for every occurrence found.
+  thread_local std::vector<Word> before;
+  thread_local std::vector<Word> after;
+  WordsInto(lowered, clause_start, begin, before);
+  WordsInto(lowered, end, clause_end, after, kAfterWords);
+  return NegatedBefore(lowered, before, begin, end, clause_end, after) ||
+         NegatedAfter(lowered, end, after) || IsUnresultedTest(after);
 }
 
 }  // namespace
@@ -441,6 +470,25 @@ void TextMatcher::BuildTrie() {
     node.term_count = static_cast<std::uint32_t>(building[i].terms.size());
     node_terms_.insert(node_terms_.end(), building[i].terms.begin(), building[i].terms.end());
   }
+  start_pairs_.assign(std::size_t{1} << 16, kSkipStart);
+  for (unsigned first = 0; first < 256; ++first) {
+    if (root_[first] < 0) continue;
+    const Node& node = nodes_[static_cast<std::size_t>(root_[first])];
+    for (unsigned second = 0; second < 256; ++second) {
+      auto byte = static_cast<unsigned char>(second);
+      auto lower = static_cast<unsigned char>(AsciiLower(static_cast<char>(byte)));
+      auto edge = std::find_if(edges_.begin() + node.first_edge,
+                               edges_.begin() + node.first_edge + node.edge_count,
+                               [&](const Edge& e) { return e.byte == lower; });
+      std::int32_t& start = start_pairs_[first << 8 | second];
+      if (node.term_count > 0 || (IsSeparator(byte) && node.separator >= 0)) {
+        start = kWalkStart;
+      } else if (edge != edges_.begin() + node.first_edge + node.edge_count) {
+        // No word byte of a term is a separator, so the walk takes this edge.
+        start = static_cast<std::int32_t>(edge->node);
+      }
+    }
+  }
 }
 
 void TextMatcher::ScanTrie(std::span<const std::string_view> texts,
@@ -448,24 +496,37 @@ void TextMatcher::ScanTrie(std::span<const std::string_view> texts,
   for (std::uint32_t index = 0; index < texts.size(); ++index) {
     std::string_view text = texts[index];
     if (text.size() > kMaxTextBytes) text = text.substr(0, kMaxTextBytes);
-    bool previous_word = false;
-    for (std::size_t begin = 0; begin < text.size(); ++begin) {
-      // Every term starts at a \b.
+    // Every term starts at a \b: the start of a run of word bytes, or of a run of other bytes
+    // after a word. Each run is passed over whole after its first byte.
+    std::size_t next = 0;
+    while (next < text.size()) {
+      std::size_t begin = next;
       unsigned char first = static_cast<unsigned char>(text[begin]);
-      bool word = IsAsciiWordByte(first);
-      bool boundary = word != previous_word;
-      previous_word = word;
-      if (!boundary) continue;
+      bool word = kBytes.word[first];
+      ++next;
+      while (next < text.size() && kBytes.word[static_cast<unsigned char>(text[next])] == word) {
+        ++next;
+      }
+      if (!word && begin == 0) continue;
       std::int32_t node = root_[first];
-      if (node < 0) continue;
       std::size_t position = begin + 1;
+      if (position < text.size()) {
+        std::int32_t start =
+            start_pairs_[unsigned{first} << 8 | static_cast<unsigned char>(text[position])];
+        if (start == kSkipStart) continue;
+        if (start != kWalkStart) {
+          node = start;
+          ++position;
+        }
+      }
+      if (node < 0) continue;
       while (true) {
         const Node& at = nodes_[static_cast<std::size_t>(node)];
         for (std::uint32_t t = 0; t < at.term_count; ++t) {
           std::uint32_t term = node_terms_[at.first_term + t];
           if (terms_[term].wildcard) {
             std::size_t end = position;
-            while (end < text.size() && IsAsciiWordByte(static_cast<unsigned char>(text[end]))) {
+            while (end < text.size() && kBytes.word[static_cast<unsigned char>(text[end])]) {
               ++end;
             }
             occurrences.push_back({index, term, begin, end});
@@ -475,16 +536,16 @@ void TextMatcher::ScanTrie(std::span<const std::string_view> texts,
         }
         if (position == text.size()) break;
         unsigned char byte = static_cast<unsigned char>(text[position]);
-        if (IsSeparator(byte)) {
+        if (kBytes.separator[byte]) {
           if (at.separator < 0) break;
           while (position < text.size() &&
-                 IsSeparator(static_cast<unsigned char>(text[position]))) {
+                 kBytes.separator[static_cast<unsigned char>(text[position])]) {
             ++position;
           }
           node = at.separator;
           continue;
         }
-        unsigned char lower = static_cast<unsigned char>(AsciiLower(static_cast<char>(byte)));
+        unsigned char lower = kBytes.lower[byte];
         node = -1;
         for (std::uint32_t e = 0; e < at.edge_count; ++e) {
           const Edge& edge = edges_[at.first_edge + e];

@@ -140,6 +140,13 @@ class TextMatcher {
   const Concepts& concepts_;
   std::vector<Term> terms_;
   std::array<std::int32_t, 256> root_{};  // the node after the first byte, or -1
+  // For a word start's first two text bytes (first << 8 | second): kSkipStart when no term may
+  // start with them (most word starts); kWalkStart when the walk must start at root_[first] (a
+  // term ends after the first byte, or the second is a separator the trie has an edge for);
+  // otherwise the node after both bytes, where the walk goes on from the third byte.
+  static constexpr std::int32_t kSkipStart = -1;
+  static constexpr std::int32_t kWalkStart = -2;
+  std::vector<std::int32_t> start_pairs_;
   std::vector<Node> nodes_;
   std::vector<Edge> edges_;
   std::vector<std::uint32_t> node_terms_;

@@ -283,6 +283,38 @@ TEST(TextMatcherTrieTest, MatchesAsRe2OnRandomTexts) {
   }
 }
 
+// The trie skips a word start whose first two bytes begin no term. The terms' first two bytes
+// in every case and with every separator, a one-letter first word or term, a term at the very
+// end of a text, and texts of single bytes drawn from the terms' first bytes, all as RE2 finds.
+TEST(TextMatcherTrieTest, SkipsOnlyWordStartsThatBeginNoTerm) {
+  for (std::string_view text : {
+           "a",     "A",   "a ",       "A\t",       "aA",
+           "Aa",    "a-A", "A\fa",     "A\ra",      "a\na",
+           "a\va",  "a_a", "b",        "B-b",       "B-B",
+           "b\tbx", "bR",  "BRU",      "Br",        "bx",
+           "k",     "K",   "Kk",       "k-",        "'",
+           "x'",    "x'T", "x'tis",    "x'Tis",     "o",
+           "O'",    "o'",  "D",        "D&",        "d&V",
+           "x",     "X_",  "x_Y",      "s",         "sK",
+           "SKIN",  "sS",  "-- SS",    "sE",        "SEE\\ SAW",
+           "F",     "fr",  "FRACTURE", "Fr-acture", "bruise to EAR",
+           "zz a",  "9a",  "a9",       "_a",        "a_",
+       }) {
+    ExpectSameAsRe2({text});
+  }
+  static constexpr std::string_view kBytes = "aAbBkKsSxXoOdDtT'&_-  \t\n\r\f\v.9rRuUeEiI\\";
+  std::mt19937 random(2024);
+  std::uniform_int_distribution<std::size_t> byte(0, kBytes.size() - 1);
+  std::uniform_int_distribution<int> length(0, 12);
+  for (int round = 0; round < 3000; ++round) {
+    std::array<std::string, 2> texts;
+    for (std::string& text : texts) {
+      for (int i = length(random); i > 0; --i) text += kBytes[byte(random)];
+    }
+    ExpectSameAsRe2({texts[0], texts[1]});
+  }
+}
+
 // Locate is Find on each text, in one scan.
 TEST(TextMatcherTrieTest, LocateIsFindOnEachText) {
   const TextMatcher& matcher = TrickyMatcher();
