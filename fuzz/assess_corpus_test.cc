@@ -1,30 +1,15 @@
 // Replays fuzz/corpus/assess through the assess fuzz check with gcc, plus truncations and byte
 // flips of every seed, so the corpus keeps passing in CI builds without libFuzzer.
-#include <cstdlib>
-#include <filesystem>
-#include <fstream>
-#include <sstream>
 
 #include <gtest/gtest.h>
 
 #include "assess_checks.h"
+#include "common/testing/source_files.h"
 
 namespace liaison::fuzz {
 namespace {
 
-std::vector<std::string> Corpus() {
-  const char* source = std::getenv("LIAISON_SOURCE_DIR");
-  std::filesystem::path folder =
-      std::filesystem::path(source ? source : ".") / "fuzz" / "corpus" / "assess";
-  std::vector<std::string> contents;
-  for (const auto& entry : std::filesystem::directory_iterator(folder)) {
-    std::ifstream in(entry.path(), std::ios::binary);
-    std::ostringstream text;
-    text << in.rdbuf();
-    contents.push_back(text.str());
-  }
-  return contents;
-}
+std::vector<std::string> Corpus() { return liaison::testing::ReadCorpus("assess"); }
 
 TEST(AssessCorpusTest, CorpusPassesTheFuzzCheck) {
   std::vector<std::string> files = Corpus();

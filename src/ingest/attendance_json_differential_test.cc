@@ -4,16 +4,13 @@
 // field and message). Inputs: the fuzz corpus of the JSON codec and its mutations, and hand-written
 // edge cases, under several sets of limits.
 #include <cstdint>
-#include <cstdlib>
-#include <filesystem>
-#include <fstream>
 #include <random>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include <gtest/gtest.h>
 
+#include "common/testing/source_files.h"
 #include "ingest/attendance_json.h"
 #include "ingest/attendance_json_paths_testing.h"
 
@@ -24,21 +21,9 @@ using testing::Mutate;
 using testing::TwoPaths;
 
 std::vector<std::string> CorpusFiles() {
-  const char* source = std::getenv("LIAISON_SOURCE_DIR");
-  std::filesystem::path folder =
-      std::filesystem::path(source ? source : ".") / "fuzz" / "corpus" / "attendance_json";
-  std::vector<std::string> contents;
-  for (const auto& entry : std::filesystem::directory_iterator(folder)) {
-    std::ifstream in(entry.path(), std::ios::binary);
-    std::ostringstream text;
-    text << in.rdbuf();
-    contents.push_back(text.str());
-  }
-  const char* testdata = "/src/ingest/testdata/full_attendance.json";
-  std::ifstream full(std::string(source ? source : ".") + testdata, std::ios::binary);
-  std::ostringstream text;
-  text << full.rdbuf();
-  contents.push_back(text.str());
+  std::vector<std::string> contents = liaison::testing::ReadCorpus("attendance_json");
+  contents.push_back(liaison::testing::ReadFileBytes(
+      liaison::testing::SourcePath("src/ingest/testdata/full_attendance.json")));
   return contents;
 }
 

@@ -1,29 +1,16 @@
 // Replays the fuzz corpora (fuzz/corpus/*) through the same checks the libFuzzer targets run,
 // so that the corpora keep passing in CI builds made with gcc.
-#include <cstdlib>
-#include <filesystem>
-#include <fstream>
-#include <sstream>
 
 #include <gtest/gtest.h>
 
+#include "common/testing/source_files.h"
 #include "ingest/fuzz_checks.h"
 
 namespace liaison::ingest {
 namespace {
 
 std::vector<std::string> CorpusFiles(const std::string& name) {
-  const char* source = std::getenv("LIAISON_SOURCE_DIR");
-  std::filesystem::path folder =
-      std::filesystem::path(source ? source : ".") / "fuzz" / "corpus" / name;
-  std::vector<std::string> contents;
-  for (const auto& entry : std::filesystem::directory_iterator(folder)) {
-    std::ifstream in(entry.path(), std::ios::binary);
-    std::ostringstream text;
-    text << in.rdbuf();
-    contents.push_back(text.str());
-  }
-  return contents;
+  return liaison::testing::ReadCorpus(name);
 }
 
 TEST(FuzzCorpusTest, JsonCorpusPassesTheFuzzChecks) {
