@@ -2,6 +2,7 @@
 
 #include <cstdlib>
 #include <fstream>
+#include <random>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -35,6 +36,56 @@ std::string With(std::string_view members) {
   text += members;
   text += "}";
   return text;
+}
+
+// The writer skips plain text 8 bytes at a time; against a byte-by-byte escaper, over every
+// byte value at every offset of a word and over random mixes of plain, special and UTF-8 bytes.
+TEST(AttendanceJsonTest, JsonStringsEscapeExactlyTheBytesJsonRequires) {
+  auto reference = [](std::string_view text) {
+    std::string out = "\"";
+    for (char c : text) {
+      unsigned char u = static_cast<unsigned char>(c);
+      if (c == '"') {
+        out += "\\\"";
+      } else if (c == '\\') {
+        out += "\\\\";
+      } else if (c == '\n') {
+        out += "\\n";
+      } else if (c == '\r') {
+        out += "\\r";
+      } else if (c == '\t') {
+        out += "\\t";
+      } else if (u < 0x20) {
+        static constexpr char kHex[] = "0123456789abcdef";
+        out += "\\u00";
+        out.push_back(kHex[u >> 4]);
+        out.push_back(kHex[u & 0xF]);
+      } else {
+        out.push_back(c);
+      }
+    }
+    return out + "\"";
+  };
+  auto written = [](std::string_view text) {
+    std::string out;
+    AppendJsonString(text, out);
+    return out;
+  };
+  for (int byte = 0; byte < 256; ++byte) {
+    for (std::size_t at = 0; at < 24; ++at) {
+      std::string text(24, 'a');
+      text[at] = static_cast<char>(byte);
+      ASSERT_EQ(written(text), reference(text)) << byte << " at " << at;
+    }
+  }
+  const std::string alphabet =
+      std::string("abc xyz019\"\\\n\r\t\x01\x1f\x7f\x80\xc3\xa9\xff ") + '\0';
+  std::mt19937 random(3);
+  for (int i = 0; i < 5000; ++i) {
+    std::string text(random() % 40, ' ');
+    for (char& c : text) c = alphabet[random() % alphabet.size()];
+    ASSERT_EQ(written(text), reference(text)) << i;
+  }
 }
 
 TEST(AttendanceJsonTest, DecodesTheFullExample) {
