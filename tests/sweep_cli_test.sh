@@ -52,6 +52,13 @@ grep -q "not in arrival order; sorting it" "$work/err"
 check "shuffled input is reported as sorted" 0 $?
 check "shuffled input gives the same worklist" "" "$(cmp "$work/file.ndjson" "$work/shuffled.out" 2>&1)"
 
+# Decoding on three threads gives the same worklist; fewer than one is a usage error.
+"$bin" sweep --in "$feed" --out "$work/decode3.ndjson" --decode-threads 3 --quiet >/dev/null 2>&1
+check "three decoding threads exit 0" 0 $?
+check "three decoding threads give the same worklist" "" "$(cmp "$work/file.ndjson" "$work/decode3.ndjson" 2>&1)"
+"$bin" sweep --in "$feed" --out "$work/decode-bad.ndjson" --decode-threads -1 --quiet >/dev/null 2>&1
+check "a negative --decode-threads is a usage error" 2 $?
+
 # CSV of the same seed gives the same worklist.
 "$bin" generate --seed 5 --attendances 3000 --format csv --out "$work/feed.csv"
 "$bin" sweep --in "$work/feed.csv" --out "$work/csv.ndjson" --quiet >/dev/null 2>&1

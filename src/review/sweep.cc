@@ -397,6 +397,10 @@ Status ValidateSweepOptions(const SweepOptions& options) {
   if (options.workers < 1) {
     return InvalidArgument("invalid_threads", "there must be at least one worker", "--threads");
   }
+  if (options.decode_threads < 1) {
+    return InvalidArgument("invalid_threads", "there must be at least one decoding thread",
+                           "--decode-threads");
+  }
   if (options.from && options.to && *options.from > *options.to) {
     return InvalidArgument("invalid_range", "--from must not be after --to", "--from");
   }

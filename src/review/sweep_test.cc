@@ -388,6 +388,9 @@ TEST(SweepTest, BadOptionsAreRefused) {
   options.workers = 0;
   EXPECT_EQ(ValidateSweepOptions(options).reason(), "invalid_threads");
   options = {};
+  options.decode_threads = 0;
+  EXPECT_EQ(ValidateSweepOptions(options).field(), "--decode-threads");
+  options = {};
   options.from =
       std::chrono::year_month_day(std::chrono::year(2026), std::chrono::May, std::chrono::day(2));
   options.to =
