@@ -17,8 +17,10 @@
 namespace liaison::ingest {
 namespace {
 
+using testing::kMinimal;
 using testing::Mutate;
 using testing::TwoPaths;
+using testing::With;
 
 std::vector<std::string> CorpusFiles() {
   std::vector<std::string> contents = liaison::testing::ReadCorpus("attendance_json");
@@ -45,18 +47,6 @@ TEST(AttendanceJsonDifferentialTest, FuzzCorpusAndItsMutationsDecodeAlike) {
       EXPECT_SAME(paths, mutated);
     }
   }
-}
-
-constexpr std::string_view kMinimal =
-    R"({"attendance_id":"A1","site":"RSY01","arrival":"2026-01-02T03:04:05Z","patient":{}})";
-
-std::string With(std::string_view members) {
-  std::string text(kMinimal);
-  text.pop_back();
-  text += ",";
-  text += members;
-  text += "}";
-  return text;
 }
 
 std::string Nested(int levels) {

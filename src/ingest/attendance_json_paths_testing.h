@@ -94,6 +94,19 @@ class TwoPaths {
                                << " bytes";                                             \
   } while (false)
 
+// The smallest valid attendance, and a helper that adds members to it.
+inline constexpr std::string_view kMinimal =
+    R"({"attendance_id":"A1","site":"RSY01","arrival":"2026-01-02T03:04:05Z","patient":{}})";
+
+inline std::string With(std::string_view members) {
+  std::string text(kMinimal);
+  text.pop_back();
+  text += ",";
+  text += members;
+  text += "}";
+  return text;
+}
+
 // Small edits that turn a valid row into an odd one: flipped, dropped and doubled bytes, a
 // repeated or unknown member, a member's value swapped for another type, truncation.
 inline std::string Mutate(const std::string& line, std::mt19937_64& random) {

@@ -10,6 +10,7 @@
 #include <gtest/gtest.h>
 
 #include "common/time_format.h"
+#include "ingest/attendance_json_paths_testing.h"
 
 namespace liaison::ingest {
 namespace {
@@ -25,18 +26,8 @@ std::string ReadTestFile(const std::string& name) {
   return text.str();
 }
 
-constexpr std::string_view kMinimal =
-    R"({"attendance_id":"A1","site":"RSY01","arrival":"2026-01-02T03:04:05Z","patient":{}})";
-
-// Wraps extra members into the minimal valid attendance.
-std::string With(std::string_view members) {
-  std::string text(kMinimal);
-  text.pop_back();
-  text += ",";
-  text += members;
-  text += "}";
-  return text;
-}
+using testing::kMinimal;
+using testing::With;
 
 // The writer skips plain text 8 bytes at a time; against a byte-by-byte escaper, over every
 // byte value at every offset of a word and over random mixes of plain, special and UTF-8 bytes.
