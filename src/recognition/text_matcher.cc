@@ -642,12 +642,6 @@ std::vector<TextMatcher::Occurrence> TextMatcher::Occurrences(
   return occurrences;
 }
 
-bool TextMatcher::MayMatchAny(std::span<const std::string_view> texts) const {
-  std::vector<Occurrence>& occurrences = Buffers().occurrences;
-  Scan(texts, false, occurrences);
-  return !occurrences.empty();
-}
-
 void TextMatcher::Locate(std::span<const std::string_view> texts,
                          std::vector<LocatedHit>& hits) const {
   hits.clear();

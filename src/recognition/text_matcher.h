@@ -69,11 +69,6 @@ class TextMatcher {
   // Every non-negated occurrence of every concept term in `text`, in text order. A concept
   // matched by two terms at overlapping places is reported once.
   std::vector<TextHit> Find(std::string_view text) const;
-  // Whether any term may occur in any of `texts`: one pass over them all, so that an attendance
-  // whose free text names nothing (most of them) costs one scan, not one per field. It can
-  // say yes when Find would find nothing (a term spanning two fields, or negated), never no
-  // when Find would find something.
-  bool MayMatchAny(std::span<const std::string_view> texts) const;
   // Every non-negated occurrence in each of `texts`, as Find reports them for each text (the
   // same occurrences in the same order), found with one scan over them all. `hits` is cleared
   // first; it is ordered by text, then as Find orders.

@@ -39,18 +39,22 @@ TEST(TextMatcherTest, FindsTermsWithTheirClause) {
               ::testing::ElementsAre("Fractured radius"));
 }
 
-// The one-pass screen over all of an attendance's texts must never miss what Find finds in
-// one of them.
+// The one pass over all of an attendance's texts must never miss what Find finds in one of them.
 TEST(TextMatcherTest, ScreenOverAllTextsNeverMissesAField) {
   Result<std::unique_ptr<TextMatcher>> matcher = TextMatcher::Build(ShippedConcepts());
   ASSERT_TRUE(matcher.ok());
+  std::vector<LocatedHit> hits;
   std::vector<std::string_view> quiet = {"Sore throat", "Alert and well, eating and drinking"};
-  EXPECT_FALSE((*matcher)->MayMatchAny(quiet));
+  (*matcher)->Locate(quiet, hits);
+  EXPECT_TRUE(hits.empty());
   for (std::string_view text : quiet) EXPECT_TRUE((*matcher)->Find(text).empty());
   std::vector<std::string_view> one_field = {"Sore throat", "", "small bruise to ear"};
-  EXPECT_TRUE((*matcher)->MayMatchAny(one_field));
+  (*matcher)->Locate(one_field, hits);
+  ASSERT_FALSE(hits.empty());
+  EXPECT_EQ(hits.front().text, 2u);
   EXPECT_FALSE((*matcher)->Find(one_field[2]).empty());
-  EXPECT_FALSE((*matcher)->MayMatchAny({}));
+  (*matcher)->Locate({}, hits);
+  EXPECT_TRUE(hits.empty());
 }
 
 TEST(TextMatcherTest, WholeWordsOnly) {
