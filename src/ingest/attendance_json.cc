@@ -471,6 +471,20 @@ class Walker {
     return std::optional<Object>(Doc::AsObject(member.value));
   }
 
+  // Reads the member, an object, into `out` with `read`, or resets `out` when not provided (a
+  // reused row keeps nothing of an earlier one).
+  template <typename Value>
+  Status OptionalObject(const Member<Doc>& member,
+                        Status (Walker::*read)(const Object&, const FieldPath&, Value&),
+                        Value& out) {
+    ASSIGN_OR_RETURN(std::optional<Object> object, ObjectMember(member));
+    if (!object) {
+      out = {};
+      return Status::Ok();
+    }
+    return (this->*read)(*object, member.path, out);
+  }
+
   // The member as an array (bounded), or nullopt when not provided.
   Result<std::optional<Array>> ArrayMember(const Member<Doc>& member) const {
     if (!member.value) return std::optional<Array>();
@@ -708,35 +722,10 @@ Status Walker<Doc>::Read(const Object& root, Attendance& out) {
         return std::string(text);
       }));
 
-  const Member<Doc> household_member = members[kHousehold];
-  ASSIGN_OR_RETURN(std::optional<Object> household, ObjectMember(household_member));
-  if (household) {
-    RETURN_IF_ERROR(ReadHousehold(*household, household_member.path, out.household));
-  } else {
-    out.household = {};
-  }
-  const Member<Doc> discharge_member = members[kDischarge];
-  ASSIGN_OR_RETURN(std::optional<Object> discharge, ObjectMember(discharge_member));
-  if (discharge) {
-    RETURN_IF_ERROR(ReadDischarge(*discharge, discharge_member.path, out.discharge));
-  } else {
-    out.discharge = {};
-  }
-  const Member<Doc> screening_member = members[kScreening];
-  ASSIGN_OR_RETURN(std::optional<Object> screening, ObjectMember(screening_member));
-  if (screening) {
-    RETURN_IF_ERROR(ReadScreening(*screening, screening_member.path, out.screening));
-  } else {
-    out.screening = {};
-  }
-  const Member<Doc> observations_member = members[kObservations];
-  ASSIGN_OR_RETURN(std::optional<Object> observations, ObjectMember(observations_member));
-  if (observations) {
-    RETURN_IF_ERROR(ReadObservations(*observations, observations_member.path, out.observations));
-  } else {
-    out.observations = {};
-  }
-  return Status::Ok();
+  RETURN_IF_ERROR(OptionalObject(members[kHousehold], &Walker::ReadHousehold, out.household));
+  RETURN_IF_ERROR(OptionalObject(members[kDischarge], &Walker::ReadDischarge, out.discharge));
+  RETURN_IF_ERROR(OptionalObject(members[kScreening], &Walker::ReadScreening, out.screening));
+  return OptionalObject(members[kObservations], &Walker::ReadObservations, out.observations);
 }
 
 // Encoding helpers: each writes `,"key":value` (or `"key":value` for the first member).
