@@ -104,15 +104,15 @@ std::string FieldName(std::string_view field) {
   return name;
 }
 
-// The bookkeeping shared by both formats.
+// The bookkeeping shared by both formats: counts, and issues reported in file order.
 class Run {
  public:
-  explicit Run(FeedVisitor& visitor) : visitor_(visitor) {}
+  explicit Run(FeedIssueSink& issues) : issues_(issues) {}
 
   void Reject(std::int64_t line, std::string field, std::string reason) {
     ++summary_.read;
     ++summary_.rejected;
-    visitor_.OnIssue({line, std::move(field), std::move(reason), IssueKind::kRejected});
+    issues_.OnIssue({line, std::move(field), std::move(reason), IssueKind::kRejected});
   }
 
   void Warn(std::int64_t line, const FieldWarning& warning) {
@@ -121,41 +121,44 @@ class Run {
       if (!unknown_fields_.insert(FieldName(warning.field)).second) return;
     }
     ++summary_.warnings;
-    visitor_.OnIssue({line, warning.field, warning.reason, IssueKind::kWarning});
+    issues_.OnIssue({line, warning.field, warning.reason, IssueKind::kWarning});
   }
 
-  // A decoded row: rejected with `error`, or else accepted as `decoded`, whose attendance
-  // goes to the visitor.
-  Status Row(std::int64_t line, const Status& error, DecodedAttendance& decoded) {
-    if (!error.ok()) {
-      Reject(line, error.field(), error.reason());
-      return Status::Ok();
-    }
-    return Accept(line, decoded);
-  }
-
-  Status Row(std::int64_t line, Result<DecodedAttendance> decoded) {
-    if (!decoded.ok()) {
-      Reject(line, decoded.status().field(), decoded.status().reason());
-      return Status::Ok();
-    }
-    return Accept(line, *decoded);
+  // An accepted row: counted, and its warnings reported.
+  void Accept(std::int64_t line, const std::vector<FieldWarning>& warnings) {
+    ++summary_.read;
+    ++summary_.accepted;
+    for (const FieldWarning& warning : warnings) Warn(line, warning);
   }
 
   const FeedSummary& summary() const { return summary_; }
 
  private:
-  Status Accept(std::int64_t line, DecodedAttendance& decoded) {
-    ++summary_.read;
-    ++summary_.accepted;
-    for (const FieldWarning& warning : decoded.warnings) Warn(line, warning);
-    return visitor_.OnAttendance(line, std::move(decoded.attendance));
-  }
-
-  FeedVisitor& visitor_;
+  FeedIssueSink& issues_;
   FeedSummary summary_;
   std::unordered_set<std::string> unknown_fields_;
 };
+
+// A decoded row: rejected with `error`, or else accepted as `decoded`, whose attendance goes
+// to the visitor.
+Status HandOn(Run& run, FeedVisitor& visitor, std::int64_t line, const Status& error,
+              DecodedAttendance& decoded) {
+  if (!error.ok()) {
+    run.Reject(line, error.field(), error.reason());
+    return Status::Ok();
+  }
+  run.Accept(line, decoded.warnings);
+  return visitor.OnAttendance(line, std::move(decoded.attendance));
+}
+
+Status HandOn(Run& run, FeedVisitor& visitor, std::int64_t line,
+              Result<DecodedAttendance> decoded) {
+  if (!decoded.ok()) {
+    run.Reject(line, decoded.status().field(), decoded.status().reason());
+    return Status::Ok();
+  }
+  return HandOn(run, visitor, line, Status::Ok(), *decoded);
+}
 
 Status ReadError() { return DataLoss("read_error", "the feed could not be read to its end"); }
 
@@ -178,7 +181,7 @@ Result<FeedSummary> ReadNdjson(std::istream& in, FeedVisitor& visitor,
     }
     if (IsBlank(line)) continue;
     Status error = decoder.DecodeInto(line, decoded);
-    RETURN_IF_ERROR(run.Row(lines.line_number(), error, decoded));
+    RETURN_IF_ERROR(HandOn(run, visitor, lines.line_number(), error, decoded));
   }
   return run.summary();
 }
@@ -198,14 +201,29 @@ struct LineBlock {
     DecodedAttendance row;
   };
 
+  // What became of a line read by partitions: written by the one partition that owns it.
+  struct Outcome {
+    Status error;  // the row is rejected when not ok
+    std::vector<FieldWarning> warnings;
+  };
+
   void Clear() {
     text.clear();
     lines.clear();
+    owners.clear();
+  }
+
+  std::string_view LineText(const Line& line) const {
+    return std::string_view(text).substr(line.offset, line.size);
   }
 
   std::string text;  // the lines, back to back
   std::vector<Line> lines;
   std::vector<Decoded> decoded;  // one per line once decoded
+  // Partitioned reading only, one per line: the owning partition, or -1 when every partition
+  // decodes the row to find out; and what became of the row.
+  std::vector<int> owners;
+  std::vector<Outcome> outcomes;
 };
 
 // A block is cut at whichever comes first. Blocks are big enough that handing them between
@@ -291,8 +309,7 @@ class BlockDecoders {
         const LineBlock::Line& line = block.lines[i];
         if (line.too_long) continue;
         LineBlock::Decoded& decoded = block.decoded[i];
-        decoded.error = decoder.DecodeInto(
-            std::string_view(block.text).substr(line.offset, line.size), decoded.row);
+        decoded.error = decoder.DecodeInto(block.LineText(line), decoded.row);
       }
       {
         std::lock_guard lock(mutex_);
@@ -340,7 +357,7 @@ LineReader::Outcome FillBlock(LineReader& lines, LineBlock& block) {
 }
 
 // Hands a decoded block's rows to the run, in order.
-Status Deliver(Run& run, LineBlock& block) {
+Status Deliver(Run& run, FeedVisitor& visitor, LineBlock& block) {
   for (std::size_t i = 0; i < block.lines.size(); ++i) {
     const LineBlock::Line& line = block.lines[i];
     if (line.too_long) {
@@ -348,7 +365,7 @@ Status Deliver(Run& run, LineBlock& block) {
       continue;
     }
     LineBlock::Decoded& decoded = block.decoded[i];
-    RETURN_IF_ERROR(run.Row(line.number, decoded.error, decoded.row));
+    RETURN_IF_ERROR(HandOn(run, visitor, line.number, decoded.error, decoded.row));
   }
   return Status::Ok();
 }
@@ -363,7 +380,7 @@ Result<FeedSummary> ReadNdjsonInParallel(std::istream& in, FeedVisitor& visitor,
   std::uint64_t next_to_fill = 0;  // blocks [next_to_deliver, next_to_fill) are in flight
   std::uint64_t next_to_deliver = 0;
   auto deliver_oldest = [&]() -> Status {
-    RETURN_IF_ERROR(Deliver(run, decoders.Block(next_to_deliver)));
+    RETURN_IF_ERROR(Deliver(run, visitor, decoders.Block(next_to_deliver)));
     ++next_to_deliver;
     return Status::Ok();
   };
@@ -391,6 +408,166 @@ Result<FeedSummary> ReadNdjsonInParallel(std::istream& in, FeedVisitor& visitor,
   return run.summary();
 }
 
+// Blocks in flight between the calling thread and the partitions: enough that a partition
+// running ahead of another (its rows cost more for a while) does not hold the reading up.
+constexpr std::size_t kPartitionedSlots = 16;
+
+// The partition threads and the ring of blocks they share with the calling thread. Block n
+// (from 0, in file order) lives in slot n % kPartitionedSlots. Every partition goes through
+// every block, in order, decoding the rows it owns; the calling thread reports a block once
+// all partitions are done with it, and only then fills its slot again. The destructor stops
+// the threads and waits for them.
+class PartitionThreads {
+ public:
+  PartitionThreads(PartitionedFeedVisitor& visitor, const AttendanceLimits& limits, int partitions)
+      : visitor_(visitor),
+        limits_(limits),
+        partitions_(partitions),
+        blocks_(kPartitionedSlots),
+        done_(kPartitionedSlots, 0) {}
+
+  ~PartitionThreads() {
+    {
+      std::lock_guard lock(mutex_);
+      stopping_ = true;
+    }
+    work_ready_.notify_all();
+    for (std::thread& thread : threads_) thread.join();
+  }
+
+  PartitionThreads(const PartitionThreads&) = delete;
+  PartitionThreads& operator=(const PartitionThreads&) = delete;
+
+  // Fails when the system refuses a thread.
+  Status Start() {
+    try {
+      for (int p = 0; p < partitions_; ++p) threads_.emplace_back([this, p] { Decode(p); });
+    } catch (const std::system_error&) {
+      return Unavailable("threads_unavailable", "could not start the feed's decoding threads");
+    }
+    return Status::Ok();
+  }
+
+  LineBlock& Block(std::uint64_t number) { return blocks_[number % blocks_.size()]; }
+
+  // REQUIRES: blocks are submitted once each, in order, fewer than kPartitionedSlots in
+  // flight.
+  void Submit(std::uint64_t number) {
+    {
+      std::lock_guard lock(mutex_);
+      done_[number % blocks_.size()] = 0;
+      submitted_ = number + 1;
+    }
+    work_ready_.notify_all();
+  }
+
+  // Waits until every partition is done with block `number`, or one has failed: then false.
+  bool WaitUntilDone(std::uint64_t number) {
+    std::unique_lock lock(mutex_);
+    block_done_.wait(lock, [&] { return !failure_.ok() || IsDoneLocked(number); });
+    return failure_.ok();
+  }
+  bool IsDone(std::uint64_t number) {
+    std::lock_guard lock(mutex_);
+    return failure_.ok() && IsDoneLocked(number);
+  }
+  Status failure() {
+    std::lock_guard lock(mutex_);
+    return failure_;
+  }
+
+ private:
+  bool IsDoneLocked(std::uint64_t number) const {
+    return done_[number % blocks_.size()] == partitions_;
+  }
+
+  void Decode(int partition) {
+    AttendanceJsonDecoder decoder(limits_);
+    DecodedAttendance row;
+    for (std::uint64_t number = 0;; ++number) {
+      bool failed = false;
+      {
+        std::unique_lock lock(mutex_);
+        work_ready_.wait(lock, [&] { return stopping_ || number < submitted_; });
+        if (stopping_) return;
+        failed = !failure_.ok();
+      }
+      // After a failure the run is over: blocks are only marked done until it stops.
+      Status decoded = failed ? Status::Ok() : DecodeOwned(partition, Block(number), decoder, row);
+      {
+        std::lock_guard lock(mutex_);
+        if (!decoded.ok() && failure_.ok()) failure_ = std::move(decoded);
+        ++done_[number % blocks_.size()];
+      }
+      block_done_.notify_one();  // only the calling thread waits for it
+    }
+  }
+
+  // Decodes the rows of `block` that `partition` owns, writes their outcomes and hands the
+  // accepted ones on. A row no partition could claim unseen is decoded by all; its owner is
+  // then settled by OwnerOf (rejected rows by partition 0), so exactly one reports it.
+  Status DecodeOwned(int partition, LineBlock& block, AttendanceJsonDecoder& decoder,
+                     DecodedAttendance& row) {
+    for (std::size_t i = 0; i < block.lines.size(); ++i) {
+      const LineBlock::Line& line = block.lines[i];
+      const int owner = block.owners[i];
+      if (line.too_long || (owner >= 0 && owner != partition)) continue;
+      Status error = decoder.DecodeInto(block.LineText(line), row);
+      if (owner < 0 && partition != (error.ok() ? visitor_.OwnerOf(row.attendance) : 0)) continue;
+      LineBlock::Outcome& outcome = block.outcomes[i];
+      outcome.warnings.clear();
+      if (!error.ok()) {
+        outcome.error = std::move(error);
+        continue;
+      }
+      outcome.error = Status::Ok();
+      outcome.warnings.insert(outcome.warnings.end(), row.warnings.begin(), row.warnings.end());
+      RETURN_IF_ERROR(visitor_.OnAttendance(partition, line.number, row.attendance));
+    }
+    return Status::Ok();
+  }
+
+  PartitionedFeedVisitor& visitor_;
+  const AttendanceLimits limits_;
+  const int partitions_;
+  std::vector<LineBlock> blocks_;  // a slot's block belongs to whoever holds it (see above)
+  std::vector<std::thread> threads_;
+  std::mutex mutex_;
+  std::condition_variable work_ready_;  // a block was submitted, or stopping
+  std::condition_variable block_done_;  // a partition finished a block, or failed
+  std::vector<int> done_;               // guarded by mutex_; partitions done, per slot
+  Status failure_ = Status::Ok();       // guarded by mutex_; the first partition failure
+  bool stopping_ = false;               // guarded by mutex_
+  std::uint64_t submitted_ = 0;         // guarded by mutex_; blocks [0, submitted_)
+};
+
+// Asks the visitor which partition owns each line of a filled block.
+void RouteBlock(PartitionedFeedVisitor& visitor, LineBlock& block) {
+  block.owners.resize(block.lines.size());
+  block.outcomes.resize(block.lines.size());
+  for (std::size_t i = 0; i < block.lines.size(); ++i) {
+    const LineBlock::Line& line = block.lines[i];
+    block.owners[i] = line.too_long ? -1 : visitor.RawOwnerOf(block.LineText(line)).value_or(-1);
+  }
+}
+
+// Reports a block every partition is done with, in file order.
+void Report(Run& run, PartitionedFeedVisitor& visitor, const LineBlock& block) {
+  for (std::size_t i = 0; i < block.lines.size(); ++i) {
+    const LineBlock::Line& line = block.lines[i];
+    const LineBlock::Outcome& outcome = block.outcomes[i];
+    if (line.too_long) {
+      run.Reject(line.number, "", "line_too_long");
+    } else if (!outcome.error.ok()) {
+      run.Reject(line.number, outcome.error.field(), outcome.error.reason());
+    } else {
+      run.Accept(line.number, outcome.warnings);
+    }
+  }
+  if (!block.lines.empty())
+    visitor.OnReportedThrough(block.lines.back().number, run.summary().read);
+}
+
 Result<FeedSummary> ReadCsv(std::istream& in, FeedVisitor& visitor,
                             const AttendanceLimits& limits) {
   Run run(visitor);
@@ -414,12 +591,45 @@ Result<FeedSummary> ReadCsv(std::istream& in, FeedVisitor& visitor,
       run.Reject(records.line(), "", std::string(records.error()));
       continue;
     }
-    RETURN_IF_ERROR(run.Row(records.line(), decoder.Decode(records.fields())));
+    RETURN_IF_ERROR(HandOn(run, visitor, records.line(), decoder.Decode(records.fields())));
   }
   return run.summary();
 }
 
 }  // namespace
+
+Result<FeedSummary> ReadNdjsonPartitioned(std::istream& in, PartitionedFeedVisitor& visitor,
+                                          int partitions, const AttendanceLimits& limits) {
+  if (partitions < 1) {
+    return InvalidArgument("invalid_threads", "there must be at least one partition");
+  }
+  Run run(visitor);
+  LineReader lines(in, limits.max_row_bytes);
+  PartitionThreads threads(visitor, limits, partitions);
+  RETURN_IF_ERROR(threads.Start());
+  std::uint64_t next_to_fill = 0;  // blocks [next_to_report, next_to_fill) are in flight
+  std::uint64_t next_to_report = 0;
+  auto report_oldest = [&] { Report(run, visitor, threads.Block(next_to_report++)); };
+  LineReader::Outcome outcome = LineReader::Outcome::kLine;
+  while (outcome == LineReader::Outcome::kLine) {
+    if (next_to_fill - next_to_report == kPartitionedSlots) {
+      if (!threads.WaitUntilDone(next_to_report)) return threads.failure();
+      report_oldest();
+    }
+    LineBlock& block = threads.Block(next_to_fill);
+    outcome = FillBlock(lines, block);
+    RouteBlock(visitor, block);
+    if (!block.lines.empty()) threads.Submit(next_to_fill++);
+    while (next_to_report < next_to_fill && threads.IsDone(next_to_report)) report_oldest();
+  }
+  while (next_to_report < next_to_fill) {
+    if (!threads.WaitUntilDone(next_to_report)) return threads.failure();
+    report_oldest();
+  }
+  RETURN_IF_ERROR(threads.failure());
+  if (outcome == LineReader::Outcome::kReadError) return ReadError();
+  return run.summary();
+}
 
 Result<FeedFormat> FeedFormatFromName(std::string_view name) {
   if (name == "ndjson" || name == "jsonl") return FeedFormat::kNdjson;

@@ -21,6 +21,7 @@
 
 #include <cstdint>
 #include <istream>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -57,21 +58,47 @@ struct FeedSummary {
   friend bool operator==(const FeedSummary&, const FeedSummary&) = default;
 };
 
+// Where a feed run reports rejected rows and warnings, in file order, on the reading thread.
+class FeedIssueSink {
+ public:
+  virtual ~FeedIssueSink() = default;
+  FeedIssueSink() = default;
+  FeedIssueSink(const FeedIssueSink&) = delete;
+  FeedIssueSink& operator=(const FeedIssueSink&) = delete;
+
+  // A rejected row, or a warning about an accepted one (reported before its OnAttendance).
+  virtual void OnIssue(const RowIssue& issue) = 0;
+};
+
 // Receives what a feed run finds, in file order. Implemented by the caller (the validate
 // command, the importer); called on the reading thread only.
-class FeedVisitor {
+class FeedVisitor : public FeedIssueSink {
  public:
-  virtual ~FeedVisitor() = default;
-  FeedVisitor() = default;
-  FeedVisitor(const FeedVisitor&) = delete;
-  FeedVisitor& operator=(const FeedVisitor&) = delete;
-
   // An accepted attendance and the line it began on, which the visitor may move from (the
   // reader's copy is not used again). A failure stops the run: ReadFeed returns it (for
   // example, the database went away).
   virtual Status OnAttendance(std::int64_t line, domain::Attendance&& attendance) = 0;
-  // A rejected row, or a warning about an accepted one (reported before its OnAttendance).
-  virtual void OnIssue(const RowIssue& issue) = 0;
+};
+
+// Receives an NDJSON feed read by ReadNdjsonPartitioned: each row belongs to one of N
+// partitions, and is decoded and handed on by that partition's own thread, so a row is
+// decoded and used on one core. Issues still come in file order on the calling thread.
+class PartitionedFeedVisitor : public FeedIssueSink {
+ public:
+  // The partition, in [0, N), that owns the row of this raw line, or nullopt when that cannot
+  // be told without decoding it: every partition then decodes the row and asks OwnerOf. Called
+  // on the calling thread only.
+  virtual std::optional<int> RawOwnerOf(std::string_view line) = 0;
+  // The partition that owns an accepted row. Called on any partition's thread. REQUIRES: the
+  // same answer as RawOwnerOf gave for the row's line, when it gave one.
+  virtual int OwnerOf(const domain::Attendance& attendance) const = 0;
+  // An accepted row, on its partition's thread; a partition gets its rows in file order. The
+  // attendance is lent for the call only. A failure stops the run, which returns it.
+  virtual Status OnAttendance(int partition, std::int64_t line,
+                              const domain::Attendance& attendance) = 0;
+  // Every row up to `line` (`rows` of them) has been handed on and its issues reported.
+  // Called on the calling thread.
+  virtual void OnReportedThrough(std::int64_t line, std::int64_t rows) = 0;
 };
 
 struct FeedReadOptions {
@@ -90,6 +117,15 @@ Result<FeedSummary> ReadFeed(std::istream& in, FeedFormat format, FeedVisitor& v
 // The same, decoding on the calling thread.
 Result<FeedSummary> ReadFeed(std::istream& in, FeedFormat format, FeedVisitor& visitor,
                              const AttendanceLimits& limits = {});
+
+// Reads an NDJSON feed with `partitions` threads of its own, each decoding and handing on the
+// rows it owns (see PartitionedFeedVisitor); the calling thread cuts the stream into blocks
+// of lines, asks RawOwnerOf of each, and reports issues in file order once every partition
+// is done with a block. Rows and issues are exactly those ReadFeed finds. On a failure (a
+// read error, a visitor failure, threads that cannot start) the issues reported are those of
+// the rows up to the last OnReportedThrough.
+Result<FeedSummary> ReadNdjsonPartitioned(std::istream& in, PartitionedFeedVisitor& visitor,
+                                          int partitions, const AttendanceLimits& limits = {});
 
 // "read N, accepted A, rejected R, warnings W", the contract's summary line.
 std::string FormatSummary(const FeedSummary& summary);

@@ -311,6 +311,154 @@ TEST(FeedReaderTest, AReadErrorReportsEverythingBeforeItWithAnyThreads) {
   EXPECT_EQ(logs[2], logs[0]);
 }
 
+// Owns rows by the number in their attendance id ("A17" -> 17 % partitions), and leaves every
+// third one to be settled by decoding, so both ways of routing are taken.
+class PartitionLog final : public PartitionedFeedVisitor {
+ public:
+  explicit PartitionLog(int partitions, std::int64_t fail_at_line = 0)
+      : accepted(partitions), partitions_(partitions), fail_at_line_(fail_at_line) {}
+
+  std::optional<int> RawOwnerOf(std::string_view line) override {
+    constexpr std::string_view kId = R"("attendance_id":"A)";
+    std::size_t at = line.find(kId);
+    if (at == std::string_view::npos) return std::nullopt;
+    std::optional<int> number = NumberAt(line.substr(at + kId.size()));
+    if (!number || *number % 3 == 0) return std::nullopt;
+    return *number % partitions_;
+  }
+  int OwnerOf(const domain::Attendance& attendance) const override {
+    return NumberAt(std::string_view(attendance.attendance_id).substr(1)).value_or(0) % partitions_;
+  }
+  Status OnAttendance(int partition, std::int64_t line,
+                      const domain::Attendance& attendance) override {
+    if (line == fail_at_line_) return Unavailable("store_down", "the store is unavailable");
+    accepted[partition].push_back({line, attendance.attendance_id});
+    return Status::Ok();
+  }
+  void OnIssue(const RowIssue& issue) override {
+    issues.push_back((issue.kind == IssueKind::kWarning ? "warning " : "rejected ") +
+                     FormatIssue(issue));
+    issue_lines.push_back(issue.line);
+  }
+  void OnReportedThrough(std::int64_t line, std::int64_t rows) override {
+    reported_through.push_back({line, rows});
+  }
+
+  std::vector<std::vector<std::pair<std::int64_t, std::string>>> accepted;  // per partition
+  std::vector<std::string> issues;
+  std::vector<std::int64_t> issue_lines;
+  std::vector<std::pair<std::int64_t, std::int64_t>> reported_through;
+
+ private:
+  static std::optional<int> NumberAt(std::string_view digits) {
+    int number = 0;
+    std::size_t i = 0;
+    for (; i < digits.size() && i < 6 && digits[i] >= '0' && digits[i] <= '9'; ++i) {
+      number = number * 10 + (digits[i] - '0');
+    }
+    if (i == 0) return std::nullopt;
+    return number;
+  }
+
+  int partitions_;
+  std::int64_t fail_at_line_;
+};
+
+// The issues of a one-thread run, and its accepted rows as (line, id), from a LoggingVisitor.
+struct OneThreadRun {
+  std::vector<std::string> issues;
+  std::vector<std::pair<std::int64_t, std::string>> accepted;
+  std::string summary;
+};
+OneThreadRun ReadAlone(const std::string& feed, std::size_t max_row) {
+  OneThreadRun run;
+  for (const std::string& entry : ReadLog(feed, 1, max_row)) {
+    if (entry.starts_with("accepted ")) {
+      std::size_t space = entry.find(' ', 9);
+      run.accepted.push_back({std::stoll(entry.substr(9, space - 9)), entry.substr(space + 1)});
+    } else if (entry.starts_with("warning ") || entry.starts_with("rejected ")) {
+      run.issues.push_back(entry);
+    } else {
+      run.summary = entry;
+    }
+  }
+  return run;
+}
+
+TEST(FeedReaderTest, PartitionedReadingFindsExactlyWhatOneThreadDoes) {
+  constexpr std::size_t kMaxRow = 4096;
+  const std::string feed = MixedFeed(kMaxRow);
+  const OneThreadRun alone = ReadAlone(feed, kMaxRow);
+  ASSERT_EQ(alone.summary, "read 10588, accepted 7058, rejected 3530, warnings 1417");
+  for (int partitions : {1, 2, 3}) {
+    SCOPED_TRACE(partitions);
+    std::istringstream in(feed);
+    AttendanceLimits limits;
+    limits.max_row_bytes = kMaxRow;
+    PartitionLog log(partitions);
+    Result<FeedSummary> summary = ReadNdjsonPartitioned(in, log, partitions, limits);
+    ASSERT_TRUE(summary.ok());
+    EXPECT_EQ(FormatSummary(*summary), alone.summary);
+    EXPECT_EQ(log.issues, alone.issues);
+    // Each row went to its owner alone, and each partition saw its rows in file order.
+    std::vector<std::pair<std::int64_t, std::string>> all;
+    for (int p = 0; p < partitions; ++p) {
+      EXPECT_TRUE(std::is_sorted(log.accepted[p].begin(), log.accepted[p].end()));
+      for (const auto& [line, id] : log.accepted[p]) {
+        EXPECT_EQ(std::stoi(id.substr(1)) % partitions, p) << line;
+      }
+      all.insert(all.end(), log.accepted[p].begin(), log.accepted[p].end());
+    }
+    std::sort(all.begin(), all.end());
+    EXPECT_EQ(all, alone.accepted);
+    ASSERT_FALSE(log.reported_through.empty());
+    EXPECT_TRUE(std::is_sorted(log.reported_through.begin(), log.reported_through.end()));
+    EXPECT_EQ(log.reported_through.back(), (std::pair<std::int64_t, std::int64_t>{12000, 10588}));
+  }
+}
+
+TEST(FeedReaderTest, PartitionedReadingStopsAtAVisitorFailure) {
+  constexpr std::size_t kMaxRow = 4096;
+  const std::string feed = MixedFeed(kMaxRow);
+  const OneThreadRun alone = ReadAlone(feed, kMaxRow);
+  for (std::int64_t fail_at_line : {1, 6001}) {
+    std::istringstream in(feed);
+    AttendanceLimits limits;
+    limits.max_row_bytes = kMaxRow;
+    PartitionLog log(2, fail_at_line);
+    Result<FeedSummary> summary = ReadNdjsonPartitioned(in, log, 2, limits);
+    ASSERT_FALSE(summary.ok());
+    EXPECT_EQ(summary.status().reason(), "store_down");
+    // What was reported is the one-thread run's issues up to the last line reported through,
+    // which is before the failing row.
+    std::int64_t through = log.reported_through.empty() ? 0 : log.reported_through.back().first;
+    EXPECT_LT(through, fail_at_line);
+    const std::size_t reported =
+        std::upper_bound(log.issue_lines.begin(), log.issue_lines.end(), through) -
+        log.issue_lines.begin();
+    ASSERT_EQ(reported, log.issues.size());
+    ASSERT_LE(reported, alone.issues.size());
+    EXPECT_TRUE(std::equal(log.issues.begin(), log.issues.end(), alone.issues.begin()));
+    if (fail_at_line > 1) {
+      EXPECT_GT(through, 4000);
+    }
+  }
+}
+
+TEST(FeedReaderTest, PartitionedReadingReportsAReadError) {
+  constexpr std::size_t kMaxRow = 4096;
+  const std::string feed = MixedFeed(kMaxRow).substr(0, 1500000);
+  FailingBuffer buffer(feed);
+  std::istream in(&buffer);
+  AttendanceLimits limits;
+  limits.max_row_bytes = kMaxRow;
+  PartitionLog log(2);
+  Result<FeedSummary> summary = ReadNdjsonPartitioned(in, log, 2, limits);
+  ASSERT_FALSE(summary.ok());
+  EXPECT_EQ(summary.status().reason(), "read_error");
+  EXPECT_GT(log.issues.size(), 100u);
+}
+
 TEST(FeedReaderTest, FormatsComeFromNamesAndExtensions) {
   EXPECT_EQ(*FeedFormatFromPath("a/b.ndjson"), FeedFormat::kNdjson);
   EXPECT_EQ(*FeedFormatFromPath("b.jsonl"), FeedFormat::kNdjson);
