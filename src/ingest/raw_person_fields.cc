@@ -1,6 +1,7 @@
 #include "ingest/raw_person_fields.h"
 
 #include <algorithm>
+#include <array>
 #include <bit>
 #include <cstddef>
 #include <cstdint>
@@ -32,6 +33,8 @@ struct BlockMasks {
   std::uint64_t colon = 0;
 };
 
+// kBackslashes: whether to look for backslashes (a line without any need not).
+template <bool kBackslashes>
 BlockMasks Classify(const char* block) {
   BlockMasks masks;
 #if defined(__SSE2__)
@@ -50,7 +53,7 @@ BlockMasks Classify(const char* block) {
              << (16 * part);
     };
     masks.quote |= bits(_mm_cmpeq_epi8(bytes, quote));
-    masks.backslash |= bits(_mm_cmpeq_epi8(bytes, backslash));
+    if constexpr (kBackslashes) masks.backslash |= bits(_mm_cmpeq_epi8(bytes, backslash));
     masks.open |= bits(_mm_cmpeq_epi8(folded, open));
     masks.close |= bits(_mm_cmpeq_epi8(folded, close));
     masks.colon |= bits(_mm_cmpeq_epi8(bytes, colon));
@@ -63,7 +66,7 @@ BlockMasks Classify(const char* block) {
         masks.quote |= bit;
         break;
       case '\\':
-        masks.backslash |= bit;
+        if (kBackslashes) masks.backslash |= bit;
         break;
       case '{':
       case '[':
@@ -114,49 +117,87 @@ bool NhsNumberKeptAsIs(std::string_view text) {
 
 enum class Wanted { kNone, kAttendanceId, kSite, kPatient, kNhsNumber, kLocalId };
 
-Wanted TopLevelKey(std::string_view key) {
-  if (key == "attendance_id") return Wanted::kAttendanceId;
-  if (key == "site") return Wanted::kSite;
-  if (key == "patient") return Wanted::kPatient;
-  return Wanted::kNone;
+// The wanted member a key names, at the top level or in patient. The names differ in length,
+// so the length picks the one name to compare with (a table rather than a switch: key lengths
+// come in no order a branch predictor could learn).
+struct WantedName {
+  Wanted wanted;
+  std::string_view name;
+};
+constexpr std::size_t kLongestName = 13;
+constexpr std::array<WantedName, kLongestName + 1> kTopLevelNames = [] {
+  std::array<WantedName, kLongestName + 1> names{};
+  for (WantedName& entry : names) entry = {Wanted::kNone, ""};
+  names[13] = {Wanted::kAttendanceId, "attendance_id"};
+  names[4] = {Wanted::kSite, "site"};
+  names[7] = {Wanted::kPatient, "patient"};
+  return names;
+}();
+constexpr std::array<WantedName, kLongestName + 1> kPatientNames = [] {
+  std::array<WantedName, kLongestName + 1> names{};
+  for (WantedName& entry : names) entry = {Wanted::kNone, ""};
+  names[10] = {Wanted::kNhsNumber, "nhs_number"};
+  names[8] = {Wanted::kLocalId, "local_id"};
+  return names;
+}();
+
+template <typename Word>
+Word Load(const char* bytes) {
+  Word word;
+  std::memcpy(&word, bytes, sizeof word);
+  return word;
 }
 
-Wanted PatientKey(std::string_view key) {
-  if (key == "nhs_number") return Wanted::kNhsNumber;
-  if (key == "local_id") return Wanted::kLocalId;
-  return Wanted::kNone;
+// Whether `key` spells `name`, of the same length (4 to 16): two overlapping loads of each.
+bool SameName(const char* key, std::string_view name) {
+  const std::size_t size = name.size();
+  if (size >= 8) {
+    return ((Load<std::uint64_t>(key) ^ Load<std::uint64_t>(name.data())) |
+            (Load<std::uint64_t>(key + size - 8) ^ Load<std::uint64_t>(name.data() + size - 8))) ==
+           0;
+  }
+  return ((Load<std::uint32_t>(key) ^ Load<std::uint32_t>(name.data())) |
+          (Load<std::uint32_t>(key + size - 4) ^ Load<std::uint32_t>(name.data() + size - 4))) == 0;
 }
 
-}  // namespace
+Wanted KeyName(std::string_view key, const std::array<WantedName, kLongestName + 1>& names) {
+  if (key.size() > kLongestName) return Wanted::kNone;
+  const WantedName& entry = names[key.size()];
+  if (entry.wanted == Wanted::kNone) return Wanted::kNone;
+  return SameName(key.data(), entry.name) ? entry.wanted : Wanted::kNone;
+}
 
-std::optional<RawPersonFields> ScanRawPersonFields(std::string_view line) {
+// The scan from `first`, the line's opening brace. kBackslashes: whether the line has any
+// backslash (most have none, and then no byte is escaped and no key or value has an escape).
+template <bool kBackslashes>
+std::optional<RawPersonFields> Scan(std::string_view line, const char* first) {
   const char* const begin = line.data();
   const char* const end = begin + line.size();
-  const char* first = SkipSpace(begin, end);
-  if (first == end || *first != '{') return std::nullopt;
 
   RawPersonFields fields;
-  bool seen_attendance_id = false;
-  bool seen_site = false;
-  bool seen_patient = false;
-  bool seen_nhs_number = false;
-  bool seen_local_id = false;
+  // By Wanted: whether each was given, and where its value goes.
+  std::array<bool, 6> seen{};
+  const std::array<std::string_view*, 6> field_of = {
+      nullptr, &fields.attendance_id, &fields.site, nullptr, &fields.nhs_number, &fields.local_id};
   // Nesting of {} and [] outside strings: 1 is the top-level object. in_patient is true while
   // depth 2 is the patient object (the only depth-2 object whose keys matter); patient_next
   // says the next opening bracket is the patient's.
-  int depth = 1;
+  std::ptrdiff_t depth = 1;
   bool in_patient = false;
   bool patient_next = false;
 
   // Reads the member whose key ends just before the colon at `colon` (at depth 1, or directly
-  // in patient): its key, and a wanted member's value. `quotes` has the unescaped quotes of
-  // the colon's block before the colon, `backslashes` the block's backslashes. False when the
-  // line must be decoded to be sure.
-  auto read_member = [&](const char* block, const char* colon, std::uint64_t quotes,
+  // in patient): its key, and a wanted member's value. `all_quotes` has the unescaped quotes
+  // of the colon's block, `backslashes` its backslashes. False when the line must be decoded
+  // to be sure.
+  constexpr auto index_of_patient = static_cast<std::size_t>(Wanted::kPatient);
+  auto read_member = [&](const char* block, const char* colon, std::uint64_t all_quotes,
                          std::uint64_t backslashes) -> bool {
+    const std::uint64_t quotes =
+        all_quotes & ((std::uint64_t{1} << static_cast<std::size_t>(colon - block)) - 1);
     const char* open = nullptr;
     const char* close = nullptr;
-    if (std::popcount(quotes) >= 2) {
+    if ((quotes & (quotes - 1)) != 0) {  // two quotes or more
       // The key is the block's last string before the colon: its quotes are the last two.
       const int close_at = 63 - std::countl_zero(quotes);
       const int open_at = 63 - std::countl_zero(quotes & ~(std::uint64_t{1} << close_at));
@@ -180,53 +221,43 @@ std::optional<RawPersonFields> ScanRawPersonFields(std::string_view line) {
       if (open[-1] == '\\') return false;
     }
     const std::string_view key(open + 1, static_cast<std::size_t>(close - open - 1));
-    const Wanted wanted = depth == 1 ? TopLevelKey(key) : PatientKey(key);
+    const Wanted wanted = KeyName(key, depth == 1 ? kTopLevelNames : kPatientNames);
     if (wanted == Wanted::kNone) return true;
     const char* value = SkipSpace(colon + 1, end);
     if (value == end) return false;
     if (wanted == Wanted::kPatient) {
-      if (seen_patient || *value != '{') return false;
-      seen_patient = true;
+      if (seen[index_of_patient] || *value != '{') return false;
+      seen[index_of_patient] = true;
       patient_next = true;
       return true;
     }
     if (*value != '"') return false;  // null, a number, an object, an array...
-    // Forward to the closing quote, giving up at a backslash.
-    const char* value_close = value + 1;
-    while (true) {
-      if (value_close == end || *value_close == '\\') return false;
-      if (*value_close == '"') break;
-      ++value_close;
+    // Its closing quote: the block's next quote when the value starts in this block (with no
+    // backslash between), or found byte by byte, giving up at a backslash.
+    const char* value_close = nullptr;
+    const std::size_t value_at = static_cast<std::size_t>(value - block);
+    const std::uint64_t later_quotes =
+        value_at + 1 < kBlock ? all_quotes & (~std::uint64_t{0} << (value_at + 1)) : 0;
+    if (later_quotes != 0) {
+      const int close_at = std::countr_zero(later_quotes);
+      const std::uint64_t inside = (std::uint64_t{1} << close_at) - (std::uint64_t{2} << value_at);
+      if ((backslashes & inside) != 0) return false;
+      value_close = block + close_at;
+    } else {
+      value_close = value + 1;
+      while (true) {
+        if (value_close == end || *value_close == '\\') return false;
+        if (*value_close == '"') break;
+        ++value_close;
+      }
     }
     const std::string_view text(value + 1, static_cast<std::size_t>(value_close - value - 1));
     if (text.empty()) return false;
-    bool* seen = nullptr;
-    std::string_view* field = nullptr;
-    switch (wanted) {
-      case Wanted::kAttendanceId:
-        seen = &seen_attendance_id;
-        field = &fields.attendance_id;
-        break;
-      case Wanted::kSite:
-        seen = &seen_site;
-        field = &fields.site;
-        break;
-      case Wanted::kNhsNumber:
-        if (!NhsNumberKeptAsIs(text)) return false;
-        seen = &seen_nhs_number;
-        field = &fields.nhs_number;
-        break;
-      case Wanted::kLocalId:
-        seen = &seen_local_id;
-        field = &fields.local_id;
-        break;
-      case Wanted::kNone:
-      case Wanted::kPatient:
-        return false;  // handled above
-    }
-    if (*seen) return false;
-    *seen = true;
-    *field = text;
+    if (wanted == Wanted::kNhsNumber && !NhsNumberKeptAsIs(text)) return false;
+    const auto index = static_cast<std::size_t>(wanted);
+    if (seen[index]) return false;
+    seen[index] = true;
+    *field_of[index] = text;
     return true;
   };
 
@@ -239,17 +270,28 @@ std::optional<RawPersonFields> ScanRawPersonFields(std::string_view line) {
        offset += kBlock) {
     const char* const block = begin + offset;
     const std::size_t size = std::min(kBlock, line.size() - offset);
-    const char* bytes = block;
-    if (size < kBlock) {
+    // The last, partial block: the line's last 64 bytes, shifted, when it has 64; otherwise a
+    // copy padded with zero bytes (none of the five).
+    BlockMasks masks;
+    if (size == kBlock) {
+      masks = Classify<kBackslashes>(block);
+    } else if (line.size() >= kBlock) {
+      masks = Classify<kBackslashes>(end - kBlock);
+      const std::size_t shift = kBlock - size;
+      masks.quote >>= shift;
+      masks.backslash >>= shift;
+      masks.open >>= shift;
+      masks.close >>= shift;
+      masks.colon >>= shift;
+    } else {
       std::memcpy(tail, block, size);
-      std::memset(tail + size, 0, kBlock - size);  // a zero byte is none of the five
-      bytes = tail;
+      std::memset(tail + size, 0, kBlock - size);
+      masks = Classify<kBackslashes>(tail);
     }
-    const BlockMasks masks = Classify(bytes);
 
     // Escaped bytes: rare, so worked out byte by byte, and only when there is a backslash.
     std::uint64_t escaped = 0;
-    if (masks.backslash != 0 || escape_carry) {
+    if (kBackslashes && (masks.backslash != 0 || escape_carry)) {
       bool escape_next = escape_carry;
       for (unsigned i = 0; i < kBlock; ++i) {
         if (escape_next) {
@@ -274,34 +316,46 @@ std::optional<RawPersonFields> ScanRawPersonFields(std::string_view line) {
     const std::uint64_t brackets = opens | closes;
     std::uint64_t remaining = ~std::uint64_t{0};
     while (true) {
-      const bool relevant = depth == 1 || (depth == 2 && in_patient);
-      const std::uint64_t events = (brackets | (relevant ? colons : 0)) & remaining;
+      // Without branches: the depth changes too often for a predictor.
+      const bool relevant = (depth == 1) | ((depth == 2) & in_patient);
+      const std::uint64_t events =
+          (brackets | (colons & (std::uint64_t{0} - static_cast<std::uint64_t>(relevant)))) &
+          remaining;
       if (events == 0) break;
       const std::uint64_t bit = events & (~events + 1);
       remaining &= ~(bit | (bit - 1));
-      if ((opens & bit) != 0) {
-        ++depth;
-        if (patient_next) {
-          in_patient = true;
-          patient_next = false;
-        }
-      } else if ((closes & bit) != 0) {
-        --depth;
-        if (depth == 1) in_patient = false;
+      if ((brackets & bit) != 0) {
+        // Without a branch on which: brackets come in no order a predictor could learn.
+        depth += (opens & bit) != 0 ? 1 : -1;
+        in_patient = (in_patient && depth != 1) || (patient_next && depth == 2);
+        patient_next = false;
         if (depth == 0) {
           const char* after = block + std::countr_zero(bit) + 1;
-          if (SkipSpace(after, end) != end || !seen_attendance_id || !seen_site) {
+          if (SkipSpace(after, end) != end ||
+              !seen[static_cast<std::size_t>(Wanted::kAttendanceId)] ||
+              !seen[static_cast<std::size_t>(Wanted::kSite)]) {
             return std::nullopt;
           }
           return fields;
         }
-      } else if (!read_member(block, block + std::countr_zero(bit), quotes & (bit - 1),
-                              masks.backslash)) {
+      } else if (!read_member(block, block + std::countr_zero(bit), quotes, masks.backslash)) {
         return std::nullopt;
       }
     }
   }
   return std::nullopt;  // the top-level object never closed
+}
+
+}  // namespace
+
+std::optional<RawPersonFields> ScanRawPersonFields(std::string_view line) {
+  const char* first = SkipSpace(line.data(), line.data() + line.size());
+  if (first == line.data() + line.size() || *first != '{') return std::nullopt;
+  if (std::memchr(first, '\\', line.size() - static_cast<std::size_t>(first - line.data())) ==
+      nullptr) {
+    return Scan<false>(line, first);
+  }
+  return Scan<true>(line, first);
 }
 
 }  // namespace liaison::ingest
