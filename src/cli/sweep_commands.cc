@@ -240,8 +240,9 @@ void AddSweepCommand(CLI::App& root, int& exit_code) {
                     "earlier attendances within this many days count as history (default 365)");
   sweep->add_option("--threads", options->threads, "assessing threads (default: one per core)");
   sweep->add_option("--decode-threads", options->decode_threads,
-                    "threads that decode an NDJSON feed; 1 decodes on the reading thread "
-                    "(default: one per three cores, at least 1)");
+                    "threads that decode an NDJSON feed that must be sorted (stdin, or a file "
+                    "out of order); 1 decodes on the reading thread (default: one per three "
+                    "cores, at least 1). An ordered file is decoded by the --threads workers");
   sweep->add_option("--sort-memory-mb", options->sort_memory_mb,
                     "memory for sorting unordered input before it spills to disk (default 256)");
   sweep->add_option("--temp-dir", options->temp_dir, "where sorted runs are spilled");

@@ -223,6 +223,7 @@ struct LineBlock {
   // Partitioned reading only, one per line: the owning partition, or -1 when every partition
   // decodes the row to find out; and what became of the row.
   std::vector<int> owners;
+  std::vector<std::uint32_t> hints;  // as RawOwnerOf set them
   std::vector<Outcome> outcomes;
 };
 
@@ -512,6 +513,7 @@ class PartitionThreads {
       const LineBlock::Line& line = block.lines[i];
       const int owner = block.owners[i];
       if (line.too_long || (owner >= 0 && owner != partition)) continue;
+      if (owner >= 0) visitor_.WillDecode(partition, block.hints[i]);
       Status error = decoder.DecodeInto(block.LineText(line), row);
       if (owner < 0 && partition != (error.ok() ? visitor_.OwnerOf(row.attendance) : 0)) continue;
       LineBlock::Outcome& outcome = block.outcomes[i];
@@ -544,10 +546,13 @@ class PartitionThreads {
 // Asks the visitor which partition owns each line of a filled block.
 void RouteBlock(PartitionedFeedVisitor& visitor, LineBlock& block) {
   block.owners.resize(block.lines.size());
+  block.hints.resize(block.lines.size());
   block.outcomes.resize(block.lines.size());
   for (std::size_t i = 0; i < block.lines.size(); ++i) {
     const LineBlock::Line& line = block.lines[i];
-    block.owners[i] = line.too_long ? -1 : visitor.RawOwnerOf(block.LineText(line)).value_or(-1);
+    block.hints[i] = 0;
+    block.owners[i] =
+        line.too_long ? -1 : visitor.RawOwnerOf(block.LineText(line), block.hints[i]).value_or(-1);
   }
 }
 

@@ -86,9 +86,12 @@ class FeedVisitor : public FeedIssueSink {
 class PartitionedFeedVisitor : public FeedIssueSink {
  public:
   // The partition, in [0, N), that owns the row of this raw line, or nullopt when that cannot
-  // be told without decoding it: every partition then decodes the row and asks OwnerOf. Called
-  // on the calling thread only.
-  virtual std::optional<int> RawOwnerOf(std::string_view line) = 0;
+  // be told without decoding it: every partition then decodes the row and asks OwnerOf. May
+  // set `hint` for WillDecode. Called on the calling thread only.
+  virtual std::optional<int> RawOwnerOf(std::string_view line, std::uint32_t& hint) = 0;
+  // Called on `partition`'s thread just before it decodes a row RawOwnerOf gave it, with the
+  // hint RawOwnerOf set: a chance to bring into cache what the row will need once decoded.
+  virtual void WillDecode(int partition, std::uint32_t hint) {}
   // The partition that owns an accepted row. Called on any partition's thread. REQUIRES: the
   // same answer as RawOwnerOf gave for the row's line, when it gave one.
   virtual int OwnerOf(const domain::Attendance& attendance) const = 0;

@@ -318,7 +318,7 @@ class PartitionLog final : public PartitionedFeedVisitor {
   explicit PartitionLog(int partitions, std::int64_t fail_at_line = 0)
       : accepted(partitions), partitions_(partitions), fail_at_line_(fail_at_line) {}
 
-  std::optional<int> RawOwnerOf(std::string_view line) override {
+  std::optional<int> RawOwnerOf(std::string_view line, std::uint32_t&) override {
     constexpr std::string_view kId = R"("attendance_id":"A)";
     std::size_t at = line.find(kId);
     if (at == std::string_view::npos) return std::nullopt;

@@ -1,11 +1,8 @@
 #include "ingest/raw_person_fields.h"
 
 #include <algorithm>
-#include <chrono>
 #include <cstdint>
 #include <cstdio>
-#include <cstdlib>
-#include <fstream>
 #include <optional>
 #include <random>
 #include <string>
@@ -449,40 +446,6 @@ TEST(RawPersonFieldsTest, AgreesWithTheDecoderOnTheFuzzCorpus) {
       static_cast<unsigned long long>(mutated.cases),
       static_cast<unsigned long long>(mutated.accepted),
       static_cast<unsigned long long>(mutated.scanned_accepted));
-}
-
-// An NDJSON file named by LIAISON_RAW_PERSON_NDJSON (a generator's output, say): its first
-// million lines checked against the decoder, and the scanner timed (in whatever build this
-// is). Skipped when the variable is not set.
-TEST(RawPersonFieldsTest, AgreesWithTheDecoderOnAFeedFile) {
-  const char* path = std::getenv("LIAISON_RAW_PERSON_NDJSON");
-  if (path == nullptr) GTEST_SKIP() << "LIAISON_RAW_PERSON_NDJSON is not set";
-  std::ifstream in(path, std::ios::binary);
-  ASSERT_TRUE(in.good());
-  std::vector<std::string> lines;
-  std::size_t bytes = 0;
-  constexpr std::size_t kMaxLines = 1'000'000;
-  for (std::string line; lines.size() < kMaxLines && std::getline(in, line);) {
-    bytes += line.size();
-    lines.push_back(std::move(line));
-  }
-  ASSERT_FALSE(lines.empty());
-  Differential differential;
-  Counts counts;
-  for (const std::string& line : lines) differential.Check(line, counts);
-
-  std::size_t answered = 0;
-  auto start = std::chrono::steady_clock::now();
-  for (const std::string& line : lines) answered += ScanRawPersonFields(line).has_value() ? 1 : 0;
-  std::chrono::duration<double, std::nano> elapsed = std::chrono::steady_clock::now() - start;
-  std::printf(
-      "feed: %llu lines (%.0f bytes on average), %llu accepted, %llu answered, %llu both; "
-      "%.1f ns a line (this build)\n",
-      static_cast<unsigned long long>(counts.cases),
-      static_cast<double>(bytes) / static_cast<double>(lines.size()),
-      static_cast<unsigned long long>(counts.accepted), static_cast<unsigned long long>(answered),
-      static_cast<unsigned long long>(counts.scanned_accepted),
-      elapsed.count() / static_cast<double>(lines.size()));
 }
 
 }  // namespace

@@ -10,7 +10,9 @@
 #include <thread>
 #include <vector>
 
+#include "domain/nhs_number.h"
 #include "domain/working_day_calendar.h"
+#include "ingest/raw_person_fields.h"
 #include "review/attendance_record.h"
 #include "review/external_sort.h"
 #include "review/person_table.h"
@@ -40,6 +42,16 @@ struct Dealt {
   std::uint32_t hash = 0;  // PersonTable::HashOf(*key); of the attendance id without a key
 };
 using Batch = std::vector<Dealt>;
+
+// The worker a person belongs to, from the hash of the person key (or, without a key, of the
+// attendance id). The high bits choose the worker: the low ones choose the worker's table slot.
+std::size_t WorkerOf(std::uint32_t hash, std::size_t workers) {
+  return static_cast<std::size_t>((static_cast<std::uint64_t>(hash) * workers) >> 32);
+}
+
+std::uint32_t RoutingHashOf(const Attendance& attendance, const std::optional<std::string>& key) {
+  return PersonTable::HashOf(key ? *key : attendance.attendance_id);
+}
 
 // A bounded single-consumer queue of batches; Close() ends it. Batches the worker has finished
 // with come back emptied but with their capacity, so the dealer does not allocate (and fault
@@ -180,6 +192,28 @@ class Worker {
     }
   }
 
+  // Partitioned reading of an ordered NDJSON file: this worker's rows straight from the
+  // reader, on the reader's thread for partition `self` of `workers`, in file order. Fails
+  // with out_of_order at a row that arrived before this worker's row before it: the order
+  // that matters, since the worker's rows are its people's whole histories.
+  Status TakeInFileOrder(const Attendance& attendance, std::size_t self, std::size_t workers) {
+    if (attendance.arrival < latest_) {
+      return FailedPrecondition(std::string(kOutOfOrder), "the feed is not in arrival order");
+    }
+    latest_ = attendance.arrival;
+    std::optional<std::string> key = PersonKeyOf(attendance);
+    std::uint32_t hash = RoutingHashOf(attendance, key);
+    if (WorkerOf(hash, workers) != self) {
+      return Internal("misrouted", "a row reached a worker that does not hold its person");
+    }
+    return Process(attendance, key, hash);
+  }
+
+  // Asks for the table slot of the person with this key hash, ahead of TakeInFileOrder.
+  void Prefetch(std::uint32_t hash) const {
+    if (options_.history_days > 0) people_.Prefetch(hash);
+  }
+
   BatchQueue& queue() { return queue_; }
   // This worker's share of the worklist, in its own sorter so that no lock is shared; read
   // only after the worker's thread has ended.
@@ -286,6 +320,7 @@ class Worker {
   std::atomic<std::int64_t> listed_{0};
   std::int64_t evictions_ = 0;
   std::int64_t max_people_ = 0;
+  Timestamp latest_ = Timestamp::min();  // TakeInFileOrder only
 };
 
 // Deals attendances (in time order) to the workers by person, in batches.
@@ -300,10 +335,8 @@ class Dealer {
   void Deal(Attendance&& attendance) {
     std::optional<std::string> key = PersonKeyOf(attendance);
     // Attendances without a person key have no history; spread them by their own id.
-    std::uint32_t hash = PersonTable::HashOf(key ? *key : attendance.attendance_id);
-    // The high bits choose the worker: the low ones choose the worker's table slot.
-    std::size_t index =
-        static_cast<std::size_t>((static_cast<std::uint64_t>(hash) * workers_.size()) >> 32);
+    std::uint32_t hash = RoutingHashOf(attendance, key);
+    std::size_t index = WorkerOf(hash, workers_.size());
     pending_[index].emplace_back(std::move(attendance), std::move(key), hash);  // no temporary
     if (pending_[index].size() >= kBatchSize) Flush(index);
   }
@@ -324,23 +357,49 @@ class Dealer {
   std::vector<Batch> pending_;
 };
 
+// What both ways of reading share: the issues passed on (less those reported before a
+// restart), and the rows and the last line read, for progress and for a restart.
+class ReadTracker {
+ public:
+  ReadTracker(const SweepOptions& options, const SweepCallbacks& callbacks,
+              std::function<void(std::string_view)> progress)
+      : options_(options), callbacks_(callbacks), progress_(std::move(progress)) {}
+
+  void Issue(const ingest::RowIssue& issue) {
+    last_line_ = issue.line;
+    if (issue.kind == ingest::IssueKind::kRejected) Row(issue.line);
+    if (issue.line > options_.issues_reported_through_line && callbacks_.on_issue) {
+      callbacks_.on_issue(issue);
+    }
+  }
+  void Row(std::int64_t line) { RowsThrough(line, rows_ + 1); }
+  void RowsThrough(std::int64_t line, std::int64_t rows) {
+    last_line_ = line;
+    const bool report = rows / kProgressEvery > rows_ / kProgressEvery;
+    rows_ = rows;
+    if (report) progress_("reading");
+  }
+
+  std::int64_t rows() const { return rows_; }
+  std::int64_t last_line() const { return last_line_; }
+
+ private:
+  const SweepOptions& options_;
+  const SweepCallbacks& callbacks_;
+  std::function<void(std::string_view)> progress_;
+  std::int64_t rows_ = 0;
+  std::int64_t last_line_ = 0;
+};
+
 // Reads the feed: deals attendances straight away (ordered input) or sorts them first.
 class SweepVisitor final : public ingest::FeedVisitor {
  public:
-  SweepVisitor(const SweepOptions& options, const SweepCallbacks& callbacks, Dealer& dealer,
-               ExternalSorter* sorter, FirstError& error,
-               const std::function<void(std::string_view)>& progress)
-      : options_(options),
-        callbacks_(callbacks),
-        dealer_(dealer),
-        sorter_(sorter),
-        error_(error),
-        progress_(progress) {}
+  SweepVisitor(ReadTracker& tracker, Dealer& dealer, ExternalSorter* sorter, FirstError& error)
+      : tracker_(tracker), dealer_(dealer), sorter_(sorter), error_(error) {}
 
   Status OnAttendance(std::int64_t line, Attendance&& attendance) override {
-    last_line_ = line;
     if (error_.failed()) return error_.Get();
-    Tick();
+    tracker_.Row(line);
     if (sorter_ != nullptr) {
       key_.clear();
       AppendKeySigned(attendance.arrival.time_since_epoch().count(), key_);
@@ -358,34 +417,127 @@ class SweepVisitor final : public ingest::FeedVisitor {
     return Status::Ok();
   }
 
-  void OnIssue(const ingest::RowIssue& issue) override {
-    last_line_ = issue.line;
-    if (issue.kind == ingest::IssueKind::kRejected) Tick();
-    if (issue.line > options_.issues_reported_through_line && callbacks_.on_issue) {
-      callbacks_.on_issue(issue);
-    }
-  }
-
-  std::int64_t rows() const { return rows_; }
-  std::int64_t last_line() const { return last_line_; }
+  void OnIssue(const ingest::RowIssue& issue) override { tracker_.Issue(issue); }
 
  private:
-  void Tick() {
-    if (++rows_ % kProgressEvery == 0) progress_("reading");
-  }
-
-  const SweepOptions& options_;
-  const SweepCallbacks& callbacks_;
+  ReadTracker& tracker_;
   Dealer& dealer_;
   ExternalSorter* sorter_;
   FirstError& error_;
-  const std::function<void(std::string_view)>& progress_;
   Timestamp latest_ = Timestamp::min();
-  std::int64_t rows_ = 0;
-  std::int64_t last_line_ = 0;
   std::string key_;
   std::string record_;
 };
+
+// Reads an NDJSON file expected in arrival order with one partition per worker: each row is
+// decoded and assessed on its worker's core, which is where its person's history lives
+// (decision 0026). The reading thread routes raw lines by the person key read from the text.
+class PartitionedSweep final : public ingest::PartitionedFeedVisitor {
+ public:
+  PartitionedSweep(ReadTracker& tracker, std::vector<std::unique_ptr<Worker>>& workers)
+      : tracker_(tracker), workers_(workers) {}
+
+  // The hint is the person key's hash, so that the worker can ask for the person's slot in
+  // its table while the row is being decoded.
+  std::optional<int> RawOwnerOf(std::string_view line, std::uint32_t& hint) override {
+    std::optional<ingest::RawPersonFields> fields = ingest::ScanRawPersonFields(line);
+    if (!fields) return std::nullopt;
+    if (!fields->nhs_number.empty()) {
+      // Whether a number in another form is verified is the decoder's to say.
+      if (!domain::IsValidBareNhsNumber(fields->nhs_number)) return std::nullopt;
+      NhsPersonKey(fields->nhs_number, key_);
+      hint = PersonTable::HashOf(key_);
+    } else if (!fields->local_id.empty()) {
+      LocalPersonKey(fields->site, fields->local_id, key_);
+      hint = PersonTable::HashOf(key_);
+    } else {
+      hint = PersonTable::HashOf(fields->attendance_id);
+    }
+    return static_cast<int>(WorkerOf(hint, workers_.size()));
+  }
+
+  void WillDecode(int partition, std::uint32_t hint) override {
+    workers_[static_cast<std::size_t>(partition)]->Prefetch(hint);
+  }
+
+  int OwnerOf(const Attendance& attendance) const override {
+    return static_cast<int>(
+        WorkerOf(RoutingHashOf(attendance, PersonKeyOf(attendance)), workers_.size()));
+  }
+
+  Status OnAttendance(int partition, std::int64_t, const Attendance& attendance) override {
+    return workers_[static_cast<std::size_t>(partition)]->TakeInFileOrder(
+        attendance, static_cast<std::size_t>(partition), workers_.size());
+  }
+
+  void OnIssue(const ingest::RowIssue& issue) override { tracker_.Issue(issue); }
+  void OnReportedThrough(std::int64_t line, std::int64_t rows) override {
+    tracker_.RowsThrough(line, rows);
+  }
+
+ private:
+  ReadTracker& tracker_;
+  std::vector<std::unique_ptr<Worker>>& workers_;
+  std::string key_;  // reused: RawOwnerOf is called on the reading thread only
+};
+
+// The feed read, and the workers fed, one way or the other.
+struct ReadOutcome {
+  Status status = Status::Ok();
+  ingest::FeedSummary feed;
+  std::int64_t sorted_runs = 0;  // runs the input sort spilled to disk
+};
+
+ReadOutcome ReadPartitioned(std::istream& in, std::vector<std::unique_ptr<Worker>>& workers,
+                            ReadTracker& tracker) {
+  PartitionedSweep visitor(tracker, workers);
+  Result<ingest::FeedSummary> summary =
+      ingest::ReadNdjsonPartitioned(in, visitor, static_cast<int>(workers.size()));
+  if (!summary.ok()) return {summary.status(), {}, 0};
+  return {Status::Ok(), *summary, 0};
+}
+
+// Reads the feed on this thread (with the decoding threads asked for), sorting it first
+// unless it is expected in order, and deals the attendances to the workers' own threads.
+ReadOutcome ReadAndDeal(std::istream& in, ingest::FeedFormat format, const SweepOptions& options,
+                        std::vector<std::unique_ptr<Worker>>& workers, FirstError& error,
+                        ReadTracker& tracker,
+                        const std::function<void(std::string_view)>& progress) {
+  std::unique_ptr<ExternalSorter> input_sorter;
+  if (options.order == InputOrder::kSortAlways) {
+    Result<std::unique_ptr<ExternalSorter>> sorter =
+        ExternalSorter::Create(options.temp_dir, options.sort_budget_bytes);
+    if (!sorter.ok()) return {sorter.status(), {}, 0};
+    input_sorter = std::move(*sorter);
+  }
+  std::vector<std::thread> threads;
+  for (auto& worker : workers) threads.emplace_back([&worker] { worker->Run(); });
+  Dealer dealer(workers);
+  SweepVisitor visitor(tracker, dealer, input_sorter.get(), error);
+  Result<ingest::FeedSummary> summary =
+      ingest::ReadFeed(in, format, visitor, ingest::FeedReadOptions{{}, options.decode_threads});
+  Status outcome = summary.ok() ? Status::Ok() : summary.status();
+  if (outcome.ok() && input_sorter) {
+    progress("merging");
+    std::int64_t merged = 0;
+    outcome = input_sorter->Drain([&](std::string_view, std::string_view record) -> Status {
+      if (error.failed()) return error.Get();
+      ASSIGN_OR_RETURN(Attendance attendance, DecodeAttendanceRecord(record));
+      dealer.Deal(std::move(attendance));
+      if (++merged % kProgressEvery == 0) progress("merging");
+      return Status::Ok();
+    });
+  }
+  if (outcome.ok()) dealer.FlushAll();
+  for (auto& worker : workers) {
+    if (!outcome.ok()) worker->queue().Discard();
+    worker->queue().Close();
+  }
+  for (std::thread& thread : threads) thread.join();
+  if (outcome.ok()) outcome = error.Get();
+  if (!outcome.ok()) return {outcome, {}, 0};
+  return {Status::Ok(), *summary, input_sorter ? input_sorter->spilled_runs() : 0};
+}
 
 }  // namespace
 
@@ -415,12 +567,6 @@ Result<SweepResult> RunSweep(std::istream& in, ingest::FeedFormat format,
                              const recognition::Engine& engine, const SweepOptions& options,
                              const SweepCallbacks& callbacks) {
   RETURN_IF_ERROR(ValidateSweepOptions(options));
-  std::unique_ptr<ExternalSorter> input_sorter;
-  if (options.order == InputOrder::kSortAlways) {
-    ASSIGN_OR_RETURN(input_sorter,
-                     ExternalSorter::Create(options.temp_dir, options.sort_budget_bytes));
-  }
-
   FirstError error;
   std::vector<std::unique_ptr<Worker>> workers;
   // The worklist's memory is shared out between the workers' sorters.
@@ -431,11 +577,6 @@ Result<SweepResult> RunSweep(std::istream& in, ingest::FeedFormat format,
                      ExternalSorter::Create(options.temp_dir, worklist_budget));
     workers.push_back(std::make_unique<Worker>(engine, options, std::move(worklist), error));
   }
-  std::vector<std::thread> threads;
-  for (auto& worker : workers) threads.emplace_back([&worker] { worker->Run(); });
-
-  Dealer dealer(workers);
-  const SweepVisitor* reader = nullptr;
   auto assessed = [&workers] {
     std::int64_t total = 0;
     for (const auto& worker : workers) total += worker->assessed();
@@ -446,38 +587,24 @@ Result<SweepResult> RunSweep(std::istream& in, ingest::FeedFormat format,
     for (const auto& worker : workers) total += worker->listed();
     return total;
   };
+  const ReadTracker* reading = nullptr;
   std::function<void(std::string_view)> progress = [&](std::string_view phase) {
     if (callbacks.on_progress) {
-      callbacks.on_progress({reader->rows(), assessed(), listed(), phase});
+      callbacks.on_progress({reading->rows(), assessed(), listed(), phase});
     }
   };
-  SweepVisitor visitor(options, callbacks, dealer, input_sorter.get(), error, progress);
-  reader = &visitor;
+  ReadTracker tracker(options, callbacks, progress);
+  reading = &tracker;
 
-  Result<ingest::FeedSummary> summary =
-      ingest::ReadFeed(in, format, visitor, ingest::FeedReadOptions{{}, options.decode_threads});
-  Status outcome = summary.ok() ? Status::Ok() : summary.status();
-  if (outcome.ok() && input_sorter) {
-    progress("merging");
-    std::int64_t merged = 0;
-    outcome = input_sorter->Drain([&](std::string_view, std::string_view record) -> Status {
-      if (error.failed()) return error.Get();
-      ASSIGN_OR_RETURN(Attendance attendance, DecodeAttendanceRecord(record));
-      dealer.Deal(std::move(attendance));
-      if (++merged % kProgressEvery == 0) progress("merging");
-      return Status::Ok();
-    });
-  }
-  if (outcome.ok()) dealer.FlushAll();
-  for (auto& worker : workers) {
-    if (!outcome.ok()) worker->queue().Discard();
-    worker->queue().Close();
-  }
-  for (std::thread& thread : threads) thread.join();
-  if (outcome.ok()) outcome = error.Get();
+  const bool partitioned =
+      format == ingest::FeedFormat::kNdjson && options.order == InputOrder::kExpectOrdered;
+  ReadOutcome read = partitioned
+                         ? ReadPartitioned(in, workers, tracker)
+                         : ReadAndDeal(in, format, options, workers, error, tracker, progress);
+  Status outcome = read.status;
 
   SweepResult result;
-  result.last_line_read = visitor.last_line();
+  result.last_line_read = tracker.last_line();
   if (!outcome.ok()) {
     if (outcome.reason() == kOutOfOrder && options.order == InputOrder::kExpectOrdered) {
       result.out_of_order = true;
@@ -485,8 +612,8 @@ Result<SweepResult> RunSweep(std::istream& in, ingest::FeedFormat format,
     }
     return outcome;
   }
-  result.feed = *summary;
-  result.sorted_runs = input_sorter ? input_sorter->spilled_runs() : 0;
+  result.feed = read.feed;
+  result.sorted_runs = read.sorted_runs;
   result.assessed = assessed();
   for (const auto& worker : workers) {
     result.history_evictions += worker->evictions();

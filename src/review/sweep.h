@@ -10,6 +10,12 @@
 //    attendances are assessed as they are read, and the run stops, with out_of_order set
 //    and nothing written, at the first attendance that arrived before the one before it; the
 //    caller starts again with kSortAlways (possible with a file, not with stdin).
+//    An NDJSON file in kExpectOrdered mode is read by partition instead (decision 0026):
+//    the calling thread only cuts the file into blocks of lines and routes each line to its
+//    worker by the person key read from the raw text (ingest::ScanRawPersonFields); each
+//    worker decodes and assesses its own rows, so a row stays on one core. The run stops
+//    with out_of_order at a row that arrived before the previous row of the same worker: a
+//    worker's rows are its people's whole histories, so that is the order that matters.
 // 2. Attendances in time order are dealt to `workers` threads by a hash of the person key, so
 //    each person's attendances reach one worker, in order. The worker keeps that person's
 //    history (binary records within history_days of the latest arrival; people with nothing
@@ -49,7 +55,7 @@ struct SweepOptions {
   std::filesystem::path temp_dir = std::filesystem::temp_directory_path();
   int workers = 2;
   // Threads that decode an NDJSON feed while the calling thread reads it (ingest::ReadFeed);
-  // 1 decodes on the calling thread.
+  // 1 decodes on the calling thread. Not used when the workers decode (kExpectOrdered NDJSON).
   int decode_threads = 1;
   InputOrder order = InputOrder::kSortAlways;
   // When given, people whose verified NHS number is on it are assessed with their social-care
@@ -83,7 +89,7 @@ struct SweepResult {
   std::int64_t history_evictions = 0;  // people dropped once nothing was left in their window
   std::int64_t max_people_in_memory = 0;
   // kExpectOrdered only: the feed was not in arrival order; nothing was written, and feed
-  // issues were reported up to last_line_read.
+  // issues were reported up to last_line_read (a block at a time, so possibly none).
   bool out_of_order = false;
   std::int64_t last_line_read = 0;
 };

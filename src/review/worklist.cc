@@ -73,12 +73,23 @@ Result<FindingLevel> ParseFindingLevel(std::string_view slug) {
   return InvalidArgument("invalid_level", "not a finding level", "level");
 }
 
+void NhsPersonKey(std::string_view digits, std::string& key) { key.assign("nhs:").append(digits); }
+
+void LocalPersonKey(std::string_view site, std::string_view local_id, std::string& key) {
+  key.assign("local:").append(site).append(":").append(local_id);
+}
+
 std::optional<std::string> PersonKeyOf(const domain::Attendance& attendance) {
   const auto& number = attendance.patient.nhs_number;
-  if (number && number->verified) return "nhs:" + number->text;
-  if (attendance.patient.local_id)
-    return "local:" + attendance.site + ":" + *attendance.patient.local_id;
-  return std::nullopt;
+  std::string key;
+  if (number && number->verified) {
+    NhsPersonKey(number->text, key);
+  } else if (attendance.patient.local_id) {
+    LocalPersonKey(attendance.site, *attendance.patient.local_id, key);
+  } else {
+    return std::nullopt;
+  }
+  return key;
 }
 
 WorklistItem MakeWorklistItem(const domain::Attendance& attendance,

@@ -34,6 +34,10 @@ struct WorklistItem {
 // Who an attendance belongs to, for history: "nhs:" and the number when it is verified, else
 // "local:" site ":" local id, else nullopt (the attendance has no history and builds none).
 std::optional<std::string> PersonKeyOf(const domain::Attendance& attendance);
+// The two kinds of key, written into `key` (replacing what it held): for a verified NHS number
+// (its ten digits), and for a site's local id.
+void NhsPersonKey(std::string_view digits, std::string& key);
+void LocalPersonKey(std::string_view site, std::string_view local_id, std::string& key);
 
 // The item for an assessed attendance, taking the findings as the engine gave them.
 WorklistItem MakeWorklistItem(const domain::Attendance& attendance,
