@@ -93,6 +93,19 @@ grep -q "^line 12: (row): invalid_json$" "$work/err"
 check "an unreadable row names its line" 0 $?
 check "rejected rows do not change the worklist" "" "$(cmp "$work/file.ndjson" "$work/bad.out" 2>&1)"
 
+# A file out of order with bad rows is read by partition, found out of order, and read again
+# through the sort: each issue is still reported exactly once.
+{ echo 'not json'; cat "$work/shuffled.ndjson"; echo 'not json either'; } >"$work/bad-shuffled.ndjson"
+"$bin" sweep --in "$work/bad-shuffled.ndjson" --out "$work/bad-shuffled.out" --sort-memory-mb 1 \
+  >/dev/null 2>"$work/err"
+check "bad shuffled rows exit 3" 3 $?
+grep -q "not in arrival order; sorting it" "$work/err"
+check "bad shuffled input is sorted" 0 $?
+check "each issue is reported once across the restart" "" "$(grep '^line ' "$work/err" | sort | uniq -d)"
+check "the first bad line is reported" 1 "$(grep -c '^line 1: (row): invalid_json$' "$work/err")"
+check "the last bad line is reported" 1 "$(grep -c '^line 3002: (row): invalid_json$' "$work/err")"
+check "bad shuffled rows do not change the worklist" "" "$(cmp "$work/file.ndjson" "$work/bad-shuffled.out" 2>&1)"
+
 # Usage errors exit 2 with one line; a missing file exits 1.
 "$bin" sweep --in "$feed" --out "$work/x" --from 2026-05-02 --to 2026-05-01 2>"$work/err"
 check "from after to exits 2" 2 $?
