@@ -2,6 +2,7 @@
 
 #include <condition_variable>
 #include <cstring>
+#include <functional>
 #include <mutex>
 #include <system_error>
 #include <thread>
@@ -227,6 +228,42 @@ struct LineBlock {
   std::vector<Outcome> outcomes;
 };
 
+// A reader's own threads. Destroying it sets the owner's stopping flag under the owner's mutex,
+// wakes the threads and joins them; so it is declared after everything the threads use, and
+// is destroyed first.
+class ReaderThreads {
+ public:
+  ReaderThreads(std::mutex& mutex, std::condition_variable& wake, bool& stopping)
+      : mutex_(mutex), wake_(wake), stopping_(stopping) {}
+  ~ReaderThreads() {
+    {
+      std::lock_guard lock(mutex_);
+      stopping_ = true;
+    }
+    wake_.notify_all();
+    for (std::thread& thread : threads_) thread.join();
+  }
+  ReaderThreads(const ReaderThreads&) = delete;
+  ReaderThreads& operator=(const ReaderThreads&) = delete;
+
+  // Starts `count` threads running body(0) .. body(count - 1). Fails when the system refuses
+  // one; those already started stop with the destructor.
+  Status Start(int count, const std::function<void(int)>& body) {
+    try {
+      for (int i = 0; i < count; ++i) threads_.emplace_back(body, i);
+    } catch (const std::system_error&) {
+      return Unavailable("threads_unavailable", "could not start the feed's decoding threads");
+    }
+    return Status::Ok();
+  }
+
+ private:
+  std::mutex& mutex_;
+  std::condition_variable& wake_;
+  bool& stopping_;
+  std::vector<std::thread> threads_;
+};
+
 // A block is cut at whichever comes first. Blocks are big enough that handing them between
 // threads costs little next to decoding them, and small enough that all in flight stay a
 // few megabytes.
@@ -245,26 +282,12 @@ class BlockDecoders {
         blocks_(2 * static_cast<std::size_t>(threads) + 2),
         decoded_(blocks_.size(), false) {}
 
-  ~BlockDecoders() {
-    {
-      std::lock_guard lock(mutex_);
-      stopping_ = true;
-    }
-    work_ready_.notify_all();
-    for (std::thread& thread : threads_) thread.join();
-  }
-
   BlockDecoders(const BlockDecoders&) = delete;
   BlockDecoders& operator=(const BlockDecoders&) = delete;
 
   // Starts `threads` threads. Fails when the system refuses one.
   Status Start(int threads) {
-    try {
-      for (int i = 0; i < threads; ++i) threads_.emplace_back([this] { DecodeBlocks(); });
-    } catch (const std::system_error&) {
-      return Unavailable("threads_unavailable", "could not start the feed's decoding threads");
-    }
-    return Status::Ok();
+    return threads_.Start(threads, [this](int) { DecodeBlocks(); });
   }
 
   std::size_t slots() const { return blocks_.size(); }
@@ -322,7 +345,6 @@ class BlockDecoders {
 
   const AttendanceLimits limits_;
   std::vector<LineBlock> blocks_;  // a slot's block belongs to whoever holds it (see above)
-  std::vector<std::thread> threads_;
   std::mutex mutex_;
   std::condition_variable work_ready_;  // a block was submitted, or stopping
   std::condition_variable block_done_;  // a block was decoded
@@ -330,6 +352,7 @@ class BlockDecoders {
   bool stopping_ = false;               // guarded by mutex_
   std::uint64_t submitted_ = 0;         // guarded by mutex_; blocks [0, submitted_)
   std::uint64_t next_to_decode_ = 0;    // guarded by mutex_
+  ReaderThreads threads_{mutex_, work_ready_, stopping_};  // last: stopped first
 };
 
 // Fills `block` with the next lines of the feed, up to the block bounds. Blank lines are
@@ -427,26 +450,12 @@ class PartitionThreads {
         blocks_(kPartitionedSlots),
         done_(kPartitionedSlots, 0) {}
 
-  ~PartitionThreads() {
-    {
-      std::lock_guard lock(mutex_);
-      stopping_ = true;
-    }
-    work_ready_.notify_all();
-    for (std::thread& thread : threads_) thread.join();
-  }
-
   PartitionThreads(const PartitionThreads&) = delete;
   PartitionThreads& operator=(const PartitionThreads&) = delete;
 
   // Fails when the system refuses a thread.
   Status Start() {
-    try {
-      for (int p = 0; p < partitions_; ++p) threads_.emplace_back([this, p] { Decode(p); });
-    } catch (const std::system_error&) {
-      return Unavailable("threads_unavailable", "could not start the feed's decoding threads");
-    }
-    return Status::Ok();
+    return threads_.Start(partitions_, [this](int partition) { Decode(partition); });
   }
 
   LineBlock& Block(std::uint64_t number) { return blocks_[number % blocks_.size()]; }
@@ -533,7 +542,6 @@ class PartitionThreads {
   const AttendanceLimits limits_;
   const int partitions_;
   std::vector<LineBlock> blocks_;  // a slot's block belongs to whoever holds it (see above)
-  std::vector<std::thread> threads_;
   std::mutex mutex_;
   std::condition_variable work_ready_;  // a block was submitted, or stopping
   std::condition_variable block_done_;  // a partition finished a block, or failed
@@ -541,6 +549,7 @@ class PartitionThreads {
   Status failure_ = Status::Ok();       // guarded by mutex_; the first partition failure
   bool stopping_ = false;               // guarded by mutex_
   std::uint64_t submitted_ = 0;         // guarded by mutex_; blocks [0, submitted_)
+  ReaderThreads threads_{mutex_, work_ready_, stopping_};  // last: stopped first
 };
 
 // Asks the visitor which partition owns each line of a filled block.
