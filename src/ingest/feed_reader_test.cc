@@ -429,19 +429,20 @@ TEST(FeedReaderTest, PartitionedReadingStopsAtAVisitorFailure) {
     Result<FeedSummary> summary = ReadNdjsonPartitioned(in, log, 2, limits);
     ASSERT_FALSE(summary.ok());
     EXPECT_EQ(summary.status().reason(), "store_down");
-    // What was reported is the one-thread run's issues up to the last line reported through,
-    // which is before the failing row.
+    // What was reported is exactly the one-thread run's issues up to the last line reported
+    // through, which is before the failing row. (How far the reporting got before the failure
+    // was seen depends on the threads' timing; that it is all and only that prefix does not.)
     std::int64_t through = log.reported_through.empty() ? 0 : log.reported_through.back().first;
     EXPECT_LT(through, fail_at_line);
-    const std::size_t reported =
-        std::upper_bound(log.issue_lines.begin(), log.issue_lines.end(), through) -
-        log.issue_lines.begin();
-    ASSERT_EQ(reported, log.issues.size());
-    ASSERT_LE(reported, alone.issues.size());
+    EXPECT_TRUE(std::all_of(log.issue_lines.begin(), log.issue_lines.end(),
+                            [through](std::int64_t line) { return line <= through; }));
+    const auto alone_through =
+        std::count_if(alone.issues.begin(), alone.issues.end(), [through](const std::string& e) {
+          // "warning line N: ..." or "rejected line N: ..."
+          return std::stoll(e.substr(e.find("line ") + 5)) <= through;
+        });
+    ASSERT_EQ(static_cast<std::size_t>(alone_through), log.issues.size());
     EXPECT_TRUE(std::equal(log.issues.begin(), log.issues.end(), alone.issues.begin()));
-    if (fail_at_line > 1) {
-      EXPECT_GT(through, 4000);
-    }
   }
 }
 
