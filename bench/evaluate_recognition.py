@@ -35,6 +35,8 @@ SCENARIOS = {
     "pregnancy_under_16": "sexual_abuse",
     "anogenital_injury": "sexual_abuse",
     "neglect_presentation": "neglect",
+    "brue_infant": "fabricated_illness",
+    "pibis_well_infant": "head_injury",
     "adult_domestic_abuse": "think_family",
     "adult_substance_misuse": "think_family",
     "adult_mental_health_crisis": "think_family",
@@ -46,8 +48,8 @@ ALSO_COUNTS = {"bite": {"neglect"}}
 CATEGORY_LEVEL = {"think_family": "prompt", "frequent_attendance": "review",
                   "known_to_social_care": "review"}
 ORDER = ["bruising", "fracture", "burn", "bite", "head_injury", "poisoning", "oral_injury",
-         "sexual_abuse", "neglect", "self_harm", "think_family", "frequent_attendance",
-         "known_to_social_care"]
+         "sexual_abuse", "neglect", "fabricated_illness", "self_harm", "think_family",
+         "frequent_attendance", "known_to_social_care"]
 
 
 def target_level(category):

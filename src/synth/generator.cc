@@ -392,6 +392,60 @@ const ChildScenario kChildScenarios[] = {
        }
        return std::string("consider");
      }},
+    // An apparent life-threatening event (NICE CG89 clinical presentations): consider, suspect
+    // with bleeding from the nose or mouth. Not an injury, so no explanation is recorded.
+    {"brue_infant", 14, kYear - 1, 3,
+     [](Context& c) {
+       c.explanation = domain::Explanation::kNotRecorded;
+       c.attendance.presenting_complaint =
+           Pick(c.rng, {"Brief resolved unexplained event", "Apparent life-threatening event",
+                        "Went limp and blue at home, now well"});
+       if (c.codes()) c.Icd("R68.13", "Apparent life threatening event in infant");
+       if (!c.codes()) {
+         c.Note(
+             "Episode of colour change and limpness lasting under a minute; now well. "
+             "Meets the criteria for a BRUE.");
+       }
+       const bool bleeding = c.rng.Chance(0.3);
+       if (bleeding) {
+         if (c.codes()) c.Icd("R04.0", "Epistaxis");
+         // Phrased as notes are written: not every phrasing is in the concept set's terms.
+         if (!c.codes()) {
+           c.Note(Pick(c.rng, {"Blood noted around the nose.", "Blood around the mouth.",
+                               "Small nosebleed at the time of the episode."}));
+         }
+       }
+       c.attendance.discharge.status = domain::DischargeStatus::kAdmitted;
+       return std::string(bleeding ? "suspect" : "consider");
+     }},
+    // A well-appearing afebrile infant with a PIBIS entry symptom and no history of trauma,
+    // scoring 3 (age 3 months or more, head circumference above the 85th centile, haemoglobin
+    // below 11.2 g/dL): consider abusive head trauma (Berger et al. 2016). The measurements are
+    // structured in every form, as an ED records observations and results.
+    {"pibis_well_infant", 91, kYear - 1, 3,
+     [](Context& c) {
+       c.explanation = domain::Explanation::kNotRecorded;
+       const bool vomiting = c.rng.Chance(0.5);
+       c.attendance.presenting_complaint =
+           vomiting ? "Vomiting" : Pick(c.rng, {"Irritable, inconsolable", "Drowsy, off feeds"});
+       if (c.codes()) {
+         if (vomiting) {
+           c.Icd("R11", "Nausea and vomiting");
+         } else {
+           c.Icd("R68.1", "Nonspecific symptoms peculiar to infancy");
+         }
+       }
+       if (!c.codes()) {
+         c.Note(vomiting ? "Vomited three times today, no diarrhoea. Well between episodes."
+                         : "Unsettled since yesterday, otherwise well-appearing.");
+         c.Note("No reported trauma.");
+       }
+       c.attendance.observations.temperature_c = 37.0;
+       c.attendance.observations.head_circumference_centile =
+           88 + static_cast<int>(c.rng.Below(10));
+       c.attendance.observations.haemoglobin_g_dl = 10.0 + 0.2 * static_cast<int>(c.rng.Below(6));
+       return std::string("consider");
+     }},
 };
 
 // Routine attendances: nothing planted. Notes include negations ("no bruising seen") that a

@@ -118,6 +118,53 @@ TEST(GeneratorTest, TruthLinesCorrespondToAttendances) {
   EXPECT_LT(children, 3000 * 0.40);
 }
 
+// The two infant presentations planted for PIBIS and CG89-ALTE carry what those rules read:
+// an infant's age, a complaint, no history of trauma; for PIBIS, afebrile observations that
+// score at least 3 without the skin examination.
+TEST(GeneratorTest, PibisAndBrueInfantsCarryWhatTheirRulesRead) {
+  GeneratorOptions options = Small(21, 6000);
+  options.child_concern_rate = 0.45;
+  std::string truth;
+  std::istringstream feed_in(Generate(options, ingest::FeedFormat::kNdjson, &truth));
+  Collector collector;
+  ASSERT_TRUE(ingest::ReadFeed(feed_in, ingest::FeedFormat::kNdjson, collector).ok());
+  std::istringstream truth_in(truth);
+  std::string line;
+  std::getline(truth_in, line);  // the header
+  int brue = 0, pibis = 0;
+  for (std::size_t row = 0; std::getline(truth_in, line); ++row) {
+    ASSERT_LT(row, collector.attendances.size());
+    std::vector<std::string> cells;
+    std::stringstream split(line);
+    for (std::string cell; std::getline(split, cell, ',');) cells.push_back(cell);
+    ASSERT_EQ(cells.size(), 9u) << row;
+    const std::string& scenario = cells[4];
+    if (scenario != "brue_infant" && scenario != "pibis_well_infant") continue;
+    const domain::Attendance& a = collector.attendances[row];
+    const std::int64_t age_days = std::stoll(cells[8]);
+    EXPECT_LT(age_days, 365) << row;
+    EXPECT_TRUE(a.presenting_complaint.has_value()) << row;
+    EXPECT_FALSE(a.injury.mechanism || a.injury.datetime || a.injury.intent) << row;
+    EXPECT_NE(a.explanation, domain::Explanation::kSuitable) << row;
+    if (scenario == "brue_infant") {
+      ++brue;
+      EXPECT_TRUE(cells[5] == "consider" || cells[5] == "suspect") << row;
+      continue;
+    }
+    ++pibis;
+    EXPECT_EQ(cells[5], "consider") << row;
+    EXPECT_GE(age_days, 91) << row;
+    ASSERT_TRUE(a.observations.temperature_c && a.observations.head_circumference_centile &&
+                a.observations.haemoglobin_g_dl)
+        << row;
+    EXPECT_LT(*a.observations.temperature_c, 38.3) << row;
+    EXPECT_GT(*a.observations.head_circumference_centile, 85) << row;
+    EXPECT_LT(*a.observations.haemoglobin_g_dl, 11.2) << row;
+  }
+  EXPECT_GT(brue, 10);
+  EXPECT_GT(pibis, 10);
+}
+
 TEST(GeneratorTest, ArrivalsStayInThePeriodInLondonTime) {
   GeneratorOptions options = Small(3, 500);
   options.from = std::chrono::year(2026) / std::chrono::March / 28;
