@@ -589,9 +589,11 @@ Result<SweepResult> RunSweep(std::istream& in, ingest::FeedFormat format,
   };
   const ReadTracker* reading = nullptr;
   std::function<void(std::string_view)> progress = [&](std::string_view phase) {
-    if (callbacks.on_progress) {
-      callbacks.on_progress({reading->rows(), assessed(), listed(), phase});
-    }
+    if (!callbacks.on_progress) return;
+    // Read by partition, rows are counted as their block is reported, which can lag the
+    // workers: every row assessed has been read.
+    const std::int64_t assessed_now = assessed();
+    callbacks.on_progress({std::max(reading->rows(), assessed_now), assessed_now, listed(), phase});
   };
   ReadTracker tracker(options, callbacks, progress);
   reading = &tracker;
