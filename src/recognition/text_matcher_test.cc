@@ -270,18 +270,27 @@ TEST(TextMatcherTrieTest, ScansUpToTheBound) {
   }
 }
 
+// `count` texts, each of 0 to `max_pieces` pieces drawn at random from `pieces` (strings or
+// bytes).
+template <std::size_t count, typename Pieces>
+std::array<std::string, count> RandomTexts(std::mt19937& random, const Pieces& pieces,
+                                           int max_pieces) {
+  std::uniform_int_distribution<std::size_t> piece(0, pieces.size() - 1);
+  std::uniform_int_distribution<int> length(0, max_pieces);
+  std::array<std::string, count> texts;
+  for (std::string& text : texts) {
+    for (int i = length(random); i > 0; --i) text += pieces[piece(random)];
+  }
+  return texts;
+}
+
 TEST(TextMatcherTrieTest, MatchesAsRe2OnRandomTexts) {
   static constexpr std::array<std::string_view, 26> kPieces = {
       "a", "A", " ", "-",   "\t",  "\n",   "\v",   "\f",  "\r",       "_", "'", "&", "x",
       "s", "k", "b", "bru", "ise", "skin", "mark", "d&v", "\xC3\xA9", "t", ".", "o", "\\"};
   std::mt19937 random(24);
-  std::uniform_int_distribution<std::size_t> piece(0, kPieces.size() - 1);
-  std::uniform_int_distribution<int> length(0, 24);
   for (int round = 0; round < 1000; ++round) {
-    std::array<std::string, 3> texts;
-    for (std::string& text : texts) {
-      for (int i = length(random); i > 0; --i) text += kPieces[piece(random)];
-    }
+    std::array<std::string, 3> texts = RandomTexts<3>(random, kPieces, 24);
     if (round % 50 == 0) texts[1] += "\xE2\x84\xAA";
     ExpectSameAsRe2({texts[0], texts[1], texts[2]});
   }
@@ -308,13 +317,8 @@ TEST(TextMatcherTrieTest, SkipsOnlyWordStartsThatBeginNoTerm) {
   }
   static constexpr std::string_view kBytes = "aAbBkKsSxXoOdDtT'&_-  \t\n\r\f\v.9rRuUeEiI\\";
   std::mt19937 random(2024);
-  std::uniform_int_distribution<std::size_t> byte(0, kBytes.size() - 1);
-  std::uniform_int_distribution<int> length(0, 12);
   for (int round = 0; round < 3000; ++round) {
-    std::array<std::string, 2> texts;
-    for (std::string& text : texts) {
-      for (int i = length(random); i > 0; --i) text += kBytes[byte(random)];
-    }
+    std::array<std::string, 2> texts = RandomTexts<2>(random, kBytes, 12);
     ExpectSameAsRe2({texts[0], texts[1]});
   }
 }

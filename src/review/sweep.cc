@@ -358,7 +358,8 @@ class Dealer {
 };
 
 // What both ways of reading share: the issues passed on (less those reported before a
-// restart), and the rows and the last line read, for progress and for a restart.
+// restart), and the rows and the last line read, for progress and for a restart. Reading and
+// dealing counts rows one by one (Row); reading by partition a block at a time (RowsThrough).
 class ReadTracker {
  public:
   ReadTracker(const SweepOptions& options, const SweepCallbacks& callbacks,
@@ -367,7 +368,6 @@ class ReadTracker {
 
   void Issue(const ingest::RowIssue& issue) {
     last_line_ = issue.line;
-    if (issue.kind == ingest::IssueKind::kRejected) Row(issue.line);
     if (issue.line > options_.issues_reported_through_line && callbacks_.on_issue) {
       callbacks_.on_issue(issue);
     }
@@ -417,7 +417,11 @@ class SweepVisitor final : public ingest::FeedVisitor {
     return Status::Ok();
   }
 
-  void OnIssue(const ingest::RowIssue& issue) override { tracker_.Issue(issue); }
+  void OnIssue(const ingest::RowIssue& issue) override {
+    // A rejected row is a row read; accepted ones are counted in OnAttendance.
+    if (issue.kind == ingest::IssueKind::kRejected) tracker_.Row(issue.line);
+    tracker_.Issue(issue);
+  }
 
  private:
   ReadTracker& tracker_;
