@@ -1,6 +1,9 @@
 // The contract every store backend passes: the same tests on SQLite and on PostgreSQL.
 // PostgreSQL is never skipped: without LIAISON_TEST_PG_URL (set by scripts/with-postgres.sh)
 // its cases fail.
+#include <algorithm>
+#include <atomic>
+#include <chrono>
 #include <filesystem>
 #include <thread>
 
@@ -391,6 +394,35 @@ TEST_P(StoreContractTest, AuditAppendsFromManyThreadsFormOneGaplessSequence) {
                   })
                   .ok());
   EXPECT_EQ(expected, kThreads * kEach + 1);
+}
+
+// A writer that waits for another starts as soon as that one commits. SQLite's own busy
+// handler sleeps in steps of up to 100 ms, so after a 250 ms wait it would start about 78 ms
+// late; the store queues its writers itself. The smallest lag of three tries is compared, so
+// one slow wake-up on a loaded machine does not decide the result.
+TEST_P(StoreContractTest, AWaitingWriterStartsWhenTheWriterBeforeItCommits) {
+  using Clock = std::chrono::steady_clock;
+  auto smallest_lag = Clock::duration::max();
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    auto first = Begin();
+    ASSERT_TRUE(first->LockAuditHead().ok());
+    std::atomic<bool> second_started{false};
+    Clock::time_point second_locked = Clock::time_point::max();  // stays so if it failed
+    std::thread second([&] {
+      second_started = true;
+      Result<std::unique_ptr<UnitOfWork>> work = store_->Begin();
+      ASSERT_TRUE(work.ok()) << work.status().ToString();
+      ASSERT_TRUE((*work)->LockAuditHead().ok());
+      second_locked = Clock::now();
+    });
+    while (!second_started) std::this_thread::yield();
+    std::this_thread::sleep_for(std::chrono::milliseconds(250));
+    ASSERT_TRUE(first->Commit().ok());
+    Clock::time_point committed = Clock::now();
+    second.join();
+    smallest_lag = std::min(smallest_lag, second_locked - committed);
+  }
+  EXPECT_LT(smallest_lag, std::chrono::milliseconds(40));
 }
 
 TEST_P(StoreContractTest, OutboxIsIdempotentLeasesClaimsAndRetries) {

@@ -1,6 +1,7 @@
 #include "storage/sqlite/sqlite_store.h"
 
 #include <algorithm>
+#include <chrono>
 #include <condition_variable>
 #include <cstdio>
 #include <cstdlib>
@@ -82,8 +83,35 @@ Result<std::unique_ptr<PooledConnection>> Borrow(ConnectionPool& pool) {
   return std::make_unique<PooledConnection>(pool, std::move(connection));
 }
 
-// Runs `work` inside BEGIN IMMEDIATE ... COMMIT, rolling back on failure.
-Status InWriteTransaction(Connection& connection, const std::function<Status()>& work) {
+// SQLite admits one writer at a time. A writer that finds the write lock taken waits in SQLite's
+// busy handler, which sleeps in growing steps of up to 100 ms and so turns a wait of one commit
+// (about a millisecond) into tens of milliseconds. This process's writers queue here instead,
+// and each is woken as soon as the writer before it is done. The busy timeout still covers
+// writers in other processes. A turn waits at most the busy timeout, so a writer that opens a
+// second write inside its own gets database_busy, as it did from SQLite, and does not hang.
+class WriteGate {
+ public:
+  explicit WriteGate(std::chrono::milliseconds timeout) : timeout_(timeout) {}
+
+  using Turn = std::unique_lock<std::timed_mutex>;
+  Result<Turn> Enter() {
+    Turn turn(mutex_, std::defer_lock);
+    if (!turn.try_lock_for(timeout_)) {
+      return Unavailable("database_busy", "starting a write: the database is busy");
+    }
+    return turn;
+  }
+
+ private:
+  const std::chrono::milliseconds timeout_;
+  std::timed_mutex mutex_;
+};
+
+// Runs `work` inside BEGIN IMMEDIATE ... COMMIT, in the process's turn to write, rolling back on
+// failure.
+Status InWriteTransaction(WriteGate& gate, Connection& connection,
+                          const std::function<Status()>& work) {
+  ASSIGN_OR_RETURN(WriteGate::Turn turn, gate.Enter());
   RETURN_IF_ERROR(connection.Exec("BEGIN IMMEDIATE"));
   Status status = work();
   if (status.ok()) status = connection.Exec("COMMIT");
@@ -363,8 +391,8 @@ constexpr const char* kPersonColumns =
 // lock up front avoids a deadlock between two readers that both try to upgrade.
 class SqliteUnitOfWork final : public UnitOfWork {
  public:
-  explicit SqliteUnitOfWork(std::unique_ptr<PooledConnection> connection)
-      : connection_(std::move(connection)) {}
+  SqliteUnitOfWork(std::unique_ptr<PooledConnection> connection, WriteGate::Turn turn)
+      : turn_(std::move(turn)), connection_(std::move(connection)) {}
 
   ~SqliteUnitOfWork() override {
     if (!finished_) (void)(*connection_)->Exec("ROLLBACK");
@@ -1387,6 +1415,7 @@ class SqliteUnitOfWork final : public UnitOfWork {
   Status Commit() override {
     RETURN_IF_ERROR((*connection_)->Exec("COMMIT"));
     finished_ = true;
+    turn_.unlock();  // the next writer need not wait for this one's caller
     return Status::Ok();
   }
 
@@ -1418,6 +1447,8 @@ class SqliteUnitOfWork final : public UnitOfWork {
     }
   }
 
+  // Declared before the connection, so that it is given up after the destructor's ROLLBACK.
+  WriteGate::Turn turn_;
   std::unique_ptr<PooledConnection> connection_;
   bool finished_ = false;
 };
@@ -1425,7 +1456,8 @@ class SqliteUnitOfWork final : public UnitOfWork {
 // Thread-safe; see Store.
 class SqliteStore final : public Store {
  public:
-  SqliteStore(std::string path, StoreOptions options) : pool_(std::move(path), options) {}
+  SqliteStore(std::string path, StoreOptions options)
+      : pool_(std::move(path), options), write_gate_(options.busy_timeout) {}
 
   std::string_view Backend() const override { return "sqlite"; }
 
@@ -1435,7 +1467,7 @@ class SqliteStore final : public Store {
         (*connection)
             ->Exec("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
                    "applied_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')))"));
-    return InWriteTransaction(**connection, [&]() -> Status {
+    return InWriteTransaction(write_gate_, **connection, [&]() -> Status {
       ASSIGN_OR_RETURN(int current, CurrentVersion(**connection));
       auto migrations = sqlite_internal::Migrations();
       for (int version = current + 1; version <= static_cast<int>(migrations.size()); ++version) {
@@ -1460,8 +1492,10 @@ class SqliteStore final : public Store {
   }
 
   Result<std::unique_ptr<UnitOfWork>> Begin() override {
+    // The turn first: a writer waiting for its turn holds no connection a reader could use.
+    ASSIGN_OR_RETURN(WriteGate::Turn turn, write_gate_.Enter());
     ASSIGN_OR_RETURN(auto connection, Borrow(pool_));
-    auto work = std::make_unique<SqliteUnitOfWork>(std::move(connection));
+    auto work = std::make_unique<SqliteUnitOfWork>(std::move(connection), std::move(turn));
     RETURN_IF_ERROR(work->Start());
     return std::unique_ptr<UnitOfWork>(std::move(work));
   }
@@ -1503,7 +1537,7 @@ class SqliteStore final : public Store {
                                                           std::chrono::seconds lease) override {
     ASSIGN_OR_RETURN(auto connection, Borrow(pool_));
     std::vector<Notification> claimed;
-    RETURN_IF_ERROR(InWriteTransaction(**connection, [&]() -> Status {
+    RETURN_IF_ERROR(InWriteTransaction(write_gate_, **connection, [&]() -> Status {
       ASSIGN_OR_RETURN(
           auto stmt,
           (*connection)
@@ -1535,6 +1569,7 @@ class SqliteStore final : public Store {
   }
 
   Status MarkFailed(std::int64_t id, std::string_view error, Timestamp retry_at) override {
+    ASSIGN_OR_RETURN(WriteGate::Turn turn, write_gate_.Enter());
     ASSIGN_OR_RETURN(auto connection, Borrow(pool_));
     ASSIGN_OR_RETURN(auto stmt,
                      (*connection)
@@ -1579,6 +1614,7 @@ class SqliteStore final : public Store {
   }
 
   Status UpdateOutbox(const std::string& sql, const std::string& text, std::int64_t id) {
+    ASSIGN_OR_RETURN(WriteGate::Turn turn, write_gate_.Enter());
     ASSIGN_OR_RETURN(auto connection, Borrow(pool_));
     ASSIGN_OR_RETURN(auto stmt, (*connection)->Prepare(sql));
     stmt->Bind(text).Bind(id);
@@ -1586,6 +1622,7 @@ class SqliteStore final : public Store {
   }
 
   ConnectionPool pool_;
+  WriteGate write_gate_;
 };
 
 }  // namespace
