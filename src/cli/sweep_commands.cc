@@ -40,6 +40,40 @@ struct SweepCommandOptions {
 };
 
 // Prints progress on stderr at most every two seconds.
+// Lines written to a stream in large writes. libstdc++'s file streams pass any write of a
+// kilobyte or more straight to writev, whatever their buffer, so a worklist of kilobyte items
+// made a system call for every item or two; and unbuffered std::cerr makes two for every issue
+// line.
+class LineBuffer {
+ public:
+  LineBuffer(std::ostream& out, std::size_t capacity) : out_(out), capacity_(capacity) {
+    text_.reserve(capacity);
+  }
+  LineBuffer(const LineBuffer&) = delete;
+  LineBuffer& operator=(const LineBuffer&) = delete;
+  ~LineBuffer() { Flush(); }
+
+  // Adds the line and its newline; false when a write failed.
+  bool Add(std::string_view line) {
+    text_.append(line);
+    text_.push_back('\n');
+    return text_.size() < capacity_ || Flush();
+  }
+
+  bool Flush() {
+    if (!text_.empty()) {
+      out_.write(text_.data(), static_cast<std::streamsize>(text_.size()));
+      text_.clear();
+    }
+    return static_cast<bool>(out_);
+  }
+
+ private:
+  std::ostream& out_;
+  const std::size_t capacity_;
+  std::string text_;
+};
+
 class ProgressLine {
  public:
   explicit ProgressLine(bool quiet) : quiet_(quiet), start_(std::chrono::steady_clock::now()) {}
@@ -147,17 +181,15 @@ int Sweep(const SweepCommandOptions& options) {
   } else {
     std::ios::sync_with_stdio(false);
   }
-  // A worklist item is about a kilobyte: the stream's default buffer made a system call for
-  // every item or two. Declared first, so that it outlives the stream's last flush.
-  std::vector<char> out_buffer(std::size_t{1} << 20);
   std::ofstream out_file;
   std::ostream* out = &std::cout;
   if (options.out != "-") {
-    out_file.rdbuf()->pubsetbuf(out_buffer.data(), static_cast<std::streamsize>(out_buffer.size()));
     out_file.open(options.out, std::ios::binary | std::ios::trunc);
     if (!out_file) return Fail(Unavailable("cannot_open", "cannot open the --out file"));
     out = &out_file;
   }
+  // Declared after the stream, so that its last lines are written before the stream closes.
+  LineBuffer items(*out, std::size_t{1} << 20);
 
   // With --db the worklist is stored as it is written, in one audited unit of work that
   // commits only when the whole sweep succeeded. It opens with the first item, after the
@@ -182,15 +214,19 @@ int Sweep(const SweepCommandOptions& options) {
   };
 
   ProgressLine progress(options.quiet);
+  // Issue lines share stderr with the progress lines, so they are written out before each
+  // progress line and before anything else the command says there.
+  LineBuffer issues(std::cerr, std::size_t{64} << 10);
   review::SweepCallbacks callbacks;
-  callbacks.on_issue = [](const ingest::RowIssue& issue) {
-    std::cerr << ingest::FormatIssue(issue) << "\n";
+  callbacks.on_issue = [&issues](const ingest::RowIssue& issue) {
+    issues.Add(ingest::FormatIssue(issue));
   };
-  callbacks.on_progress = [&progress](const review::SweepProgress& p) { progress.Report(p); };
-  callbacks.on_item = [out, &recorder, &begin_recording](std::string_view line) -> Status {
-    out->write(line.data(), static_cast<std::streamsize>(line.size()));
-    out->put('\n');
-    if (!*out) return Unavailable("write_failed", "could not write the worklist");
+  callbacks.on_progress = [&progress, &issues](const review::SweepProgress& p) {
+    issues.Flush();
+    progress.Report(p);
+  };
+  callbacks.on_item = [&items, &recorder, &begin_recording](std::string_view line) -> Status {
+    if (!items.Add(line)) return Unavailable("write_failed", "could not write the worklist");
     if (!recorder) RETURN_IF_ERROR(begin_recording());
     if (!recorder) return Status::Ok();
     ASSIGN_OR_RETURN(storage::WorklistEntry entry, EntryFor(line));
@@ -198,6 +234,7 @@ int Sweep(const SweepCommandOptions& options) {
   };
 
   Result<review::SweepResult> result = review::RunSweep(*in, *format, **engine, *sweep, callbacks);
+  issues.Flush();
   if (result.ok() && result->out_of_order) {
     if (!options.quiet) {
       std::cerr << "sweep: the file is not in arrival order; sorting it (external sort)\n";
@@ -208,10 +245,12 @@ int Sweep(const SweepCommandOptions& options) {
     sweep->order = review::InputOrder::kSortAlways;
     sweep->issues_reported_through_line = result->last_line_read;
     result = review::RunSweep(*in, *format, **engine, *sweep, callbacks);
+    issues.Flush();
   }
   if (!result.ok()) return Fail(result.status());
-  out->flush();
-  if (!*out) return Fail(Unavailable("write_failed", "could not write the worklist"));
+  if (!items.Flush() || !out->flush()) {
+    return Fail(Unavailable("write_failed", "could not write the worklist"));
+  }
   if (context) {
     if (!recorder) {  // an empty worklist is still a run worth recording
       if (Status begun = begin_recording(); !begun.ok()) return Fail(begun);

@@ -23,20 +23,40 @@ bool KeyLess(std::string_view left, std::string_view right) {
 Status WriteFailed() { return Unavailable("spill_failed", "could not write a temporary sort run"); }
 
 // Writes one run file through stdio's buffer.
+// A stdio stream with a buffer of kMergeBufferBytes, so that runs are written and read in big
+// pieces: with stdio's default buffer (a page), a run of kilobyte-sized worklist items took a
+// system call every few records. The buffer is given, because glibc's setvbuf ignores the size
+// when it is left to allocate one.
+class BufferedFile {
+ public:
+  BufferedFile(const fs::path& path, const char* mode)
+      : buffer_(std::make_unique<char[]>(ExternalSorter::kMergeBufferBytes)),
+        file_(std::fopen(path.c_str(), mode)) {
+    if (file_) std::setvbuf(file_, buffer_.get(), _IOFBF, ExternalSorter::kMergeBufferBytes);
+  }
+  ~BufferedFile() { (void)Close(); }
+  BufferedFile(const BufferedFile&) = delete;
+  BufferedFile& operator=(const BufferedFile&) = delete;
+
+  std::FILE* get() const { return file_; }
+  // True when the stream was open and closed cleanly (its last writes made).
+  bool Close() {
+    if (!file_) return false;
+    bool closed = std::fclose(file_) == 0;
+    file_ = nullptr;
+    return closed;
+  }
+
+ private:
+  std::unique_ptr<char[]> buffer_;  // declared first: the stream is closed before it goes
+  std::FILE* file_;
+};
+
 class RunWriter {
  public:
-  // Runs are written in big pieces: with stdio's default buffer (a page), a run of
-  // kilobyte-sized worklist items took a system call every few records.
-  explicit RunWriter(const fs::path& path) : file_(std::fopen(path.c_str(), "wb")) {
-    if (file_) std::setvbuf(file_, nullptr, _IOFBF, ExternalSorter::kMergeBufferBytes);
-  }
-  ~RunWriter() {
-    if (file_) std::fclose(file_);
-  }
-  RunWriter(const RunWriter&) = delete;
-  RunWriter& operator=(const RunWriter&) = delete;
+  explicit RunWriter(const fs::path& path) : file_(path, "wb") {}
 
-  bool ok() const { return file_ != nullptr && ok_; }
+  bool ok() const { return file_.get() != nullptr && ok_; }
   std::uint64_t bytes() const { return bytes_; }
 
   void Write(std::string_view key, std::string_view payload) {
@@ -47,19 +67,17 @@ class RunWriter {
     Put(payload.data(), payload.size());
   }
   Status Close() {
-    if (!file_) return WriteFailed();
-    bool closed = std::fclose(file_) == 0;
-    file_ = nullptr;
+    bool closed = file_.Close();
     return ok_ && closed ? Status::Ok() : WriteFailed();
   }
 
  private:
   void Put(const void* data, std::size_t size) {
-    if (!file_ || size == 0) return;
-    if (std::fwrite(data, 1, size, file_) != size) ok_ = false;
+    if (!file_.get() || size == 0) return;
+    if (std::fwrite(data, 1, size, file_.get()) != size) ok_ = false;
     bytes_ += size;
   }
-  std::FILE* file_;
+  BufferedFile file_;
   bool ok_ = true;
   std::uint64_t bytes_ = 0;
 };
@@ -76,14 +94,7 @@ class Source {
 
 class RunSource final : public Source {
  public:
-  explicit RunSource(const fs::path& path) : file_(std::fopen(path.c_str(), "rb")) {
-    if (file_) std::setvbuf(file_, nullptr, _IOFBF, ExternalSorter::kMergeBufferBytes);
-  }
-  ~RunSource() override {
-    if (file_) std::fclose(file_);
-  }
-  RunSource(const RunSource&) = delete;
-  RunSource& operator=(const RunSource&) = delete;
+  explicit RunSource(const fs::path& path) : stream_(path, "rb"), file_(stream_.get()) {}
 
   bool Next(Status& error) override {
     if (!file_) {
@@ -110,7 +121,8 @@ class RunSource final : public Source {
     error = DataLoss("spill_corrupt", "a temporary sort run ended in the middle of a record");
     return false;
   }
-  std::FILE* file_;
+  BufferedFile stream_;
+  std::FILE* file_;  // stream_'s, or null when the run could not be opened
   std::string record_;
   std::size_t key_size_ = 0;
 };
@@ -150,12 +162,17 @@ Status ExternalSorter::Add(std::string_view key, std::string_view payload) {
                       static_cast<std::uint32_t>(payload.size())});
   arena_.append(key);
   arena_.append(payload);
+  buffer_sorted_ = false;
   ++records_;
   if (BufferedBytes() >= memory_budget_bytes_) return SpillBuffer();
   return Status::Ok();
 }
 
+void ExternalSorter::SortInMemory() { SortBuffer(); }
+
 void ExternalSorter::SortBuffer() {
+  if (buffer_sorted_) return;
+  buffer_sorted_ = true;
   std::stable_sort(entries_.begin(), entries_.end(), [this](const Entry& a, const Entry& b) {
     return KeyLess(std::string_view(arena_).substr(a.offset, a.key_size),
                    std::string_view(arena_).substr(b.offset, b.key_size));

@@ -50,6 +50,10 @@ class ExternalSorter {
   // their own sorter without a lock. Equal keys come out sorter by sorter, in the order given,
   // and in Add order within one sorter.
   static Status DrainAll(std::span<ExternalSorter* const> sorters, const Visitor& visit);
+  // Sorts the records still in memory, which a drain would otherwise do first: several
+  // sorters can so be readied on threads of their own before DrainAll. Adding afterwards is
+  // allowed; the drain then sorts again.
+  void SortInMemory();
 
   std::int64_t records() const { return records_; }
   // How many sorted runs went to disk so far (0 when everything fitted in memory).
@@ -76,6 +80,7 @@ class ExternalSorter {
   const std::size_t memory_budget_bytes_;
   std::string arena_;
   std::vector<Entry> entries_;
+  bool buffer_sorted_ = true;  // entries_ is in key order (true while empty)
   std::vector<std::filesystem::path> runs_;
   std::int64_t next_run_number_ = 0;
   std::int64_t records_ = 0;

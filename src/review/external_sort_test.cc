@@ -70,6 +70,27 @@ TEST(ExternalSorterTest, ATinyBudgetSpillsRunsAndTheMergeIsSortedAndStable) {
   EXPECT_EQ(DrainAll(*sorter), StableSorted(records));
 }
 
+// Sorting ahead of the drain (as the sweep's workers do on their own threads) changes nothing,
+// and records added after it are still sorted in.
+TEST(ExternalSorterTest, SortingInMemoryAheadOfTheDrainKeepsEveryRecordInOrder) {
+  auto sorter = MakeSorter(1 << 20);
+  std::vector<Record> records = ShuffledRecords(600);
+  for (std::size_t i = 0; i < 400; ++i) {
+    ASSERT_TRUE(sorter->Add(records[i].key, records[i].payload).ok());
+  }
+  sorter->SortInMemory();
+  sorter->SortInMemory();  // a second call has nothing left to do
+  for (std::size_t i = 400; i < records.size(); ++i) {
+    ASSERT_TRUE(sorter->Add(records[i].key, records[i].payload).ok());
+  }
+  EXPECT_EQ(DrainAll(*sorter), StableSorted(records));
+
+  auto sorted_last = MakeSorter(1 << 20);
+  for (const Record& r : records) ASSERT_TRUE(sorted_last->Add(r.key, r.payload).ok());
+  sorted_last->SortInMemory();
+  EXPECT_EQ(DrainAll(*sorted_last), StableSorted(records));
+}
+
 TEST(ExternalSorterTest, MoreRunsThanTheFanInMergeInPasses) {
   auto sorter = MakeSorter(256);
   std::vector<Record> records = ShuffledRecords(3000);

@@ -5,6 +5,7 @@
 #include <condition_variable>
 #include <deque>
 #include <functional>
+#include <latch>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -212,6 +213,12 @@ class Worker {
   // Asks for the table slot of the person with this key hash, ahead of TakeInFileOrder.
   void Prefetch(std::uint32_t hash) const {
     if (options_.history_days > 0) people_.Prefetch(hash);
+  }
+
+  // Frees every history, once the feed has been read.
+  void ForgetEveryone() {
+    people_ = PersonTable();
+    remembered_ = {};
   }
 
   BatchQueue& queue() { return queue_; }
@@ -626,14 +633,28 @@ Result<SweepResult> RunSweep(std::istream& in, ingest::FeedFormat format,
     result.max_people_in_memory += worker->max_people();
   }
   progress("writing");
+  // Each worker sorts its share of the worklist on a thread of its own, and then lets go of
+  // its histories while this thread merges the shares and writes them.
+  std::latch sorted(static_cast<std::ptrdiff_t>(workers.size()));
+  std::vector<std::thread> finishing;
+  for (auto& worker : workers) {
+    finishing.emplace_back([&sorted, &worker] {
+      worker->worklist()->SortInMemory();
+      sorted.count_down();
+      worker->ForgetEveryone();
+    });
+  }
+  sorted.wait();
   std::int64_t written = 0;
   std::vector<ExternalSorter*> worklists;
   for (auto& worker : workers) worklists.push_back(worker->worklist());
-  RETURN_IF_ERROR(
+  Status drained =
       ExternalSorter::DrainAll(worklists, [&](std::string_view, std::string_view line) -> Status {
         ++written;
         return callbacks.on_item(line);
-      }));
+      });
+  for (std::thread& thread : finishing) thread.join();
+  RETURN_IF_ERROR(drained);
   result.on_worklist = written;
   return result;
 }
