@@ -55,6 +55,12 @@ class AttendanceJsonDecoder {
   // As Decode, into `out`, whose previous content is replaced; after a failure `out` holds
   // nothing of use. Lets a caller that keeps decoded rows in place reuse them.
   Status DecodeInto(std::string_view json_text, DecodedAttendance& out);
+  // How many bytes DecodeIntoPadded may read past the end of a row.
+  static constexpr std::size_t kPaddingBytes = 64;
+  // As DecodeInto, for a row that is followed in memory by at least kPaddingBytes readable
+  // bytes, of any value (the next lines of a block, say): the fast path then parses the row
+  // where it lies instead of copying it into a padded buffer of its own.
+  Status DecodeIntoPadded(std::string_view json_text, DecodedAttendance& out);
 
   // How many rows so far were accepted by the fast path (the rest went to the reference).
   std::uint64_t fast_rows() const;

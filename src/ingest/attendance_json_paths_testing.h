@@ -23,6 +23,7 @@ class TwoPaths {
  public:
   explicit TwoPaths(AttendanceLimits limits = {})
       : fast_(limits, JsonDecodePath::kFast),
+        padded_(limits, JsonDecodePath::kFast),
         reference_(limits, JsonDecodePath::kReference),
         fresh_(limits, JsonDecodePath::kReference) {}
 
@@ -62,6 +63,7 @@ class TwoPaths {
         fresh->warnings != reference_row_.warnings) {
       return "a reused row differs from a fresh one";
     }
+    if (std::string padded = ComparePadded(text, fast_status); !padded.empty()) return padded;
     if (fast_row_.warnings != reference_row_.warnings) {
       std::string both = "warnings differ:";  // paths and reasons only
       for (const FieldWarning& w : fast_row_.warnings) both += " fast " + w.field + " " + w.reason;
@@ -77,7 +79,31 @@ class TwoPaths {
   std::uint64_t fast_rows() const { return fast_.fast_rows(); }
 
  private:
+  // The fast path again, through DecodeIntoPadded, with the row followed by bytes that would
+  // change its meaning if the parser read them as part of it; the answer must not change.
+  std::string ComparePadded(std::string_view text, const Status& fast_status) {
+    using namespace std::string_view_literals;
+    static constexpr std::string_view kJunk = "\",\"x\":[1,{\"}]\\\n\0\xFF"sv;
+    padded_text_.assign(text);
+    while (padded_text_.size() < text.size() + AttendanceJsonDecoder::kPaddingBytes) {
+      padded_text_ += kJunk;
+    }
+    Status padded_status = padded_.DecodeIntoPadded(
+        std::string_view(padded_text_).substr(0, text.size()), padded_row_);
+    if (padded_status.ToString() != fast_status.ToString()) {
+      return "padded: " + padded_status.ToString() + ", unpadded: " + fast_status.ToString();
+    }
+    if (fast_status.ok() && (!(padded_row_.attendance == fast_row_.attendance) ||
+                             padded_row_.warnings != fast_row_.warnings)) {
+      return "a padded row decodes differently";
+    }
+    return "";
+  }
+
   AttendanceJsonDecoder fast_;
+  AttendanceJsonDecoder padded_;
+  std::string padded_text_;
+  DecodedAttendance padded_row_;
   AttendanceJsonDecoder reference_;
   AttendanceJsonDecoder fresh_;
   DecodedAttendance fast_row_;

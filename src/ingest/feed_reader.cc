@@ -333,7 +333,7 @@ class BlockDecoders {
         const LineBlock::Line& line = block.lines[i];
         if (line.too_long) continue;
         LineBlock::Decoded& decoded = block.decoded[i];
-        decoded.error = decoder.DecodeInto(block.LineText(line), decoded.row);
+        decoded.error = decoder.DecodeIntoPadded(block.LineText(line), decoded.row);
       }
       {
         std::lock_guard lock(mutex_);
@@ -358,8 +358,7 @@ class BlockDecoders {
 // Fills `block` with the next lines of the feed, up to the block bounds. Blank lines are
 // skipped, as when reading alone. Returns the outcome that ended the block: kLine when it is
 // full, else kEnd or kReadError.
-LineReader::Outcome FillBlock(LineReader& lines, LineBlock& block) {
-  block.Clear();
+LineReader::Outcome FillLines(LineReader& lines, LineBlock& block) {
   while (block.lines.size() < kBlockLines && block.text.size() < kBlockBytes) {
     const std::size_t offset = block.text.size();
     LineReader::Outcome outcome = lines.Next(block.text);
@@ -378,6 +377,15 @@ LineReader::Outcome FillBlock(LineReader& lines, LineBlock& block) {
     block.lines.push_back({lines.line_number(), offset, line.size(), false});
   }
   return LineReader::Outcome::kLine;
+}
+
+// As FillLines, then pads the text, so that every line is followed by the bytes the decoder
+// may read past its end (DecodeIntoPadded) and is decoded where it lies.
+LineReader::Outcome FillBlock(LineReader& lines, LineBlock& block) {
+  block.Clear();
+  LineReader::Outcome outcome = FillLines(lines, block);
+  block.text.append(AttendanceJsonDecoder::kPaddingBytes, ' ');
+  return outcome;
 }
 
 // Hands a decoded block's rows to the run, in order.
@@ -523,7 +531,7 @@ class PartitionThreads {
       const int owner = block.owners[i];
       if (line.too_long || (owner >= 0 && owner != partition)) continue;
       if (owner >= 0) visitor_.WillDecode(partition, block.hints[i]);
-      Status error = decoder.DecodeInto(block.LineText(line), row);
+      Status error = decoder.DecodeIntoPadded(block.LineText(line), row);
       if (owner < 0 && partition != (error.ok() ? visitor_.OwnerOf(row.attendance) : 0)) continue;
       LineBlock::Outcome& outcome = block.outcomes[i];
       outcome.warnings.clear();
