@@ -68,8 +68,8 @@ check "missing rules data exits 1" 1 $?
 check "missing rules data one line" 1 "$(wc -l <"$work/bad.err")"
 
 # rules list
-check "rules list header" "rules liaison-rules-2, concepts liaison-concepts-v2" "$("$bin" rules list | head -1)"
-check "rules list json version" 1 "$("$bin" rules list --format json | grep -c '^{"version":"liaison-rules-2","concepts_version":"liaison-concepts-v2","rules":\[')"
+check "rules list header" "rules liaison-rules-2, concepts liaison-concepts-v2.1" "$("$bin" rules list | head -1)"
+check "rules list json version" 1 "$("$bin" rules list --format json | grep -c '^{"version":"liaison-rules-2","concepts_version":"liaison-concepts-v2.1","rules":\[')"
 check "rules list trust version" 1 "$("$bin" rules list --format json --rules-data "$work/trust" | grep -c '"concepts_version":"trust-2027"')"
 "$bin" rules list --format xml >/dev/null 2>&1
 check "rules list bad format exits 2" 2 $?

@@ -73,6 +73,15 @@ bool IsCategory(std::string_view code) {
          std::isdigit(static_cast<unsigned char>(code[2]));
 }
 
+// An ICD-10 code as a prefix to match ("S06.5" -> "S065").
+Result<std::string> Icd10Prefix(std::string_view file, std::size_t line, std::string_view value) {
+  std::string code = NormaliseIcd10(value);
+  if (code.size() < 3 || !IsCategory(code.substr(0, 3))) {
+    return FileError(file, line, "an ICD-10 code starts with a category, e.g. S06.5");
+  }
+  return code;
+}
+
 Result<ConceptSet> ParseConceptFile(std::string_view name, std::string_view text) {
   ConceptSet set;
   std::size_t number = 0;
@@ -101,19 +110,19 @@ Result<ConceptSet> ParseConceptFile(std::string_view name, std::string_view text
         }
         set.icd10_ranges.emplace_back(std::move(from), std::move(to));
       } else {
-        std::string code = NormaliseIcd10(value);
-        if (code.size() < 3 || !IsCategory(code.substr(0, 3))) {
-          return FileError(name, number, "an ICD-10 code starts with a category, e.g. S06.5");
-        }
+        ASSIGN_OR_RETURN(std::string code, Icd10Prefix(name, number, value));
         set.icd10_prefixes.push_back(std::move(code));
       }
-    } else if (kind == "term") {
+    } else if (kind == "not_icd10") {
+      ASSIGN_OR_RETURN(std::string code, Icd10Prefix(name, number, value));
+      set.excluded_icd10_prefixes.push_back(std::move(code));
+    } else if (kind == "term" || kind == "not_term") {
       if (NormalisedWords(value).empty()) {
         return FileError(name, number, "a term needs at least one word");
       }
-      set.terms.emplace_back(value);
+      (kind == "term" ? set.terms : set.excluded_terms).emplace_back(value);
     } else {
-      return FileError(name, number, "the kind is snomed, icd10 or term");
+      return FileError(name, number, "the kind is snomed, icd10, term, not_icd10 or not_term");
     }
   }
   return set;
@@ -392,15 +401,20 @@ std::vector<Concept> Concepts::ConceptsForCode(domain::DiagnosisSystem system,
   std::vector<Concept> found;
   if (normal.size() < 3) return found;
   std::string category = normal.substr(0, 3);
+  auto starts_with_one = [&normal](const std::vector<std::string>& prefixes) {
+    return std::any_of(prefixes.begin(), prefixes.end(),
+                       [&](const std::string& prefix) { return normal.starts_with(prefix); });
+  };
   auto check = [&](std::size_t i) {
     const ConceptSet& set = sets_[i];
     bool hit =
-        std::any_of(set.icd10_prefixes.begin(), set.icd10_prefixes.end(),
-                    [&](const std::string& prefix) { return normal.starts_with(prefix); }) ||
+        starts_with_one(set.icd10_prefixes) ||
         std::any_of(set.icd10_ranges.begin(), set.icd10_ranges.end(), [&](const auto& range) {
           return range.first <= category && category <= range.second;
         });
-    if (hit) found.push_back(static_cast<Concept>(i));
+    if (hit && !starts_with_one(set.excluded_icd10_prefixes)) {
+      found.push_back(static_cast<Concept>(i));
+    }
   };
   std::optional<std::size_t> index = Icd10CategoryIndex(category);
   if (index && *index < icd10_candidates_.size()) {

@@ -155,6 +155,12 @@ struct ConceptSet {
   std::vector<std::string> icd10_prefixes;  // upper case, without dots: "S065"
   std::vector<std::pair<std::string, std::string>> icd10_ranges;  // "T20".."T32"
   std::vector<std::string> terms;  // free-text terms as written in the file
+  // What the codes and terms above also reach but the concept is not about (a fracture of a
+  // tooth is an oral injury, not a broken bone): a code starting with one of these prefixes
+  // is not in the set, and a term found inside a match of one of these terms is not a
+  // finding of the concept.
+  std::vector<std::string> excluded_icd10_prefixes;
+  std::vector<std::string> excluded_terms;
 };
 
 // The files of one concept-set release, by file name ("bruise.tsv", "sites.tsv", "VERSION").

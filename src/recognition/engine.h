@@ -157,7 +157,7 @@ class Engine {
   // summary, for the person's later attendances.
   virtual Assessment Assess(const SummarisedAssessInput& input, PastAttendance& summary) const = 0;
   virtual PastAttendance Summarise(const domain::Attendance& attendance) const = 0;
-  // The version of the loaded concept sets, e.g. "liaison-concepts-v2".
+  // The version of the loaded concept sets, e.g. "liaison-concepts-v2.1".
   virtual const std::string& concepts_version() const = 0;
 };
 

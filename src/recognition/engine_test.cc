@@ -88,7 +88,7 @@ constexpr std::int64_t kSeventeen = 6300;
 constexpr std::int64_t kAdult = 12000;
 
 TEST(EngineTest, LoadsTheShippedCatalogueAndConcepts) {
-  EXPECT_EQ(DefaultEngine().concepts_version(), "liaison-concepts-v2");
+  EXPECT_EQ(DefaultEngine().concepts_version(), "liaison-concepts-v2.1");
   EXPECT_GE(RuleCatalogue().size(), 40u);
 }
 
@@ -549,6 +549,19 @@ TEST(EngineTest, OralInjuryInOtherWordsAndFromCodes) {
     ASSERT_NE(finding, nullptr) << code;
     EXPECT_EQ(finding->category, "oral_injury");
   }
+  // A fractured tooth is an oral injury, not a fracture (fracture.tsv's exclusions), whether
+  // coded or written; another fracture written beside it still is one.
+  Assessment tooth = Assess(Attendance(
+      kToddler,
+      R"(,"diagnoses":[{"system":"ICD-10","code":"S02.5","display":"Fracture of tooth"}])"));
+  EXPECT_EQ(LevelOf(tooth, "CG89-FX"), std::nullopt);
+  EXPECT_NE(Find(tooth, "CG89-ORAL"), nullptr);
+  EXPECT_EQ(LevelOf(Assess(Attendance(kToddler, R"(,"notes":"Fractured front teeth after fall")")),
+                    "CG89-FX"),
+            std::nullopt);
+  EXPECT_NE(LevelOf(Assess(Attendance(kToddler, R"(,"notes":"Fractured tooth. Fractured ulna.")")),
+                    "CG89-FX"),
+            std::nullopt);
   // Negated, or the frenulum examined and intact.
   for (std::string_view notes : {"No frenulum tear seen.", "Frenulum intact.", "Frenulum not torn.",
                                  "Mouth: no torn frenulum, gums normal"}) {
@@ -1000,7 +1013,7 @@ TEST(EngineTest, LoadsAReplacementDirectoryAndRejectsABrokenOne) {
       std::filesystem::path(source) / "data" / "recognition" / "concepts-v2";
   Result<std::unique_ptr<Engine>> loaded = Engine::Load(shipped);
   ASSERT_TRUE(loaded.ok()) << loaded.status().ToString();
-  EXPECT_EQ((*loaded)->concepts_version(), "liaison-concepts-v2");
+  EXPECT_EQ((*loaded)->concepts_version(), "liaison-concepts-v2.1");
 
   std::filesystem::path copy = std::filesystem::temp_directory_path() / "liaison-concepts-test";
   std::filesystem::remove_all(copy);

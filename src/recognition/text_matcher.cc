@@ -380,20 +380,20 @@ Result<std::unique_ptr<TextMatcher>> TextMatcher::Build(const Concepts& concepts
   matcher->all_ = std::make_unique<RE2::Set>(MatcherOptions(), RE2::UNANCHORED);
   for (std::size_t i = 0; i < kConceptCount; ++i) {
     Concept concept_id = static_cast<Concept>(i);
-    for (const std::string& term : concepts.set(concept_id).terms) {
-      std::string pattern = TermPattern(term);
-      std::string error;
-      if (matcher->all_->Add(pattern, &error) < 0) {
-        return InvalidArgument("invalid_concept_file", std::string(ConceptSlug(concept_id)) +
-                                                           ".tsv: term cannot be compiled");
+    const ConceptSet& set = concepts.set(concept_id);
+    for (bool excludes : {false, true}) {
+      for (const std::string& term : excludes ? set.excluded_terms : set.terms) {
+        std::string pattern = TermPattern(term);
+        std::string error;
+        auto compiled = std::make_unique<RE2>(pattern, MatcherOptions());
+        if (matcher->all_->Add(pattern, &error) < 0 || !compiled->ok()) {
+          return InvalidArgument("invalid_concept_file", std::string(ConceptSlug(concept_id)) +
+                                                             ".tsv: term cannot be compiled");
+        }
+        bool wildcard = SplitTerm(term, [](const std::string&) {});
+        matcher->terms_.push_back(
+            {concept_id, term, wildcard, !IsTrieTerm(term), excludes, std::move(compiled)});
       }
-      auto compiled = std::make_unique<RE2>(pattern, MatcherOptions());
-      if (!compiled->ok()) {
-        return InvalidArgument("invalid_concept_file", std::string(ConceptSlug(concept_id)) +
-                                                           ".tsv: term cannot be compiled");
-      }
-      bool wildcard = SplitTerm(term, [](const std::string&) {});
-      matcher->terms_.push_back({concept_id, wildcard, !IsTrieTerm(term), std::move(compiled)});
     }
   }
   if (!matcher->all_->Compile()) {
@@ -433,26 +433,23 @@ void TextMatcher::BuildTrie() {
     building.emplace_back();
     return next;
   };
-  std::uint32_t index = 0;
-  for (std::size_t i = 0; i < kConceptCount; ++i) {
-    for (const std::string& term : concepts_.set(static_cast<Concept>(i)).terms) {
-      std::uint32_t term_index = index++;
-      if (terms_[term_index].residual) continue;
-      std::uint32_t node = 0;
-      bool first = true;
-      SplitTerm(term, [&](const std::string& word) {
-        if (!first) {
-          if (building[node].separator < 0) {
-            building[node].separator = static_cast<std::int32_t>(building.size());
-            building.emplace_back();
-          }
-          node = static_cast<std::uint32_t>(building[node].separator);
+  for (std::uint32_t term_index = 0; term_index < terms_.size(); ++term_index) {
+    const Term& term = terms_[term_index];
+    if (term.residual) continue;
+    std::uint32_t node = 0;
+    bool first = true;
+    SplitTerm(term.text, [&](const std::string& word) {
+      if (!first) {
+        if (building[node].separator < 0) {
+          building[node].separator = static_cast<std::int32_t>(building.size());
+          building.emplace_back();
         }
-        first = false;
-        for (char c : word) node = child(node, static_cast<unsigned char>(AsciiLower(c)));
-      });
-      building[node].terms.push_back(term_index);
-    }
+        node = static_cast<std::uint32_t>(building[node].separator);
+      }
+      first = false;
+      for (char c : word) node = child(node, static_cast<unsigned char>(AsciiLower(c)));
+    });
+    building[node].terms.push_back(term_index);
   }
   root_.fill(-1);
   for (const auto& [byte, next] : building[0].children) {
@@ -642,6 +639,15 @@ std::vector<TextMatcher::Occurrence> TextMatcher::Occurrences(
   return occurrences;
 }
 
+bool TextMatcher::IsExcluded(const Occurrence& found, std::span<const Occurrence> in_text) const {
+  Concept concept_id = terms_[found.term].concept_id;
+  return std::any_of(in_text.begin(), in_text.end(), [&](const Occurrence& other) {
+    const Term& term = terms_[other.term];
+    return term.excludes && term.concept_id == concept_id && other.begin <= found.begin &&
+           found.end <= other.end;
+  });
+}
+
 void TextMatcher::Locate(std::span<const std::string_view> texts,
                          std::vector<LocatedHit>& hits) const {
   hits.clear();
@@ -660,7 +666,10 @@ void TextMatcher::Locate(std::span<const std::string_view> texts,
     lowered.assign(text);
     for (char& c : lowered) c = AsciiLower(c);
     std::size_t first_hit = hits.size();
-    for (; i < occurrences.size() && occurrences[i].text == index; ++i) {
+    std::size_t text_end = i;
+    while (text_end < occurrences.size() && occurrences[text_end].text == index) ++text_end;
+    const std::span<const Occurrence> in_text(occurrences.data() + i, text_end - i);
+    for (; i < text_end; ++i) {
       const Occurrence& found = occurrences[i];
       Concept concept_id = terms_[found.term].concept_id;
       bool overlaps = std::any_of(hits.begin() + static_cast<std::ptrdiff_t>(first_hit), hits.end(),
@@ -668,7 +677,10 @@ void TextMatcher::Locate(std::span<const std::string_view> texts,
                                     return hit.concept_id == concept_id && hit.begin < found.end &&
                                            found.begin < hit.end;
                                   });
-      if (overlaps || IsNegatedLowered(lowered, found.begin, found.end)) continue;
+      if (overlaps || terms_[found.term].excludes || IsExcluded(found, in_text) ||
+          IsNegatedLowered(lowered, found.begin, found.end)) {
+        continue;
+      }
       hits.push_back({concept_id, index, found.begin, found.end});
     }
     std::sort(hits.begin() + static_cast<std::ptrdiff_t>(first_hit), hits.end(),

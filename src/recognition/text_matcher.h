@@ -82,8 +82,9 @@ class TextMatcher {
   std::string ClauseOf(std::string_view text, std::size_t begin, std::size_t end) const;
 
   // Every match of every term in each of `texts` as RE2 walks it (leftmost, greedy,
-  // non-overlapping), before negation: (text, term, begin, end), ordered by text, term, begin.
-  // The term is its index in concept order, then file order. `use_re2` matches every term with
+  // non-overlapping), before negation and exclusion: (text, term, begin, end), ordered by text,
+  // term, begin. The term is its index in concept order; within a concept, the terms in file
+  // order, then the excluded terms in file order. `use_re2` matches every term with
   // its RE2 pattern instead of the trie. Exposed for tests.
   struct Occurrence {
     std::uint32_t text;
@@ -100,12 +101,19 @@ class TextMatcher {
  private:
   struct Term {
     Concept concept_id;
+    std::string text;  // as written in the concept file
     bool wildcard = false;
     bool residual = false;  // not in the trie: matched with `pattern` always
+    // An exclusion (ConceptSet::excluded_terms): never a hit itself, and a term of the same
+    // concept found inside its match is not one either.
+    bool excludes = false;
     std::unique_ptr<RE2> pattern;
   };
   // A trie node: edges on lower-cased bytes, one edge for a run of [\t\n\f\r -], and the terms
   // that end here.
+  // Whether `found` lies inside a match of an excluded term of its concept, among the
+  // occurrences of its text.
+  bool IsExcluded(const Occurrence& found, std::span<const Occurrence> in_text) const;
   struct Node {
     std::uint32_t first_edge = 0;
     std::uint32_t edge_count = 0;

@@ -57,6 +57,24 @@ TEST(TextMatcherTest, ScreenOverAllTextsNeverMissesAField) {
   EXPECT_TRUE(hits.empty());
 }
 
+// fracture.tsv takes tooth fractures out (not_term): they are oral injuries, not broken bones.
+// Only the words inside an excluded phrase go; another fracture in the same text still counts.
+TEST(TextMatcherTest, ExcludedTermsTakeTheirMatchesOutOfTheConcept) {
+  for (std::string_view text :
+       {"Fractured tooth after fall", "upper incisor: tooth fracture", "Fracture of tooth",
+        "dental fracture, no other injury", "FRACTURED FRONT TEETH"}) {
+    EXPECT_TRUE(Found(text, Concept::kFracture).empty()) << text;
+  }
+  EXPECT_THAT(Found("Fractured tooth. Fractured femur", Concept::kFracture),
+              ::testing::ElementsAre("Fractured femur"));
+  EXPECT_THAT(Found("fractured skull", Concept::kFracture),
+              ::testing::ElementsAre("fractured skull"));
+  // An excluded term is never a hit of its own.
+  Result<std::unique_ptr<TextMatcher>> matcher = TextMatcher::Build(ShippedConcepts());
+  ASSERT_TRUE(matcher.ok());
+  EXPECT_TRUE((*matcher)->Find("tooth fracture").empty());
+}
+
 TEST(TextMatcherTest, WholeWordsOnly) {
   EXPECT_TRUE(Found("a burnished surface", Concept::kBurn).empty());
   EXPECT_TRUE(Found("history of rape seed allergy", Concept::kBurn).empty());
@@ -153,6 +171,17 @@ const TextMatcher& TrickyMatcher() {
   return *matcher;
 }
 
+// Every term in the matcher's order: by concept, its terms, then its excluded terms.
+std::vector<std::string> TermsInMatcherOrder(const Concepts& concepts) {
+  std::vector<std::string> terms;
+  for (std::size_t c = 0; c < kConceptCount; ++c) {
+    const ConceptSet& set = concepts.set(static_cast<Concept>(c));
+    terms.insert(terms.end(), set.terms.begin(), set.terms.end());
+    terms.insert(terms.end(), set.excluded_terms.begin(), set.excluded_terms.end());
+  }
+  return terms;
+}
+
 // RE2 itself on TermPattern, walked as the matcher walks it: the reference.
 std::vector<TextMatcher::Occurrence> Re2Reference(const Concepts& concepts,
                                                   std::span<const std::string_view> texts) {
@@ -161,10 +190,8 @@ std::vector<TextMatcher::Occurrence> Re2Reference(const Concepts& concepts,
   options.set_log_errors(false);
   static const std::vector<std::unique_ptr<RE2>> patterns = [&] {
     std::vector<std::unique_ptr<RE2>> compiled;
-    for (std::size_t c = 0; c < kConceptCount; ++c) {
-      for (const std::string& written : concepts.set(static_cast<Concept>(c)).terms) {
-        compiled.push_back(std::make_unique<RE2>(TermPattern(written), options));
-      }
+    for (const std::string& written : TermsInMatcherOrder(concepts)) {
+      compiled.push_back(std::make_unique<RE2>(TermPattern(written), options));
     }
     return compiled;
   }();
@@ -205,10 +232,8 @@ TEST(TextMatcherTrieTest, LeavesOnlyOddTermsToRe2) {
   const TextMatcher& matcher = TrickyMatcher();
   std::size_t term = 0;
   std::vector<std::string> residual;
-  for (std::size_t c = 0; c < kConceptCount; ++c) {
-    for (const std::string& written : TrickyConcepts().set(static_cast<Concept>(c)).terms) {
-      if (matcher.MatchedWithRe2(term++)) residual.push_back(written);
-    }
+  for (const std::string& written : TermsInMatcherOrder(TrickyConcepts())) {
+    if (matcher.MatchedWithRe2(term++)) residual.push_back(written);
   }
   EXPECT_THAT(residual, ::testing::UnorderedElementsAre("caf\xC3\xA9", "\xC3\xA9t\xC3\xA9*",
                                                         "foo\x01"
@@ -379,6 +404,11 @@ TEST(ConceptsTest, CodesMatchByPrefixAndRange) {
   EXPECT_TRUE(has(DiagnosisSystem::kIcd10, "s065", Concept::kIntracranialInjury));
   EXPECT_TRUE(has(DiagnosisSystem::kIcd10, "T25.1", Concept::kBurn));
   EXPECT_FALSE(has(DiagnosisSystem::kIcd10, "T33.1", Concept::kBurn));
+  // S02 is a fracture, but not S02.5, a fracture of a tooth: an oral injury.
+  EXPECT_TRUE(has(DiagnosisSystem::kIcd10, "S02.0", Concept::kFracture));
+  EXPECT_FALSE(has(DiagnosisSystem::kIcd10, "S02.5", Concept::kFracture));
+  EXPECT_FALSE(has(DiagnosisSystem::kIcd10, "S0251", Concept::kFracture));
+  EXPECT_TRUE(has(DiagnosisSystem::kIcd10, "S02.5", Concept::kOralInjury));
   EXPECT_TRUE(has(DiagnosisSystem::kSnomedCt, "125667009", Concept::kBruise));
   EXPECT_FALSE(has(DiagnosisSystem::kSnomedCt, "S06.5", Concept::kIntracranialInjury));
 }
@@ -392,6 +422,12 @@ TEST(ConceptsTest, RejectsMalformedFiles) {
   files = DefaultConceptFiles();
   files["brusie.tsv"] = "term\tbruise\n";
   EXPECT_THAT(Concepts::Parse(files).status().message(), ::testing::HasSubstr("brusie.tsv"));
+  files = DefaultConceptFiles();
+  files["fracture.tsv"] += "not_icd10\tfracture\n";
+  EXPECT_THAT(Concepts::Parse(files).status().message(), ::testing::HasSubstr("fracture.tsv line"));
+  files = DefaultConceptFiles();
+  files["fracture.tsv"] += "not_term\t***\n";
+  EXPECT_THAT(Concepts::Parse(files).status().message(), ::testing::HasSubstr("at least one word"));
   files = DefaultConceptFiles();
   files.erase("VERSION");
   EXPECT_FALSE(Concepts::Parse(files).ok());
