@@ -85,6 +85,35 @@ check "the sign-out form with the token signs out" 303 "$(curl -s -b "$jar" -o /
 check "the session is over" 401 "$(curl -s -b "$jar" -o /dev/null -w '%{http_code}' \
   "http://127.0.0.1:$port/api/session")"
 
+# A leaver cut off from the command line while serve runs: `user disable` ends the session at
+# once and sign-in refuses them; `user enable` lets them sign in again. Both are audited.
+jar="$work/leaver"
+check "the clinician signs in" 200 "$(curl -s -c "$jar" -o /dev/null -w '%{http_code}' \
+  -H 'Content-Type: application/json' \
+  -d '{"username":"demo.ed_clinician","password":"ed_clinician-demo-2026"}' \
+  "http://127.0.0.1:$port/api/session")"
+check "the session works" 200 "$(curl -s -b "$jar" -o /dev/null -w '%{http_code}' \
+  "http://127.0.0.1:$port/api/session")"
+check "user disable" "disabled user demo.ed_clinician" \
+  "$("$bin" user disable --db "$db" "${anchor[@]}" --username demo.ed_clinician 2>&1)"
+check "the open session is refused at once" 401 "$(curl -s -b "$jar" -o /dev/null \
+  -w '%{http_code}' "http://127.0.0.1:$port/api/session")"
+check "a disabled user cannot sign in" 401 "$(curl -s -o /dev/null -w '%{http_code}' \
+  -H 'Content-Type: application/json' \
+  -d '{"username":"demo.ed_clinician","password":"ed_clinician-demo-2026"}' \
+  "http://127.0.0.1:$port/api/session")"
+"$bin" user disable --db "$db" "${anchor[@]}" --username no.such.user >/dev/null 2>"$work/err"
+check "an unknown user is an error" 1 $?
+check "it says which field" 1 "$(grep -c '(/username) \[unknown_user\]' "$work/err")"
+check "user enable" "enabled user demo.ed_clinician" \
+  "$("$bin" user enable --db "$db" "${anchor[@]}" --username demo.ed_clinician 2>&1)"
+check "the enabled user signs in again" 200 "$(curl -s -o /dev/null -w '%{http_code}' \
+  -H 'Content-Type: application/json' \
+  -d '{"username":"demo.ed_clinician","password":"ed_clinician-demo-2026"}' \
+  "http://127.0.0.1:$port/api/session")"
+check "both changes, and the unknown user, are in the audit trail" "allow 2 not_found 1" \
+  "$(query "SELECT outcome, count(*) FROM audit_events WHERE action = 'user.update' AND actor = 'cli' GROUP BY outcome ORDER BY outcome" | tr '|\n' '  ' | sed 's/ $//')"
+
 for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null; done
 for p in "${pids[@]}"; do wait "$p" 2>/dev/null; done
 pids=()

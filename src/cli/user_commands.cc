@@ -1,6 +1,6 @@
-// `liaison user add` and `liaison token add|revoke`: account administration from the command
-// line, as a local operator (actor "cli"), for bootstrapping a deployment before any
-// administrator can sign in.
+// `liaison user add|disable|enable` and `liaison token add|revoke`: account administration
+// from the command line, as a local operator (actor "cli"), for bootstrapping a deployment
+// before any administrator can sign in, and for cutting off an account when none can.
 #include <cstdlib>
 #include <iostream>
 #include <iterator>
@@ -49,6 +49,22 @@ int UserAdd(const DatabaseOptions& db, const UserAddOptions& options) {
   Result<domain::User> created = service.CreateUser({"cli", "administration"}, user);
   if (!created.ok()) return Fail(created.status());
   std::cout << "added user " << created->username << "\n";
+  return 0;
+}
+
+// Disabling ends the user's sessions at once, in the same audited unit of work, so a running
+// `serve` refuses their next request.
+int UserSetDisabled(const DatabaseOptions& db, const std::string& username, bool disabled) {
+  Result<std::unique_ptr<Context>> context = Connect(db, SchemaPolicy::kRequireCurrent);
+  if (!context.ok()) return Fail(context.status());
+  app::UserService service(*(*context)->store, *(*context)->audit, (*context)->clock,
+                           CostFromEnvironment());
+  app::UserChange change;
+  change.disabled = disabled;
+  Result<app::ManagedUser> changed =
+      service.UpdateUser({"cli", "administration"}, username, change);
+  if (!changed.ok()) return Fail(changed.status());
+  std::cout << (disabled ? "disabled user " : "enabled user ") << changed->user.username << "\n";
   return 0;
 }
 
@@ -104,6 +120,18 @@ void AddUserCommands(CLI::App& root, int& exit_code) {
   user_add->add_option("--org", user_options->org, "the organisation's code")->required();
   user_add->add_option("--team", user_options->team, "the team's code in the organisation");
   user_add->callback([db, user_options, &exit_code] { exit_code = UserAdd(*db, *user_options); });
+
+  auto username = std::make_shared<std::string>();
+  for (bool disabled : {true, false}) {
+    CLI::App* command = user->add_subcommand(
+        disabled ? "disable" : "enable",
+        disabled ? "disable a user and end their sessions at once" : "enable a disabled user");
+    AddDatabaseOptions(*command, *db);
+    command->add_option("--username", *username)->required();
+    command->callback([db, username, disabled, &exit_code] {
+      exit_code = UserSetDisabled(*db, *username, disabled);
+    });
+  }
 
   CLI::App* token = root.add_subcommand("token", "API tokens for system feeds");
   token->require_subcommand(1);
