@@ -43,6 +43,26 @@ check "one error line" 1 "$(wc -l <"$work/err")"
   >/dev/null 2>/dev/null
 check "--purge-interval out of range is a usage error" 2 $?
 
+# serve --config: the options from a file's [serve] section; the command line wins over it,
+# and a name serve does not have is a usage error. (port 1 would fail: the command line's 0 wins.)
+printf '[serve]\ndb = "%s"\nlisten = "127.0.0.1:1"\nbreak-glass-minutes = 30\n' "$db" >"$work/serve.toml"
+"$bin" serve --config "$work/serve.toml" "${anchor[@]}" --listen 127.0.0.1:0 --outbox-dir "$work/outbox" \
+  --web-root "$web" >"$work/config.out" 2>"$work/config.err" &
+config_pid=$!
+for _ in $(seq 1 100); do [[ -s "$work/config.out" ]] && break; sleep 0.1; done
+config_port=$(head -1 "$work/config.out" | sed -E 's/.*:([0-9]+)$/\1/')
+check "serve takes its database from --config" 200 "$(curl -s -o /dev/null -w '%{http_code}' \
+  "http://127.0.0.1:$config_port/readyz")"
+kill -TERM "$config_pid"
+wait "$config_pid"
+check "serve --config stops cleanly" 0 $?
+printf '[serve]\ndb = "%s"\nlisen = "127.0.0.1:0"\n' "$db" >"$work/typo.toml"
+"$bin" serve --config "$work/typo.toml" >/dev/null 2>"$work/err"
+check "a misspelt name in --config is a usage error" 2 $?
+check "it names the setting" 1 "$(grep -c 'serve.lisen' "$work/err")"
+"$bin" serve --config "$work/missing.toml" >/dev/null 2>/dev/null
+check "a missing --config file is a usage error" 2 $?
+
 # Two processes, one database: failures counted by A lock the username in B.
 start a
 port_a=$port

@@ -14,6 +14,12 @@ int Run(int argc, char** argv) {
   ConfigureLogging("info");
   CLI::App root{"Liaison: safeguarding children across a hospital trust and its local authorities"};
   root.require_subcommand(1);
+  // `liaison serve --config FILE`: serve's options as `name = value` lines (TOML or INI) under
+  // a [serve] heading, by long name without the dashes. The command line wins over the file. A
+  // database URL with a password belongs there, since the process list shows arguments; a
+  // name the command does not have is an error, not ignored.
+  root.set_config("--config", "", "serve: a file of serve's options under [serve] (docs/cli.md)");
+  root.allow_config_extras(CLI::config_extras_mode::error);
   int exit_code = 0;
   AddDatabaseCommands(root, exit_code);
   AddOrganisationCommands(root, exit_code);

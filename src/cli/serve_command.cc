@@ -126,6 +126,9 @@ void AddServeCommand(CLI::App& root, int& exit_code) {
                     "seconds between purges of expired sessions, tokens and grants (default 300)");
   serve->add_flag("--relaxed-durability", db->relaxed_durability,
                   "SQLite synchronous=NORMAL: survives a crash, not a power loss");
+  // `serve --config FILE` is read by the root command (CLI11 reads config files there only):
+  // unknown options of serve fall through to it.
+  serve->fallthrough();
   serve->callback([db, options, &exit_code] { exit_code = Serve(*db, *options); });
 }
 
