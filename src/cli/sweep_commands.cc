@@ -39,7 +39,6 @@ struct SweepCommandOptions {
   DatabaseOptions db;
 };
 
-// Prints progress on stderr at most every two seconds.
 // Lines written to a stream in large writes. libstdc++'s file streams pass any write of a
 // kilobyte or more straight to writev, whatever their buffer, so a worklist of kilobyte items
 // made a system call for every item or two; and unbuffered std::cerr makes two for every issue
@@ -74,6 +73,7 @@ class LineBuffer {
   std::string text_;
 };
 
+// Prints progress on stderr at most every two seconds.
 class ProgressLine {
  public:
   explicit ProgressLine(bool quiet) : quiet_(quiet), start_(std::chrono::steady_clock::now()) {}

@@ -238,6 +238,32 @@ TEST(AttendanceJsonTest, UnknownFieldsAndBadNhsNumbersAreWarnings) {
   EXPECT_FALSE(decoded->attendance.patient.nhs_number->verified);
 }
 
+// Member names are matched exactly, byte by byte: a name one byte away from a known one, at
+// any position, in names of every length (1 to 3, 4 to 7, 8 and more bytes), is unknown.
+TEST(AttendanceJsonTest, ANameOneByteAwayFromAKnownOneIsUnknown) {
+  for (std::string name : {"site", "notes", "injury", "arrival", "concerns", "department",
+                           "presenting_complaint", "safeguarding_concern_codes"}) {
+    for (std::size_t at = 0; at < name.size(); ++at) {
+      std::string near = name;
+      near[at] = near[at] == 'x' ? 'y' : 'x';
+      Result<DecodedAttendance> decoded = DecodeAttendanceJson(With("\"" + near + "\":\"v\""));
+      ASSERT_TRUE(decoded.ok()) << near;
+      std::vector<FieldWarning> expected = {{"/" + near, "unknown_field"}};
+      EXPECT_EQ(decoded->warnings, expected) << near;
+    }
+  }
+  for (std::string name : {"sex", "pattern", "type"}) {  // short names in nested objects
+    std::string near = name;
+    near.back() = 'q';
+    std::string member = name == "sex" ? R"("patient":{")" + near + R"(":"female"})"
+                                       : R"("injuries":[{")" + near + R"(":"x"}])";
+    Result<DecodedAttendance> decoded = DecodeAttendanceJson(With(member));
+    ASSERT_TRUE(decoded.ok()) << near;
+    ASSERT_EQ(decoded->warnings.size(), 1u) << near;
+    EXPECT_EQ(decoded->warnings[0].reason, "unknown_field");
+  }
+}
+
 TEST(AttendanceJsonTest, BirthAfterArrivalIsAWarning) {
   Result<DecodedAttendance> decoded =
       DecodeAttendanceJson(With(R"("patient":{"birth_date":"2026-02-01"})"));

@@ -22,7 +22,6 @@ bool KeyLess(std::string_view left, std::string_view right) {
 
 Status WriteFailed() { return Unavailable("spill_failed", "could not write a temporary sort run"); }
 
-// Writes one run file through stdio's buffer.
 // A stdio stream with a buffer of kMergeBufferBytes, so that runs are written and read in big
 // pieces: with stdio's default buffer (a page), a run of kilobyte-sized worklist items took a
 // system call every few records. The buffer is given, because glibc's setvbuf ignores the size
@@ -52,6 +51,7 @@ class BufferedFile {
   std::FILE* file_;
 };
 
+// Writes one run file through stdio's buffer.
 class RunWriter {
  public:
   explicit RunWriter(const fs::path& path) : file_(path, "wb") {}
