@@ -95,26 +95,11 @@ class WriteGate {
  public:
   explicit WriteGate(std::chrono::milliseconds timeout) : timeout_(timeout) {}
 
-  // The right to write, from Enter until it is released or goes.
-  class Turn {
-   public:
-    Turn() = default;
-    explicit Turn(WriteGate& gate) : gate_(&gate) {}
-    Turn(Turn&& other) noexcept : gate_(std::exchange(other.gate_, nullptr)) {}
-    Turn& operator=(Turn&& other) noexcept {
-      Release();
-      gate_ = std::exchange(other.gate_, nullptr);
-      return *this;
-    }
-    ~Turn() { Release(); }
-
-    void Release() {
-      if (gate_ != nullptr) std::exchange(gate_, nullptr)->Leave();
-    }
-
-   private:
-    WriteGate* gate_ = nullptr;
+  // The right to write, from Enter until it is reset or goes.
+  struct Leave {
+    void operator()(WriteGate* gate) const { gate->Release(); }
   };
+  using Turn = std::unique_ptr<WriteGate, Leave>;
 
   Result<Turn> Enter() {
     std::unique_lock lock(mutex_);
@@ -122,11 +107,11 @@ class WriteGate {
       return Unavailable("database_busy", "starting a write: the database is busy");
     }
     taken_ = true;
-    return Turn(*this);
+    return Turn(this);
   }
 
  private:
-  void Leave() {
+  void Release() {
     {
       std::lock_guard lock(mutex_);
       taken_ = false;
@@ -140,11 +125,9 @@ class WriteGate {
   bool taken_ = false;  // guarded by mutex_
 };
 
-// Runs `work` inside BEGIN IMMEDIATE ... COMMIT, in the process's turn to write, rolling back on
-// failure.
-Status InWriteTransaction(WriteGate& gate, Connection& connection,
-                          const std::function<Status()>& work) {
-  ASSIGN_OR_RETURN(WriteGate::Turn turn, gate.Enter());
+// Runs `work` inside BEGIN IMMEDIATE ... COMMIT, rolling back on failure. The caller holds the
+// process's turn to write.
+Status InWriteTransaction(Connection& connection, const std::function<Status()>& work) {
   RETURN_IF_ERROR(connection.Exec("BEGIN IMMEDIATE"));
   Status status = work();
   if (status.ok()) status = connection.Exec("COMMIT");
@@ -1448,7 +1431,7 @@ class SqliteUnitOfWork final : public UnitOfWork {
   Status Commit() override {
     RETURN_IF_ERROR((*connection_)->Exec("COMMIT"));
     finished_ = true;
-    turn_.Release();  // the next writer need not wait for this one's caller
+    turn_.reset();  // the next writer need not wait for this one's caller
     return Status::Ok();
   }
 
@@ -1495,12 +1478,13 @@ class SqliteStore final : public Store {
   std::string_view Backend() const override { return "sqlite"; }
 
   Status Migrate() override {
+    ASSIGN_OR_RETURN(WriteGate::Turn turn, write_gate_.Enter());
     ASSIGN_OR_RETURN(auto connection, Borrow(pool_));
     RETURN_IF_ERROR(
         (*connection)
             ->Exec("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
                    "applied_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')))"));
-    return InWriteTransaction(write_gate_, **connection, [&]() -> Status {
+    return InWriteTransaction(**connection, [&]() -> Status {
       ASSIGN_OR_RETURN(int current, CurrentVersion(**connection));
       auto migrations = sqlite_internal::Migrations();
       for (int version = current + 1; version <= static_cast<int>(migrations.size()); ++version) {
@@ -1568,9 +1552,10 @@ class SqliteStore final : public Store {
 
   Result<std::vector<Notification>> ClaimDueNotifications(Timestamp now, int limit,
                                                           std::chrono::seconds lease) override {
+    ASSIGN_OR_RETURN(WriteGate::Turn turn, write_gate_.Enter());
     ASSIGN_OR_RETURN(auto connection, Borrow(pool_));
     std::vector<Notification> claimed;
-    RETURN_IF_ERROR(InWriteTransaction(write_gate_, **connection, [&]() -> Status {
+    RETURN_IF_ERROR(InWriteTransaction(**connection, [&]() -> Status {
       ASSIGN_OR_RETURN(
           auto stmt,
           (*connection)
