@@ -168,9 +168,7 @@ Status ExternalSorter::Add(std::string_view key, std::string_view payload) {
   return Status::Ok();
 }
 
-void ExternalSorter::SortInMemory() { SortBuffer(); }
-
-void ExternalSorter::SortBuffer() {
+void ExternalSorter::SortInMemory() {
   if (buffer_sorted_) return;
   buffer_sorted_ = true;
   std::stable_sort(entries_.begin(), entries_.end(), [this](const Entry& a, const Entry& b) {
@@ -185,7 +183,7 @@ fs::path ExternalSorter::NextRunPath() {
 
 Status ExternalSorter::SpillBuffer() {
   if (entries_.empty()) return Status::Ok();
-  SortBuffer();
+  SortInMemory();
   fs::path path = NextRunPath();
   RunWriter writer(path);
   std::string_view arena(arena_);
@@ -310,7 +308,7 @@ Status ExternalSorter::DrainAll(std::span<ExternalSorter* const> sorters, const 
   if (outcome.ok()) {
     for (ExternalSorter* sorter : sorters) {
       for (const fs::path& run : sorter->runs_) sources.push_back(std::make_unique<RunSource>(run));
-      sorter->SortBuffer();
+      sorter->SortInMemory();
       std::vector<BufferSourceImpl::Record> records;
       records.reserve(sorter->entries_.size());
       for (const Entry& entry : sorter->entries_) {

@@ -69,7 +69,6 @@ class ExternalSorter {
 
   ExternalSorter(std::filesystem::path directory, std::size_t memory_budget_bytes);
   std::size_t BufferedBytes() const;
-  void SortBuffer();
   Status SpillBuffer();
   // Merges the oldest runs into one until at most `max_runs` remain.
   Status CompactRuns(std::size_t max_runs);
